@@ -1,0 +1,42 @@
+import { type Schema, string } from './schema';
+
+/** The type prefix of every id on the wire: prefix + `_` + 27 base62 characters, time-sortable. */
+export const ID_PREFIXES = {
+  user: 'user',
+  session: 'sess',
+  client: 'client',
+  emailAddress: 'idn',
+  testSessionToken: 'tst',
+  actorToken: 'act',
+  signInToken: 'sit',
+  agentTask: 'agttsk',
+  agent: 'agt',
+  instance: 'ins',
+  event: 'evt',
+  signingKey: 'kid',
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIXES;
+export type IdPrefix = (typeof ID_PREFIXES)[IdKind];
+
+/** Length of the random, time-sortable part after `prefix_` (a KSUID in base62). */
+export const ID_BODY_LENGTH = 27;
+
+const ID_BODY = `[0-9A-Za-z]{${ID_BODY_LENGTH}}`;
+
+export function idPattern(kind: IdKind): RegExp {
+  return new RegExp(`^${ID_PREFIXES[kind]}_${ID_BODY}$`);
+}
+
+/** True when `value` has the shape of an id of this kind. */
+export function isId(kind: IdKind, value: string): boolean {
+  return idPattern(kind).test(value);
+}
+
+export function idSchema(kind: IdKind): Schema<string> {
+  return string({
+    pattern: idPattern(kind),
+    format: `an id of the form ${ID_PREFIXES[kind]}_...`,
+    description: `${ID_PREFIXES[kind]}_ followed by ${ID_BODY_LENGTH} base62 characters`,
+  });
+}

@@ -1,0 +1,101 @@
+import { idSchema } from '../ids';
+import {
+  array,
+  boolean,
+  type Infer,
+  jsonObject,
+  literal,
+  nullable,
+  object,
+  optional,
+  string,
+} from '../schema';
+import { orderBy, pagingQuery, timestamp } from './common';
+import { emailAddress, emailAddressObject } from './email-address';
+
+export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+
+const username = string({
+  pattern: USERNAME_PATTERN,
+  format: '1 to 64 letters, digits, "_", "." or "-"',
+});
+const name = string({ maxLength: 256 });
+const externalId = string({ minLength: 1, maxLength: 256 });
+
+export const userObject = object({
+  object: literal('user'),
+  id: idSchema('user'),
+  external_id: nullable(string()),
+  username: nullable(string()),
+  first_name: nullable(string()),
+  last_name: nullable(string()),
+  image_url: nullable(string()),
+  has_image: boolean(),
+  primary_email_address_id: nullable(string()),
+  primary_phone_number_id: nullable(string()),
+  primary_web3_wallet_id: nullable(string()),
+  password_enabled: boolean(),
+  two_factor_enabled: boolean(),
+  totp_enabled: boolean(),
+  backup_code_enabled: boolean(),
+  email_addresses: array(emailAddressObject),
+  phone_numbers: array(jsonObject()),
+  web3_wallets: array(jsonObject()),
+  external_accounts: array(jsonObject()),
+  enterprise_accounts: array(jsonObject()),
+  public_metadata: jsonObject(),
+  private_metadata: jsonObject(),
+  unsafe_metadata: jsonObject(),
+  last_sign_in_at: nullable(timestamp),
+  last_active_at: nullable(timestamp),
+  banned: boolean(),
+  locked: boolean(),
+  create_organization_enabled: boolean(),
+  delete_self_enabled: boolean(),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+export const createUserParams = object({
+  email_address: optional(array(emailAddress, { maxItems: 10 })),
+  username: optional(username),
+  first_name: optional(name),
+  last_name: optional(name),
+  external_id: optional(externalId),
+  public_metadata: optional(jsonObject()),
+  private_metadata: optional(jsonObject()),
+  unsafe_metadata: optional(jsonObject()),
+});
+
+export const updateUserParams = object({
+  username: optional(nullable(username)),
+  first_name: optional(nullable(name)),
+  last_name: optional(nullable(name)),
+  external_id: optional(nullable(externalId)),
+  primary_email_address_id: optional(idSchema('emailAddress')),
+  public_metadata: optional(jsonObject()),
+  private_metadata: optional(jsonObject()),
+  unsafe_metadata: optional(jsonObject()),
+});
+
+const userFilters = {
+  email_address: optional(array(string({ maxLength: 320 }))),
+  username: optional(array(string({ maxLength: 64 }))),
+  external_id: optional(array(string({ maxLength: 256 }))),
+  user_id: optional(array(string({ maxLength: 64 }))),
+  query: optional(string({ maxLength: 256 })),
+} as const;
+
+export const listUsersQuery = object({
+  ...userFilters,
+  ...pagingQuery,
+  order_by: orderBy('created_at', 'updated_at', 'last_sign_in_at', 'last_active_at', 'username'),
+});
+
+export const countUsersQuery = object(userFilters);
+
+export type UserJSON = Infer<typeof userObject>;
+export type CreateUserParams = Infer<typeof createUserParams>;
+export type UpdateUserParams = Infer<typeof updateUserParams>;
+export type ListUsersQuery = Infer<typeof listUsersQuery>;
+export type CountUsersQuery = Infer<typeof countUsersQuery>;

@@ -1,0 +1,244 @@
+/**
+ * A deliberately small schema language: each wire definition written with it yields the TypeScript
+ * type (`Infer`), validates request bodies and query strings on the server, validates responses in
+ * the SDK, and emits the JSON Schema that goes into the OpenAPI document. One definition, four uses.
+ */
+
+/** What went wrong at one place in a value; `path` is `field`, `field[2]` or `field.sub`. */
+export interface SchemaIssue {
+  readonly path: string;
+  readonly problem: 'missing' | 'invalid' | 'unknown';
+  /** A short sentence about the value, never containing the value itself (it may be a secret). */
+  readonly message: string;
+}
+
+export type JsonSchema = { readonly [key: string]: unknown };
+
+export interface ParseOptions {
+  /** `reject` for request bodies (unknown keys are errors); `strip` for responses (forward compatible). */
+  readonly unknownKeys: 'reject' | 'strip';
+  /** Query strings: integers and booleans arrive as text. */
+  readonly fromText?: boolean;
+}
+
+const INVALID: unique symbol = Symbol('invalid');
+type Outcome<T> = T | typeof INVALID;
+
+interface Context extends ParseOptions {
+  readonly issues: SchemaIssue[];
+}
+
+export interface Schema<T> {
+  readonly _type?: T;
+  readonly kind: 'string' | 'integer' | 'boolean' | 'literal' | 'json' | 'array' | 'object';
+  readonly optional: boolean;
+  readonly run: (value: unknown, path: string, ctx: Context) => Outcome<T>;
+  readonly toJsonSchema: () => JsonSchema;
+}
+
+export type Infer<S> = S extends Schema<infer T> ? T : never;
+
+type Shape = Record<string, Schema<unknown>>;
+type RequiredKeys<S extends Shape> = { [K in keyof S]: S[K]['optional'] extends true ? never : K }[keyof S];
+type OptionalKeys<S extends Shape> = Exclude<keyof S, RequiredKeys<S>>;
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+export type InferShape<S extends Shape> = Simplify<
+  { -readonly [K in RequiredKeys<S>]: Infer<S[K]> } & { -readonly [K in OptionalKeys<S>]?: Infer<S[K]> }
+>;
+
+export interface ObjectSchema<S extends Shape> extends Schema<InferShape<S>> {
+  readonly shape: S;
+}
+
+function fail(ctx: Context, path: string, problem: SchemaIssue['problem'], message: string): typeof INVALID {
+  ctx.issues.push({ path, problem, message });
+  return INVALID;
+}
+
+function make<T>(kind: Schema<T>['kind'], run: Schema<T>['run'], toJsonSchema: () => JsonSchema): Schema<T> {
+  return { kind, optional: false, run, toJsonSchema };
+}
+
+export interface StringOptions {
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly pattern?: RegExp;
+  /** Said in the error when `pattern` does not match, e.g. "a user id (user_...)". */
+  readonly format?: string;
+  readonly description?: string;
+}
+
+export function string(options: StringOptions = {}): Schema<string> {
+  const { minLength = 0, maxLength = 10_000, pattern, format, description } = options;
+  return make(
+    'string',
+    (value, path, ctx) => {
+      if (typeof value !== 'string') return fail(ctx, path, 'invalid', 'must be a string');
+      if (value.length < minLength) return fail(ctx, path, 'invalid', `must be at least ${minLength} characters`);
+      if (value.length > maxLength) return fail(ctx, path, 'invalid', `must be at most ${maxLength} characters`);
+      if (pattern && !pattern.test(value)) return fail(ctx, path, 'invalid', `must be ${format ?? 'well formed'}`);
+      return value;
+    },
+    () => ({
+      type: 'string',
+      ...(minLength > 0 && { minLength }),
+      ...(pattern && { pattern: pattern.source }),
+      ...(description && { description }),
+    }),
+  );
+}
+
+export interface IntegerOptions {
+  readonly min?: number;
+  readonly max?: number;
+  readonly description?: string;
+}
+
+export function integer(options: IntegerOptions = {}): Schema<number> {
+  const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER, description } = options;
+  return make(
+    'integer',
+    (raw, path, ctx) => {
+      const value = ctx.fromText && typeof raw === 'string' && /^-?\d{1,16}$/.test(raw) ? Number(raw) : raw;
+      if (typeof value !== 'number' || !Number.isInteger(value)) {
+        return fail(ctx, path, 'invalid', 'must be an integer');
+      }
+      if (value < min || value > max) return fail(ctx, path, 'invalid', `must be between ${min} and ${max}`);
+      return value;
+    },
+    () => ({
+      type: 'integer',
+      ...(min !== Number.MIN_SAFE_INTEGER && { minimum: min }),
+      ...(max !== Number.MAX_SAFE_INTEGER && { maximum: max }),
+      ...(description && { description }),
+    }),
+  );
+}
+
+export function boolean(): Schema<boolean> {
+  return make(
+    'boolean',
+    (raw, path, ctx) => {
+      const value = ctx.fromText && (raw === 'true' || raw === 'false') ? raw === 'true' : raw;
+      if (typeof value !== 'boolean') return fail(ctx, path, 'invalid', 'must be true or false');
+      return value;
+    },
+    () => ({ type: 'boolean' }),
+  );
+}
+
+/** One of a fixed set of strings; the type is their literal union. */
+export function literal<const V extends readonly [string, ...string[]]>(...values: V): Schema<V[number]> {
+  const allowed = new Set<string>(values);
+  return make(
+    'literal',
+    (value, path, ctx) =>
+      typeof value === 'string' && allowed.has(value)
+        ? (value as V[number])
+        : fail(ctx, path, 'invalid', `must be one of ${values.join(', ')}`),
+    () => (values.length === 1 ? { type: 'string', const: values[0] } : { type: 'string', enum: [...values] }),
+  );
+}
+
+/** Any JSON object, kept exactly as given (metadata, actor). */
+export function jsonObject(): Schema<Record<string, unknown>> {
+  return make(
+    'json',
+    (value, path, ctx) =>
+      typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? (value as Record<string, unknown>)
+        : fail(ctx, path, 'invalid', 'must be a JSON object'),
+    () => ({ type: 'object', additionalProperties: true }),
+  );
+}
+
+export function array<T>(item: Schema<T>, options: { maxItems?: number } = {}): Schema<T[]> {
+  const { maxItems = 500 } = options;
+  return make(
+    'array',
+    (value, path, ctx) => {
+      if (!Array.isArray(value)) return fail(ctx, path, 'invalid', 'must be an array');
+      if (value.length > maxItems) return fail(ctx, path, 'invalid', `must have at most ${maxItems} items`);
+      const out: T[] = [];
+      let ok = true;
+      value.forEach((element, index) => {
+        const parsed = item.run(element, `${path}[${index}]`, ctx);
+        if (parsed === INVALID) ok = false;
+        else out.push(parsed);
+      });
+      return ok ? out : INVALID;
+    },
+    () => ({ type: 'array', items: item.toJsonSchema(), maxItems }),
+  );
+}
+
+export function nullable<T>(inner: Schema<T>): Schema<T | null> {
+  return make(
+    inner.kind,
+    (value, path, ctx) => (value === null ? null : inner.run(value, path, ctx)),
+    () => ({ ...inner.toJsonSchema(), nullable: true }),
+  );
+}
+
+/** The key may be absent. (Present-but-null is a separate matter: see `nullable`.) */
+export function optional<T>(inner: Schema<T>): Schema<T> & { readonly optional: true } {
+  return { ...inner, optional: true };
+}
+
+function joinPath(parent: string, key: string): string {
+  return parent === '' ? key : `${parent}.${key}`;
+}
+
+export function object<S extends Shape>(shape: S): ObjectSchema<S> {
+  const keys = Object.keys(shape);
+  const run = (value: unknown, path: string, ctx: Context): Outcome<InferShape<S>> => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return fail(ctx, path === '' ? '' : path, 'invalid', 'must be a JSON object');
+    }
+    const input = value as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    let ok = true;
+    for (const key of keys) {
+      const field = shape[key]!;
+      const child = joinPath(path, key);
+      const present = Object.hasOwn(input, key) && input[key] !== undefined;
+      if (!present) {
+        if (!field.optional) {
+          fail(ctx, child, 'missing', 'is missing');
+          ok = false;
+        }
+        continue;
+      }
+      const parsed = field.run(input[key], child, ctx);
+      if (parsed === INVALID) ok = false;
+      else out[key] = parsed;
+    }
+    if (ctx.unknownKeys === 'reject') {
+      for (const key of Object.keys(input)) {
+        if (Object.hasOwn(shape, key)) continue;
+        fail(ctx, joinPath(path, key), 'unknown', 'is not a known parameter');
+        ok = false;
+      }
+    }
+    return ok ? (out as InferShape<S>) : INVALID;
+  };
+  const toJsonSchema = (): JsonSchema => ({
+    type: 'object',
+    properties: Object.fromEntries(keys.map((key) => [key, shape[key]!.toJsonSchema()])),
+    required: keys.filter((key) => !shape[key]!.optional),
+    additionalProperties: false,
+  });
+  return { ...make('object', run, toJsonSchema), shape };
+}
+
+export type ParseResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly issues: readonly SchemaIssue[] };
+
+/** Validates `value`; on failure returns every issue found, not only the first. */
+export function parse<T>(schema: Schema<T>, value: unknown, options: ParseOptions): ParseResult<T> {
+  const ctx: Context = { ...options, issues: [] };
+  const result = schema.run(value, '', ctx);
+  if (result === INVALID || ctx.issues.length > 0) return { ok: false, issues: ctx.issues };
+  return { ok: true, value: result };
+}
