@@ -6,10 +6,12 @@ const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 // Tests run against the TypeScript sources, so a stale build can never hide a failure.
 export default defineConfig({
   resolve: {
-    alias: {
-      '@tessera/wire': source('./packages/wire/src/index.ts'),
-      '@tessera/server': source('./packages/server/src/index.ts'),
-    },
+    alias: [
+      { find: /^@tessera\/wire$/, replacement: source('./packages/wire/src/index.ts') },
+      { find: /^@tessera\/server$/, replacement: source('./packages/server/src/index.ts') },
+      { find: /^@tessera\/backend$/, replacement: source('./packages/backend/src/index.ts') },
+      { find: /^@tessera\/backend\/(.+)$/, replacement: source('./packages/backend/src/adapters/$1.ts') },
+    ],
   },
   test: {
     include: ['packages/*/test/**/*.test.ts'],

@@ -36,7 +36,7 @@ export function isId(kind: IdKind, value: string): boolean {
 export function idSchema(kind: IdKind): Schema<string> {
   return string({
     pattern: idPattern(kind),
-    format: `an id of the form ${ID_PREFIXES[kind]}_...`,
+    format: `an id starting with ${ID_PREFIXES[kind]}_`,
     description: `${ID_PREFIXES[kind]}_ followed by ${ID_BODY_LENGTH} base62 characters`,
   });
 }

@@ -38,7 +38,7 @@ export interface Schema<T> {
 
 export type Infer<S> = S extends Schema<infer T> ? T : never;
 
-type Shape = Record<string, Schema<unknown>>;
+export type Shape = Record<string, Schema<unknown>>;
 type RequiredKeys<S extends Shape> = { [K in keyof S]: S[K]['optional'] extends true ? never : K }[keyof S];
 type OptionalKeys<S extends Shape> = Exclude<keyof S, RequiredKeys<S>>;
 type Simplify<T> = { [K in keyof T]: T[K] } & {};

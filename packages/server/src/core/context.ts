@@ -1,0 +1,28 @@
+import type { Kysely } from 'kysely';
+import type { SigningKeyRing } from '../sessions/signing-keys';
+import type { Database } from '../store/schema';
+import type { Clock } from './clock';
+import type { Environment } from './secrets';
+
+/** Resolved, validated settings of a running instance. */
+export interface Settings {
+  /** Base of ticket URLs and the JWT `iss`, without a trailing slash. */
+  readonly publicUrl: string;
+  /** Origins (`scheme://host[:port]`) a ticket may redirect to, besides the built-in ones. */
+  readonly allowedRedirectOrigins: readonly string[];
+  /** Production instances refuse test session tokens unless this is set. */
+  readonly testSessionTokensEnabled: boolean;
+  /** Lifetime of a session JWT. */
+  readonly sessionTokenLifetimeSeconds: number;
+}
+
+/** What every service needs: passed explicitly, never imported as a global. */
+export interface ServerContext {
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly settings: Settings;
+  readonly environment: Environment;
+  readonly instanceId: string;
+  readonly secretKeyHash: string;
+  readonly keys: SigningKeyRing;
+}

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { ServerContext } from '../core/context';
+import { authenticate } from './auth';
+import { withIdempotency } from './idempotency';
+import { htmlPage } from './pages';
+import { parseBody, parseQuery } from './parse-input';
+import type { RequestLogger } from './request-log';
+import type { Route } from './route';
+import { Router } from './router';
+import { type HttpRequest, type HttpResponse, jsonResponse } from './types';
+import { errorBody, RequestError, toRequestError } from './wire-errors';
+
+export interface App {
+  handle(request: HttpRequest): Promise<HttpResponse>;
+}
+
+function newRequestId(): string {
+  return `req_${randomBytes(12).toString('hex')}`;
+}
+
+function errorResponse(error: RequestError, requestId: string, asHtml: boolean): HttpResponse {
+  if (!asHtml) return jsonResponse(error.status, errorBody(error, requestId));
+  const first = error.errors[0];
+  return htmlPage(error.status, first?.message ?? 'Error', [first?.long_message ?? '', `Request id: ${requestId}`]);
+}
+
+async function run(ctx: ServerContext, route: Route, params: Record<string, string>, request: HttpRequest) {
+  if (route.auth === 'secret') authenticate(request.headers.authorization, ctx.secretKeyHash);
+  const body = route.body ? parseBody(route.body, request.body) : undefined;
+  const query = route.query ? parseQuery(route.query, request.query) : undefined;
+  const execute = () => route.handler({ ctx, params, body, query, request });
+  const idempotencyKey = request.headers['idempotency-key'];
+  if (route.idempotent && idempotencyKey !== undefined) {
+    return withIdempotency(ctx, { idempotencyKey, method: route.method, path: request.path, body }, execute);
+  }
+  return execute();
+}
+
+/** The whole server as a function from request to response: routing, auth, validation, errors, logs. */
+export function createApp(ctx: ServerContext, routes: readonly Route[], log: RequestLogger): App {
+  const router = new Router(routes);
+  return {
+    async handle(request) {
+      const started = performance.now();
+      const requestId = newRequestId();
+      const match = router.match(request.method, request.path);
+      let response: HttpResponse;
+      let failure: unknown;
+      try {
+        if (match.kind === 'not_found') {
+          throw RequestError.of('resource_not_found', `No route matches ${request.method} ${request.path}.`);
+        }
+        if (match.kind === 'method_not_allowed') {
+          throw RequestError.of('method_not_allowed', `This path accepts ${match.allowed.join(', ')}.`);
+        }
+        response = await run(ctx, match.route, match.params, request);
+      } catch (error) {
+        failure = error;
+        const asHtml = match.kind === 'found' && match.route.errorsAsHtml === true;
+        response = errorResponse(toRequestError(error), requestId, asHtml);
+      }
+      const status = response.status;
+      log({
+        level: status >= 500 ? 'error' : 'info',
+        time: new Date().toISOString(),
+        request_id: requestId,
+        method: request.method,
+        route: match.kind === 'found' ? match.route.path : 'unmatched',
+        status,
+        duration_ms: Math.round((performance.now() - started) * 100) / 100,
+        ...(status >= 500 && failure instanceof Error && { error: failure.stack ?? failure.name }),
+      });
+      return { ...response, headers: { ...response.headers, 'x-request-id': requestId } };
+    },
+  };
+}

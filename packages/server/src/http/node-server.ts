@@ -1,0 +1,96 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { App } from './app';
+import { type HttpRequest, jsonResponse } from './types';
+import { errorBody, RequestError } from './wire-errors';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.removeAllListeners('data');
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function toHttpRequest(req: IncomingMessage, body: Buffer): HttpRequest {
+  const url = req.url ?? '/';
+  const queryStart = url.indexOf('?');
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return {
+    method: req.method ?? 'GET',
+    path: queryStart === -1 ? url : url.slice(0, queryStart),
+    query: new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1)),
+    headers,
+    body,
+  };
+}
+
+async function serve(app: App, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let body: Buffer;
+  try {
+    body = await readBody(req);
+  } catch (error) {
+    const tooLarge = error instanceof BodyTooLarge;
+    const failure = tooLarge
+      ? RequestError.of('request_body_too_large', `The request body must be at most ${MAX_BODY_BYTES} bytes.`)
+      : RequestError.of('request_body_invalid', 'The request body could not be read.');
+    const response = jsonResponse(failure.status, errorBody(failure, 'req_unread'), { connection: 'close' });
+    res.writeHead(response.status, response.headers).end(response.body);
+    return;
+  }
+  const response = await app.handle(toHttpRequest(req, body));
+  res.writeHead(response.status, response.headers).end(response.body);
+}
+
+export interface Listening {
+  readonly server: Server;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Serves the app on a socket; port 0 picks a free one. */
+export function listen(app: App, host: string, port: number): Promise<Listening> {
+  const server = createServer((req, res) => {
+    serve(app, req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve({
+        server,
+        port: (server.address() as AddressInfo).port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,41 @@
+import { type ObjectSchema, parse, type Shape } from '@tessera/wire';
+import { RequestError, validationError } from './wire-errors';
+
+const NO_PARAMETERS = Object.freeze({});
+
+/** Parses a JSON body; an empty body (real clients send one with `Content-Type: application/json`) means no parameters. */
+export function parseBody(schema: ObjectSchema<Shape>, raw: Buffer): unknown {
+  const text = raw.toString('utf8');
+  let value: unknown = NO_PARAMETERS;
+  if (text.trim() !== '') {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw RequestError.of('request_body_invalid', 'The request body is not valid JSON.');
+    }
+  }
+  const result = parse(schema, value, { unknownKeys: 'reject' });
+  if (!result.ok) throw validationError(result.issues, 'body');
+  return result.value;
+}
+
+/**
+ * Reads the schema's keys from a query string. Array parameters come as repeated keys (`a=1&a=2`) or
+ * as `a[]=`; other keys take their first value. Keys the endpoint does not know are ignored, since
+ * clients add their own (such as `paginated`) freely.
+ */
+export function parseQuery(schema: ObjectSchema<Shape>, query: URLSearchParams): unknown {
+  const input: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(schema.shape)) {
+    if (field.kind === 'array') {
+      const values = [...query.getAll(key), ...query.getAll(`${key}[]`)];
+      if (values.length > 0) input[key] = values;
+    } else {
+      const value = query.get(key);
+      if (value !== null) input[key] = value;
+    }
+  }
+  const result = parse(schema, input, { unknownKeys: 'strip', fromText: true });
+  if (!result.ok) throw validationError(result.issues, 'query');
+  return result.value;
+}

@@ -1,0 +1,50 @@
+import type { Route } from './route';
+
+export type RouteMatch =
+  | { readonly kind: 'found'; readonly route: Route; readonly params: Record<string, string> }
+  | { readonly kind: 'method_not_allowed'; readonly allowed: readonly string[] }
+  | { readonly kind: 'not_found' };
+
+interface CompiledRoute {
+  readonly route: Route;
+  readonly segments: readonly string[];
+}
+
+// Ids in paths are never URL-encoded by clients: `[A-Za-z0-9_]` only.
+const PARAM_VALUE = /^[A-Za-z0-9_]{1,128}$/;
+
+export class Router {
+  private readonly compiled: readonly CompiledRoute[];
+
+  constructor(routes: readonly Route[]) {
+    this.compiled = routes.map((route) => ({ route, segments: route.path.split('/').filter(Boolean) }));
+  }
+
+  match(method: string, path: string): RouteMatch {
+    const segments = path.split('/').filter(Boolean);
+    const allowed: string[] = [];
+    for (const { route, segments: pattern } of this.compiled) {
+      const params = matchSegments(pattern, segments);
+      if (!params) continue;
+      if (route.method === method) return { kind: 'found', route, params };
+      if (!allowed.includes(route.method)) allowed.push(route.method);
+    }
+    return allowed.length > 0 ? { kind: 'method_not_allowed', allowed } : { kind: 'not_found' };
+  }
+}
+
+function matchSegments(pattern: readonly string[], segments: readonly string[]): Record<string, string> | undefined {
+  if (pattern.length !== segments.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < pattern.length; i++) {
+    const expected = pattern[i]!;
+    const actual = segments[i]!;
+    if (expected.startsWith('{')) {
+      if (!PARAM_VALUE.test(actual)) return undefined;
+      params[expected.slice(1, -1)] = actual;
+    } else if (expected !== actual) {
+      return undefined;
+    }
+  }
+  return params;
+}

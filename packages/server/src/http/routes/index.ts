@@ -1,0 +1,17 @@
+import type { Route } from '../route';
+import { keyRoutes } from './keys';
+import { openApiRoute } from './openapi';
+import { sessionRoutes } from './sessions';
+import { testSessionTokenRoutes } from './test-session-tokens';
+import { ticketRoutes } from './tickets';
+import { userRoutes } from './users';
+
+/** Every route of the server, in matching order (static segments before `{id}`). */
+export const ROUTES: readonly Route[] = [
+  ...keyRoutes,
+  ...userRoutes,
+  ...testSessionTokenRoutes,
+  ...ticketRoutes,
+  ...sessionRoutes,
+  openApiRoute(() => ROUTES),
+];

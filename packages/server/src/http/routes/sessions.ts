@@ -1,0 +1,63 @@
+import { createSessionTokenParams, listSessionsQuery, sessionObject, tokenObject } from '@tessera/wire';
+import { serializeSession } from '../../sessions/serialize-session';
+import { endSession, getSession, listSessions, mintSessionToken } from '../../sessions/sessions-service';
+import { defineRoute } from '../route';
+import { jsonResponse, listResponse } from '../types';
+
+const sessionResponse = { kind: 'object', schema: sessionObject } as const;
+
+export const sessionRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/v1/sessions',
+    operationId: 'listSessions',
+    summary: 'List sessions, newest first',
+    auth: 'secret',
+    query: listSessionsQuery,
+    response: { kind: 'list', schema: sessionObject },
+    handler: async ({ ctx, query }) => {
+      const { limit, offset, order_by, paginated, ...filters } = query;
+      const { rows, totalCount } = await listSessions(ctx, filters, { limit, offset, order_by });
+      const now = ctx.clock.now();
+      return listResponse(
+        rows.map((row) => serializeSession(row, now)),
+        totalCount,
+        paginated,
+      );
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/sessions/{id}',
+    operationId: 'getSession',
+    summary: 'Retrieve a session',
+    auth: 'secret',
+    response: sessionResponse,
+    handler: async ({ ctx, params }) =>
+      jsonResponse(200, serializeSession(await getSession(ctx, params.id!), ctx.clock.now())),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/sessions/{id}/revoke',
+    operationId: 'revokeSession',
+    summary: 'Revoke an active session; its JWTs stop being renewed',
+    auth: 'secret',
+    response: sessionResponse,
+    handler: async ({ ctx, params }) =>
+      jsonResponse(200, serializeSession(await endSession(ctx, params.id!, 'revoked'), ctx.clock.now())),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/sessions/{id}/tokens',
+    operationId: 'createSessionToken',
+    summary: 'Issue a fresh session JWT while the session is active',
+    auth: 'secret',
+    body: createSessionTokenParams,
+    response: { kind: 'object', schema: tokenObject },
+    handler: async ({ ctx, params, body }) => {
+      const session = await getSession(ctx, params.id!);
+      const jwt = await mintSessionToken(ctx, session, body.expires_in_seconds);
+      return jsonResponse(200, { object: 'token', jwt });
+    },
+  }),
+];

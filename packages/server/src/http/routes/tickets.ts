@@ -1,0 +1,92 @@
+import { acceptTicketParams, object, string, ticketAcceptanceObject } from '@tessera/wire';
+import type { ServerContext } from '../../core/context';
+import { readOwnSessionJwt } from '../../sessions/session-jwt';
+import { serializeSession } from '../../sessions/serialize-session';
+import { findUserById } from '../../store/users-store';
+import type { SessionTable } from '../../store/schema';
+import { acceptTicket } from '../../tickets/ticket-engine';
+import { htmlPage, PAGE_HEADERS } from '../pages';
+import { defineRoute } from '../route';
+import type { HttpRequest } from '../types';
+import { jsonResponse } from '../types';
+
+export const SESSION_COOKIE = '__session';
+const SIGNED_IN_PATH = '/v1/tickets/signed-in';
+
+function sessionCookie(ctx: ServerContext, jwt: string, session: SessionTable): string {
+  const maxAge = Math.max(0, Math.floor((session.expire_at - ctx.clock.now()) / 1000));
+  const secure = ctx.settings.publicUrl.startsWith('https:') ? '; Secure' : '';
+  return `${SESSION_COOKIE}=${jwt}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure}`;
+}
+
+function readCookie(request: HttpRequest, name: string): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return rest.join('=');
+  }
+  return undefined;
+}
+
+export const ticketRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/v1/tickets/accept',
+    operationId: 'acceptTicketInBrowser',
+    summary: 'Open a ticket URL: starts the session, sets the __session cookie and redirects (303)',
+    auth: 'public',
+    errorsAsHtml: true,
+    query: object({ ticket: string({ minLength: 1, maxLength: 512 }) }),
+    response: { kind: 'redirect' },
+    handler: async ({ ctx, query }) => {
+      const { ticket, session, jwt } = await acceptTicket(ctx, query.ticket);
+      return {
+        status: 303,
+        headers: {
+          ...PAGE_HEADERS,
+          location: ticket.redirect_url ?? `${ctx.settings.publicUrl}${SIGNED_IN_PATH}`,
+          'set-cookie': sessionCookie(ctx, jwt, session),
+        },
+        body: '',
+      };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/tickets/accept',
+    operationId: 'acceptTicket',
+    summary: 'Exchange a ticket for a session and its first JWT, without a browser',
+    auth: 'public',
+    body: acceptTicketParams,
+    response: { kind: 'object', schema: ticketAcceptanceObject },
+    handler: async ({ ctx, body, request }) => {
+      const { session, jwt } = await acceptTicket(ctx, body.ticket, { authorizedParty: request.headers.origin ?? null });
+      return jsonResponse(200, {
+        object: 'ticket_acceptance',
+        session: serializeSession(session, ctx.clock.now()),
+        jwt,
+      });
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: SIGNED_IN_PATH,
+    operationId: 'signedInPage',
+    summary: 'Where a ticket without a redirect_url lands: says who this browser is signed in as',
+    auth: 'public',
+    response: { kind: 'html' },
+    handler: async ({ ctx, request }) => {
+      const jwt = readCookie(request, SESSION_COOKIE);
+      const claims = jwt ? readOwnSessionJwt(jwt, ctx.keys) : undefined;
+      if (!claims) {
+        return htmlPage(200, 'Not signed in', ['This browser holds no tessera session. Open a ticket URL to sign in.']);
+      }
+      const user = await findUserById(ctx.db, claims.sub);
+      const email = user?.emails.find((address) => address.id === user.primary_email_address_id)?.email_address;
+      const who = [email, user?.username, claims.sub].find((value) => value);
+      return htmlPage(200, `Signed in as ${who}`, [
+        `User ${claims.sub}, session ${claims.sid}.`,
+        'The session JWT is in the __session cookie of this origin.',
+      ]);
+    },
+  }),
+];

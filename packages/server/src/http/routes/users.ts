@@ -1,0 +1,109 @@
+import {
+  countUsersQuery,
+  createUserParams,
+  deletedUserObject,
+  listUsersQuery,
+  totalCountObject,
+  updateUserParams,
+  userObject,
+} from '@tessera/wire';
+import { serializeUser } from '../../users/serialize-user';
+import * as users from '../../users/users-service';
+import { defineRoute } from '../route';
+import { jsonResponse, listResponse } from '../types';
+
+const userResponse = { kind: 'object', schema: userObject } as const;
+
+export const userRoutes = [
+  defineRoute({
+    method: 'POST',
+    path: '/v1/users',
+    operationId: 'createUser',
+    summary: 'Create a user',
+    auth: 'secret',
+    idempotent: true,
+    body: createUserParams,
+    response: userResponse,
+    handler: async ({ ctx, body }) => jsonResponse(200, serializeUser(await users.createUser(ctx, body))),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/users',
+    operationId: 'listUsers',
+    summary: 'List users, newest first; filters combine with AND',
+    auth: 'secret',
+    query: listUsersQuery,
+    response: { kind: 'list', schema: userObject },
+    handler: async ({ ctx, query }) => {
+      const { limit, offset, order_by, paginated, ...filters } = query;
+      const [rows, total] = await Promise.all([
+        users.listUsers(ctx, filters, { limit, offset, order_by }),
+        paginated ? users.countUsers(ctx, filters) : Promise.resolve(0),
+      ]);
+      return listResponse(rows.map(serializeUser), total, paginated);
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/users/count',
+    operationId: 'countUsers',
+    summary: 'Count users matching the filters',
+    auth: 'secret',
+    query: countUsersQuery,
+    response: { kind: 'object', schema: totalCountObject },
+    handler: async ({ ctx, query }) =>
+      jsonResponse(200, { object: 'total_count', total_count: await users.countUsers(ctx, query) }),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/users/{id}',
+    operationId: 'getUser',
+    summary: 'Retrieve a user',
+    auth: 'secret',
+    response: userResponse,
+    handler: async ({ ctx, params }) => jsonResponse(200, serializeUser(await users.getUser(ctx, params.id!))),
+  }),
+  defineRoute({
+    method: 'PATCH',
+    path: '/v1/users/{id}',
+    operationId: 'updateUser',
+    summary: 'Update a user; absent fields are left as they are',
+    auth: 'secret',
+    body: updateUserParams,
+    response: userResponse,
+    handler: async ({ ctx, params, body }) =>
+      jsonResponse(200, serializeUser(await users.updateUser(ctx, params.id!, body))),
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/v1/users/{id}',
+    operationId: 'deleteUser',
+    summary: 'Delete a user, revoking their sessions and pending tokens',
+    auth: 'secret',
+    response: { kind: 'object', schema: deletedUserObject },
+    handler: async ({ ctx, params }) => {
+      await users.deleteUser(ctx, params.id!);
+      return jsonResponse(200, { object: 'user', id: params.id!, deleted: true });
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/users/{id}/ban',
+    operationId: 'banUser',
+    summary: 'Ban a user: their sessions are revoked and their tickets refused',
+    auth: 'secret',
+    response: userResponse,
+    handler: async ({ ctx, params }) =>
+      jsonResponse(200, serializeUser(await users.setUserBanned(ctx, params.id!, true))),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/users/{id}/unban',
+    operationId: 'unbanUser',
+    summary: 'Lift a ban',
+    auth: 'secret',
+    response: userResponse,
+    handler: async ({ ctx, params }) =>
+      jsonResponse(200, serializeUser(await users.setUserBanned(ctx, params.id!, false))),
+  }),
+];

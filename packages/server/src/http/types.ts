@@ -1,0 +1,28 @@
+/** A request as the app sees it: already read from the socket, independent of node:http. */
+export interface HttpRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** The raw body; empty when none was sent. */
+  readonly body: Buffer;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[]>>;
+  readonly body: string;
+}
+
+// Exactly this string: @clerk/backend parses a body as JSON only when the header equals it.
+const JSON_CONTENT_TYPE = 'application/json';
+
+export function jsonResponse(status: number, value: unknown, headers: Record<string, string | string[]> = {}): HttpResponse {
+  return { status, headers: { 'content-type': JSON_CONTENT_TYPE, ...headers }, body: JSON.stringify(value) };
+}
+
+/** A list reply: a bare array, or `{ data, total_count }` when the client asked for `paginated=true`. */
+export function listResponse(items: readonly unknown[], totalCount: number, paginated: boolean | undefined): HttpResponse {
+  return jsonResponse(200, paginated ? { data: items, total_count: totalCount } : items);
+}

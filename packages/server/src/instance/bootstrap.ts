@@ -1,0 +1,58 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../core/clock';
+import { newId } from '../core/ids';
+import { type Environment, environmentOfSecretKey, generateSecretKey, sha256Hex } from '../core/secrets';
+import { findInstance, insertInstance, setSecretKeyHash } from '../store/instance-store';
+import type { Database, InstanceTable } from '../store/schema';
+import { createSigningKey } from '../sessions/signing-keys';
+
+export class BootstrapError extends Error {
+  override readonly name = 'BootstrapError';
+}
+
+export interface BootstrappedInstance {
+  readonly instance: InstanceTable;
+  /** True on the very first start of this database. */
+  readonly created: boolean;
+  /** The secret key, when it is known in clear: generated just now, or pinned by the caller. */
+  readonly secretKey: string | undefined;
+}
+
+/**
+ * Creates the instance on first start (id, secret key kept as a hash, an RSA signing key) and
+ * loads it on later starts. A pinned secret key replaces the stored one, within the same environment.
+ */
+export async function bootstrapInstance(
+  db: Kysely<Database>,
+  options: { readonly pinnedSecretKey?: string | undefined; readonly clock: Clock },
+): Promise<BootstrappedInstance> {
+  const { pinnedSecretKey, clock } = options;
+  const existing = await findInstance(db);
+  if (existing) {
+    if (pinnedSecretKey === undefined) return { instance: existing, created: false, secretKey: undefined };
+    const pinnedEnvironment = environmentOfSecretKey(pinnedSecretKey);
+    if (pinnedEnvironment !== existing.environment) {
+      throw new BootstrapError(
+        `TESSERA_SECRET_KEY is a ${pinnedEnvironment} key but this database holds a ${existing.environment} instance; use another database`,
+      );
+    }
+    const hash = sha256Hex(pinnedSecretKey);
+    if (hash !== existing.secret_key_hash) await setSecretKeyHash(db, existing.id, hash);
+    return { instance: { ...existing, secret_key_hash: hash }, created: false, secretKey: pinnedSecretKey };
+  }
+
+  const environment: Environment = pinnedSecretKey ? environmentOfSecretKey(pinnedSecretKey) : 'development';
+  const secretKey = pinnedSecretKey ?? generateSecretKey(environment);
+  const now = clock.now();
+  const instance: InstanceTable = {
+    id: newId('instance', now),
+    environment,
+    secret_key_hash: sha256Hex(secretKey),
+    created_at: now,
+  };
+  await db.transaction().execute(async (trx) => {
+    await insertInstance(trx, instance);
+    await createSigningKey(trx, now);
+  });
+  return { instance, created: true, secretKey };
+}

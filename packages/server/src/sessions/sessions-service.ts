@@ -1,0 +1,104 @@
+import { ApiError } from '../core/api-error';
+import type { ServerContext } from '../core/context';
+import { newId } from '../core/ids';
+import type { Executor } from '../store/database';
+import type { Paging } from '../store/paging';
+import type { SessionTable } from '../store/schema';
+import * as store from '../store/sessions-store';
+import { findUserById } from '../store/users-store';
+import { signSessionJwt } from './session-jwt';
+import { sessionStatusAt } from './serialize-session';
+
+export interface NewSession {
+  readonly userId: string;
+  readonly maxDurationSeconds: number;
+  readonly actor: Readonly<Record<string, unknown>> | null;
+  readonly ticketId: string | null;
+  readonly authorizedParty: string | null;
+}
+
+/** Inserts a session inside the caller's transaction (the ticket engine's accept). */
+export async function insertNewSession(db: Executor, input: NewSession, now: number): Promise<SessionTable> {
+  const expireAt = now + input.maxDurationSeconds * 1000;
+  const session: SessionTable = {
+    id: newId('session', now),
+    client_id: newId('client', now),
+    user_id: input.userId,
+    status: 'active',
+    actor: input.actor ? JSON.stringify(input.actor) : null,
+    ticket_id: input.ticketId,
+    authorized_party: input.authorizedParty,
+    last_active_at: now,
+    expire_at: expireAt,
+    abandon_at: expireAt,
+    created_at: now,
+    updated_at: now,
+  };
+  await store.insertSession(db, session);
+  return session;
+}
+
+export async function getSession(ctx: ServerContext, id: string): Promise<SessionTable> {
+  const session = await store.findSessionById(ctx.db, id);
+  if (!session) throw ApiError.notFound('Session');
+  return session;
+}
+
+export function listSessions(ctx: ServerContext, filters: store.SessionFilters, paging: Paging) {
+  return store.listSessions(ctx.db, filters, paging, ctx.clock.now());
+}
+
+/** Revokes (by the backend) or ends (by the user signing out) an active session. */
+export async function endSession(
+  ctx: ServerContext,
+  id: string,
+  status: 'revoked' | 'ended',
+): Promise<SessionTable> {
+  const now = ctx.clock.now();
+  if (await store.endSession(ctx.db, id, status, now)) return getSession(ctx, id);
+  const session = await getSession(ctx, id);
+  throw new ApiError(
+    'session_cannot_be_revoked',
+    `Session ${session.id} is ${sessionStatusAt(session, now)}; only an active session can be ${status}.`,
+    { session_status: sessionStatusAt(session, now) },
+  );
+}
+
+/**
+ * A fresh session JWT: RS256, `lifetimeSeconds` long (the instance setting by default), never
+ * outliving the session. Refused once the session is no longer active or its user is gone or banned.
+ */
+export async function mintSessionToken(
+  ctx: ServerContext,
+  session: SessionTable,
+  lifetimeSeconds = ctx.settings.sessionTokenLifetimeSeconds,
+): Promise<string> {
+  const now = ctx.clock.now();
+  const status = sessionStatusAt(session, now);
+  if (status !== 'active') {
+    throw new ApiError('session_not_active', `Session ${session.id} is ${status}; no token can be issued for it.`, {
+      session_status: status,
+    });
+  }
+  const user = await findUserById(ctx.db, session.user_id);
+  if (!user || user.banned === 1) {
+    throw new ApiError('session_not_active', `The user of session ${session.id} can no longer sign in.`, {
+      session_status: status,
+    });
+  }
+  const iat = Math.floor(now / 1000);
+  const exp = Math.min(iat + lifetimeSeconds, Math.floor(session.expire_at / 1000));
+  await store.touchSession(ctx.db, session.id, now);
+  return signSessionJwt(ctx.keys.current, {
+    iss: ctx.settings.publicUrl,
+    sub: session.user_id,
+    sid: session.id,
+    iat,
+    nbf: iat,
+    exp,
+    ...(session.authorized_party !== null && { azp: session.authorized_party }),
+    v: 2,
+    sts: 'active',
+    ...(session.actor !== null && { act: JSON.parse(session.actor) as Record<string, unknown> }),
+  });
+}

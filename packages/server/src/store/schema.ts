@@ -1,0 +1,95 @@
+/** Timestamps are Unix milliseconds; booleans are 0/1 so the same SQL runs on SQLite and Postgres. */
+export interface InstanceTable {
+  id: string;
+  environment: 'development' | 'production';
+  secret_key_hash: string;
+  created_at: number;
+}
+
+export interface SigningKeyTable {
+  kid: string;
+  private_key_pem: string;
+  public_jwk: string;
+  created_at: number;
+  /** Set when a newer key became current; the key stays in the JWKS until its last JWT expires. */
+  retired_at: number | null;
+}
+
+export interface UserTable {
+  id: string;
+  external_id: string | null;
+  username: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  primary_email_address_id: string | null;
+  public_metadata: string;
+  private_metadata: string;
+  unsafe_metadata: string;
+  banned: number;
+  last_sign_in_at: number | null;
+  last_active_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EmailAddressTable {
+  id: string;
+  user_id: string;
+  /** Lower-cased; unique across the instance. */
+  email_address: string;
+  created_at: number;
+}
+
+export interface TicketTable {
+  id: string;
+  kind: string;
+  user_id: string;
+  /** SHA-256 (hex) of the ticket value; the value itself is never stored. */
+  token_hash: string;
+  status: 'pending' | 'accepted' | 'revoked';
+  redirect_url: string | null;
+  session_id: string | null;
+  expires_at: number;
+  session_max_duration_seconds: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionTable {
+  id: string;
+  client_id: string;
+  user_id: string;
+  /** `expired` is not stored: an active session past `expire_at` reads as expired. */
+  status: 'active' | 'revoked' | 'ended';
+  actor: string | null;
+  ticket_id: string | null;
+  authorized_party: string | null;
+  last_active_at: number;
+  expire_at: number;
+  abandon_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface IdempotencyKeyTable {
+  /** SHA-256 of scope + key; the key itself is never stored. */
+  key_hash: string;
+  request_hash: string;
+  /** Null while the first request is still running. */
+  response_status: number | null;
+  /** The reply, AES-256-GCM encrypted under a key derived from the idempotency key. */
+  response_sealed: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface Database {
+  instance: InstanceTable;
+  signing_keys: SigningKeyTable;
+  users: UserTable;
+  email_addresses: EmailAddressTable;
+  tickets: TicketTable;
+  sessions: SessionTable;
+  idempotency_keys: IdempotencyKeyTable;
+}
+

@@ -1,0 +1,76 @@
+import type { SessionStatus } from '@tessera/wire';
+import type { Executor } from './database';
+import { limitOf, offsetOf, orderingOf, type Paging } from './paging';
+import type { SessionTable } from './schema';
+
+export interface SessionFilters {
+  readonly user_id?: string;
+  readonly client_id?: string;
+  readonly status?: SessionStatus;
+}
+
+export async function insertSession(db: Executor, session: SessionTable): Promise<void> {
+  await db.insertInto('sessions').values(session).execute();
+}
+
+export async function findSessionById(db: Executor, id: string): Promise<SessionTable | undefined> {
+  return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** `expired` and `active` both live in the `active` rows, told apart by `expire_at` against `now`. */
+export async function listSessions(
+  db: Executor,
+  filters: SessionFilters,
+  paging: Paging,
+  now: number,
+): Promise<{ rows: SessionTable[]; totalCount: number }> {
+  let query = db.selectFrom('sessions');
+  if (filters.user_id) query = query.where('user_id', '=', filters.user_id);
+  if (filters.client_id) query = query.where('client_id', '=', filters.client_id);
+  if (filters.status === 'expired') query = query.where('status', '=', 'active').where('expire_at', '<=', now);
+  else if (filters.status === 'active') query = query.where('status', '=', 'active').where('expire_at', '>', now);
+  else if (filters.status) query = query.where('status', '=', filters.status);
+  const { column, direction } = orderingOf<'created_at' | 'updated_at' | 'expire_at'>(paging.order_by, 'created_at');
+  const [rows, count] = await Promise.all([
+    query
+      .selectAll()
+      .orderBy(column, direction)
+      .orderBy('id', direction)
+      .limit(limitOf(paging))
+      .offset(offsetOf(paging))
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number | string>().as('count')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, totalCount: Number(count.count) };
+}
+
+/** Moves an active, unexpired session to `status`; false when it was not active (a concurrent change won). */
+export async function endSession(
+  db: Executor,
+  id: string,
+  status: 'revoked' | 'ended',
+  now: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('sessions')
+    .set({ status, updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'active')
+    .where('expire_at', '>', now)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Revokes every active session of a user (ban, deletion). */
+export async function revokeUserSessions(db: Executor, userId: string, now: number): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ status: 'revoked', updated_at: now })
+    .where('user_id', '=', userId)
+    .where('status', '=', 'active')
+    .execute();
+}
+
+export async function touchSession(db: Executor, id: string, now: number): Promise<void> {
+  await db.updateTable('sessions').set({ last_active_at: now }).where('id', '=', id).execute();
+}

@@ -1,0 +1,79 @@
+import type { TestSessionTokenStatus } from '@tessera/wire';
+import type { Executor } from './database';
+import { limitOf, offsetOf, orderingOf, type Paging } from './paging';
+import type { TicketTable } from './schema';
+
+export interface TicketFilters {
+  readonly user_id?: string;
+  readonly status?: TestSessionTokenStatus;
+}
+
+export async function insertTicket(db: Executor, ticket: TicketTable): Promise<void> {
+  await db.insertInto('tickets').values(ticket).execute();
+}
+
+export async function findTicketById(db: Executor, kind: string, id: string): Promise<TicketTable | undefined> {
+  return db.selectFrom('tickets').selectAll().where('id', '=', id).where('kind', '=', kind).executeTakeFirst();
+}
+
+export async function findTicketByHash(db: Executor, tokenHash: string): Promise<TicketTable | undefined> {
+  return db.selectFrom('tickets').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+export async function listTickets(
+  db: Executor,
+  kind: string,
+  filters: TicketFilters,
+  paging: Paging,
+): Promise<{ rows: TicketTable[]; totalCount: number }> {
+  let query = db.selectFrom('tickets').where('kind', '=', kind);
+  if (filters.user_id) query = query.where('user_id', '=', filters.user_id);
+  if (filters.status) query = query.where('status', '=', filters.status);
+  const { column, direction } = orderingOf<'created_at' | 'updated_at' | 'expires_at'>(paging.order_by, 'created_at');
+  const [rows, count] = await Promise.all([
+    query
+      .selectAll()
+      .orderBy(column, direction)
+      .orderBy('id', direction)
+      .limit(limitOf(paging))
+      .offset(offsetOf(paging))
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number | string>().as('count')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, totalCount: Number(count.count) };
+}
+
+/**
+ * The single-use guard: only one caller can move a pending ticket to accepted, whatever the
+ * concurrency or the number of nodes, because the condition and the write are one statement.
+ */
+export async function markTicketAccepted(db: Executor, id: string, sessionId: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('tickets')
+    .set({ status: 'accepted', session_id: sessionId, updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Revokes a pending ticket; false when it was no longer pending. */
+export async function revokeTicket(db: Executor, id: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('tickets')
+    .set({ status: 'revoked', updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function revokeUserTickets(db: Executor, userId: string, now: number): Promise<void> {
+  await db
+    .updateTable('tickets')
+    .set({ status: 'revoked', updated_at: now })
+    .where('user_id', '=', userId)
+    .where('status', '=', 'pending')
+    .execute();
+}

@@ -1,0 +1,165 @@
+import { type ExpressionBuilder, sql } from 'kysely';
+import type { Executor } from './database';
+import { limitOf, offsetOf, orderingOf, type Paging } from './paging';
+import type { Database, EmailAddressTable, UserTable } from './schema';
+
+export interface UserRecord extends UserTable {
+  readonly emails: readonly EmailAddressTable[];
+}
+
+export interface UserFilters {
+  readonly email_address?: readonly string[];
+  readonly username?: readonly string[];
+  readonly external_id?: readonly string[];
+  readonly user_id?: readonly string[];
+  readonly query?: string;
+}
+
+type UserOrderColumn = 'created_at' | 'updated_at' | 'last_sign_in_at' | 'last_active_at' | 'username';
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+function applyFilters(eb: ExpressionBuilder<Database, 'users'>, filters: UserFilters) {
+  const conditions = [];
+  if (filters.user_id) conditions.push(eb('users.id', 'in', [...filters.user_id, '']));
+  if (filters.username) conditions.push(eb('users.username', 'in', [...filters.username, '']));
+  if (filters.external_id) conditions.push(eb('users.external_id', 'in', [...filters.external_id, '']));
+  if (filters.email_address) {
+    const emails = filters.email_address.map((email) => email.toLowerCase());
+    conditions.push(
+      eb(
+        'users.id',
+        'in',
+        eb.selectFrom('email_addresses').select('user_id').where('email_address', 'in', [...emails, '']),
+      ),
+    );
+  }
+  if (filters.query) {
+    const pattern = `%${escapeLike(filters.query.toLowerCase())}%`;
+    const like = (column: string) => sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
+    conditions.push(
+      eb.or([
+        like('users.id'),
+        like('users.username'),
+        like('users.first_name'),
+        like('users.last_name'),
+        like('users.external_id'),
+        eb(
+          'users.id',
+          'in',
+          eb
+            .selectFrom('email_addresses')
+            .select('user_id')
+            .where(sql<boolean>`email_address like ${pattern} escape '\\'`),
+        ),
+      ]),
+    );
+  }
+  return eb.and(conditions);
+}
+
+async function withEmails(db: Executor, users: readonly UserTable[]): Promise<UserRecord[]> {
+  if (users.length === 0) return [];
+  const emails = await db
+    .selectFrom('email_addresses')
+    .selectAll()
+    .where(
+      'user_id',
+      'in',
+      users.map((user) => user.id),
+    )
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return users.map((user) => ({ ...user, emails: emails.filter((email) => email.user_id === user.id) }));
+}
+
+export async function insertUser(db: Executor, user: UserTable, emails: readonly EmailAddressTable[]) {
+  await db.insertInto('users').values(user).execute();
+  if (emails.length > 0) await db.insertInto('email_addresses').values([...emails]).execute();
+}
+
+export async function findUserById(db: Executor, id: string): Promise<UserRecord | undefined> {
+  const user = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  return user ? (await withEmails(db, [user]))[0] : undefined;
+}
+
+/** The id of the user owning this email address (case-insensitive) or username. */
+export async function findUserIdByIdentifier(db: Executor, identifier: string): Promise<string | undefined> {
+  if (identifier.includes('@')) {
+    const row = await db
+      .selectFrom('email_addresses')
+      .select('user_id')
+      .where('email_address', '=', identifier.toLowerCase())
+      .executeTakeFirst();
+    return row?.user_id;
+  }
+  const row = await db.selectFrom('users').select('id').where('username', '=', identifier).executeTakeFirst();
+  return row?.id;
+}
+
+/** Which of these identifiers (lower-cased emails, usernames) are taken by a user other than `exceptUserId`. */
+export async function findTakenIdentifiers(
+  db: Executor,
+  identifiers: { emails: readonly string[]; username: string | null },
+  exceptUserId?: string,
+): Promise<{ email?: string; username?: string }> {
+  const other = exceptUserId ?? '';
+  if (identifiers.emails.length > 0) {
+    const taken = await db
+      .selectFrom('email_addresses')
+      .select('email_address')
+      .where('email_address', 'in', [...identifiers.emails])
+      .where('user_id', '!=', other)
+      .executeTakeFirst();
+    if (taken) return { email: taken.email_address };
+  }
+  if (identifiers.username !== null) {
+    const taken = await db
+      .selectFrom('users')
+      .select('username')
+      .where('username', '=', identifiers.username)
+      .where('id', '!=', other)
+      .executeTakeFirst();
+    if (taken?.username) return { username: taken.username };
+  }
+  return {};
+}
+
+export async function listUsers(db: Executor, filters: UserFilters, paging: Paging): Promise<UserRecord[]> {
+  const { column, direction } = orderingOf<UserOrderColumn>(paging.order_by, 'created_at');
+  const users = await db
+    .selectFrom('users')
+    .selectAll()
+    .where((eb) => applyFilters(eb, filters))
+    .orderBy(column, direction)
+    .orderBy('id', direction)
+    .limit(limitOf(paging))
+    .offset(offsetOf(paging))
+    .execute();
+  return withEmails(db, users);
+}
+
+export async function countUsers(db: Executor, filters: UserFilters): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number | string>().as('count'))
+    .where((eb) => applyFilters(eb, filters))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+export async function updateUser(
+  db: Executor,
+  id: string,
+  changes: Partial<Omit<UserTable, 'id' | 'created_at'>>,
+): Promise<void> {
+  await db.updateTable('users').set(changes).where('id', '=', id).execute();
+}
+
+export async function deleteUser(db: Executor, id: string): Promise<void> {
+  await db.deleteFrom('email_addresses').where('user_id', '=', id).execute();
+  await db.deleteFrom('users').where('id', '=', id).execute();
+}

@@ -1,0 +1,106 @@
+import type { Clock } from './core/clock';
+import { systemClock } from './core/clock';
+import type { ServerContext } from './core/context';
+import { type Environment, publishableKeyFor } from './core/secrets';
+import { type App, createApp } from './http/app';
+import { listen } from './http/node-server';
+import { type RequestLogger, stdoutRequestLogger } from './http/request-log';
+import { ROUTES } from './http/routes/index';
+import { bootstrapInstance } from './instance/bootstrap';
+import { SigningKeyRing } from './sessions/signing-keys';
+import { openDatabase } from './store/database';
+import { parseDatabaseUrl } from './config';
+
+export interface TesseraOptions {
+  /** `:memory:` (the default here), `file:PATH` or a path. The CLI defaults to `file:.tessera/tessera.db`. */
+  readonly databaseUrl?: string;
+  /** 0 (the default here) picks a free port. */
+  readonly port?: number;
+  readonly host?: string;
+  /** Base of ticket URLs and the JWT `iss`; defaults to `http://<host>:<port>`. */
+  readonly publicUrl?: string | undefined;
+  /** Pins the instance's secret key; otherwise one is generated on first start. */
+  readonly secretKey?: string | undefined;
+  readonly allowedRedirectOrigins?: readonly string[];
+  /** Allow test session tokens on a production (`sk_live_`) instance. */
+  readonly enableTestSessionTokens?: boolean;
+  /** Session JWT lifetime (default 60). */
+  readonly sessionTokenLifetimeSeconds?: number;
+  readonly clock?: Clock;
+  /** Where the per-request log lines go (default: stdout). */
+  readonly log?: RequestLogger;
+}
+
+export interface RunningTessera {
+  /** The address it listens on, e.g. `http://127.0.0.1:4000`. */
+  readonly url: string;
+  readonly publicUrl: string;
+  readonly instanceId: string;
+  readonly environment: Environment;
+  /** Known when generated on this start or pinned; otherwise only its hash exists. */
+  readonly secretKey: string | undefined;
+  readonly publishableKey: string;
+  /** True when this start created the instance. */
+  readonly created: boolean;
+  /** The app itself, for in-process requests that skip the socket. */
+  readonly app: App;
+  readonly context: ServerContext;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database (applying migrations), bootstraps the instance and serves the API.
+ *
+ * @example
+ * const tessera = await startTessera({ databaseUrl: ':memory:' });
+ * console.log(tessera.url, tessera.secretKey);
+ * await tessera.close();
+ */
+export async function startTessera(options: TesseraOptions = {}): Promise<RunningTessera> {
+  const clock = options.clock ?? systemClock;
+  const host = options.host ?? '127.0.0.1';
+  const database = await openDatabase(parseDatabaseUrl(options.databaseUrl ?? ':memory:'));
+  try {
+    const boot = await bootstrapInstance(database.db, { pinnedSecretKey: options.secretKey, clock });
+    const lifetime = options.sessionTokenLifetimeSeconds ?? 60;
+    const keys = await SigningKeyRing.load(database.db, clock.now() - lifetime * 1000);
+    const settings = {
+      publicUrl: options.publicUrl ?? '',
+      allowedRedirectOrigins: options.allowedRedirectOrigins ?? [],
+      testSessionTokensEnabled: options.enableTestSessionTokens ?? false,
+      sessionTokenLifetimeSeconds: lifetime,
+    };
+    const context: { -readonly [K in keyof ServerContext]: ServerContext[K] } = {
+      db: database.db,
+      clock,
+      settings,
+      environment: boot.instance.environment,
+      instanceId: boot.instance.id,
+      secretKeyHash: boot.instance.secret_key_hash,
+      keys,
+    };
+    const app = createApp(context, ROUTES, options.log ?? stdoutRequestLogger);
+    const listening = await listen(app, host, options.port ?? 0);
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${listening.port}`;
+    // The public URL may depend on the port picked, so it is settled once listening.
+    settings.publicUrl = options.publicUrl ?? url;
+    return {
+      url,
+      publicUrl: settings.publicUrl,
+      instanceId: boot.instance.id,
+      environment: boot.instance.environment,
+      secretKey: boot.secretKey,
+      publishableKey: publishableKeyFor(boot.instance.environment, new URL(settings.publicUrl).host),
+      created: boot.created,
+      app,
+      context,
+      close: async () => {
+        await listening.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,42 @@
+import { ApiError } from '../core/api-error';
+import type { Settings } from '../core/context';
+import type { Environment } from '../core/secrets';
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function refuse(longMessage: string): ApiError {
+  return new ApiError('redirect_url_not_allowed', longMessage, { param_name: 'redirect_url' });
+}
+
+/**
+ * Where a browser may be sent after accepting a ticket: the instance's own origin, the configured
+ * origins and, on development instances, any http(s) loopback origin. Production requires https.
+ * Returns the URL in normalised form.
+ */
+export function checkRedirectUrl(raw: string, settings: Settings, environment: Environment): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw refuse('redirect_url must be an absolute URL, such as https://app.example.com/dashboard.');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw refuse('redirect_url must use http or https.');
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw refuse('redirect_url must not contain credentials.');
+  }
+  if (environment === 'production' && url.protocol !== 'https:') {
+    throw refuse('redirect_url must use https on a production instance.');
+  }
+  const allowed =
+    url.origin === new URL(settings.publicUrl).origin ||
+    settings.allowedRedirectOrigins.includes(url.origin) ||
+    (environment === 'development' && LOOPBACK_HOSTS.has(url.hostname));
+  if (!allowed) {
+    throw refuse(
+      `redirect_url's origin ${url.origin} is not allowed. Add it to TESSERA_ALLOWED_REDIRECT_ORIGINS to allow it.`,
+    );
+  }
+  return url.href;
+}

@@ -1,0 +1,135 @@
+import { ApiError } from '../core/api-error';
+import type { ServerContext } from '../core/context';
+import { newId } from '../core/ids';
+import { generateTicketValue, sha256Hex } from '../core/secrets';
+import { insertNewSession, mintSessionToken } from '../sessions/sessions-service';
+import type { Paging } from '../store/paging';
+import type { SessionTable, TicketTable } from '../store/schema';
+import * as store from '../store/tickets-store';
+import { findUserById, updateUser } from '../store/users-store';
+import { TICKET_KINDS, type TicketKind } from './ticket-kinds';
+
+export interface TicketRequest {
+  readonly userId: string;
+  readonly redirectUrl: string | null;
+  readonly expiresInSeconds: number;
+  readonly sessionMaxDurationSeconds: number;
+}
+
+export interface IssuedTicket {
+  readonly ticket: TicketTable;
+  /** The ticket value in clear: returned once, to the issuer; only its hash is stored. */
+  readonly value: string;
+}
+
+export interface Acceptance {
+  readonly ticket: TicketTable;
+  readonly session: SessionTable;
+  readonly jwt: string;
+}
+
+function assertKindAllowed(ctx: ServerContext, kind: TicketKind): void {
+  const refusal = kind.refusal(ctx);
+  if (refusal) throw new ApiError('test_session_tokens_disabled', refusal);
+}
+
+export async function issueTicket(ctx: ServerContext, kind: TicketKind, request: TicketRequest): Promise<IssuedTicket> {
+  assertKindAllowed(ctx, kind);
+  const user = await findUserById(ctx.db, request.userId);
+  if (!user) throw ApiError.notFound('User', 'user_id');
+  if (user.banned === 1) {
+    throw new ApiError('user_banned', `User ${user.id} is banned and cannot be signed in.`, { param_name: 'user_id' });
+  }
+  const now = ctx.clock.now();
+  const value = generateTicketValue();
+  const ticket: TicketTable = {
+    id: newId(kind.idKind, now),
+    kind: kind.name,
+    user_id: user.id,
+    token_hash: sha256Hex(value),
+    status: 'pending',
+    redirect_url: request.redirectUrl,
+    session_id: null,
+    expires_at: now + request.expiresInSeconds * 1000,
+    session_max_duration_seconds: request.sessionMaxDurationSeconds,
+    created_at: now,
+    updated_at: now,
+  };
+  await store.insertTicket(ctx.db, ticket);
+  return { ticket, value };
+}
+
+export async function getTicket(ctx: ServerContext, kind: TicketKind, id: string): Promise<TicketTable> {
+  const ticket = await store.findTicketById(ctx.db, kind.name, id);
+  if (!ticket) throw ApiError.notFound(kind.label);
+  return ticket;
+}
+
+export function listTickets(ctx: ServerContext, kind: TicketKind, filters: store.TicketFilters, paging: Paging) {
+  return store.listTickets(ctx.db, kind.name, filters, paging);
+}
+
+export async function revokeTicket(ctx: ServerContext, kind: TicketKind, id: string): Promise<TicketTable> {
+  const now = ctx.clock.now();
+  if (await store.revokeTicket(ctx.db, id, now)) return getTicket(ctx, kind, id);
+  const ticket = await getTicket(ctx, kind, id);
+  throw new ApiError(
+    kind.cannotBeRevoked,
+    `${kind.label} ${ticket.id} is ${ticket.status}; only a pending one can be revoked.`,
+    { status: ticket.status },
+  );
+}
+
+/** Why a ticket that exists cannot be accepted now, if it cannot. */
+function refusalOf(ticket: TicketTable, now: number): ApiError | undefined {
+  if (ticket.status === 'accepted') return new ApiError('ticket_already_used', 'This ticket has already been used.');
+  if (ticket.status === 'revoked') return new ApiError('ticket_revoked', 'This ticket has been revoked.');
+  if (ticket.expires_at <= now) return new ApiError('ticket_expired', 'This ticket has expired.');
+  return undefined;
+}
+
+/**
+ * Accepts a ticket: validates it, marks it accepted (once only, also when requests race) and starts
+ * the session, all in one transaction, then signs the session's first JWT.
+ */
+export async function acceptTicket(
+  ctx: ServerContext,
+  value: string,
+  options: { readonly authorizedParty?: string | null } = {},
+): Promise<Acceptance> {
+  const tokenHash = sha256Hex(value);
+  const { ticket, session } = await ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.clock.now();
+    const found = await store.findTicketByHash(trx, tokenHash);
+    const kind = found && TICKET_KINDS[found.kind];
+    if (!found || !kind) throw new ApiError('ticket_not_found', 'This ticket is not valid.');
+    const refusal = refusalOf(found, now);
+    if (refusal) throw refusal;
+    assertKindAllowed(ctx, kind);
+    const user = await findUserById(trx, found.user_id);
+    if (!user) throw new ApiError('ticket_not_found', 'This ticket is not valid.');
+    if (user.banned === 1) throw new ApiError('user_banned', 'This user is banned and cannot be signed in.');
+
+    const redirectOrigin = found.redirect_url ? new URL(found.redirect_url).origin : null;
+    const started = await insertNewSession(
+      trx,
+      {
+        userId: user.id,
+        maxDurationSeconds: found.session_max_duration_seconds,
+        actor: kind.actorOf(found),
+        ticketId: found.id,
+        authorizedParty: options.authorizedParty ?? redirectOrigin,
+      },
+      now,
+    );
+    if (!(await store.markTicketAccepted(trx, found.id, started.id, now))) {
+      // Another request accepted it between our read and our write; the transaction rolls back.
+      throw new ApiError('ticket_already_used', 'This ticket has already been used.');
+    }
+    await updateUser(trx, user.id, { last_sign_in_at: now, last_active_at: now });
+    const accepted: TicketTable = { ...found, status: 'accepted', session_id: started.id, updated_at: now };
+    return { ticket: accepted, session: started };
+  });
+  const jwt = await mintSessionToken(ctx, session);
+  return { ticket, session, jwt };
+}

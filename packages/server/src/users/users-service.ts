@@ -1,0 +1,131 @@
+import type { CreateUserParams, UpdateUserParams } from '@tessera/wire';
+import { ApiError } from '../core/api-error';
+import type { ServerContext } from '../core/context';
+import { newId } from '../core/ids';
+import type { Executor } from '../store/database';
+import { toJsonColumn } from '../store/json-column';
+import type { Paging } from '../store/paging';
+import type { EmailAddressTable, UserTable } from '../store/schema';
+import { revokeUserSessions } from '../store/sessions-store';
+import { revokeUserTickets } from '../store/tickets-store';
+import * as store from '../store/users-store';
+
+async function assertIdentifiersFree(
+  db: Executor,
+  emails: readonly string[],
+  username: string | null,
+  exceptUserId?: string,
+): Promise<void> {
+  const taken = await store.findTakenIdentifiers(db, { emails, username }, exceptUserId);
+  if (taken.email !== undefined) {
+    throw new ApiError('form_identifier_exists', 'That email address is taken. Please try another.', {
+      param_name: 'email_address',
+    });
+  }
+  if (taken.username !== undefined) {
+    throw new ApiError('form_identifier_exists', 'That username is taken. Please try another.', {
+      param_name: 'username',
+    });
+  }
+}
+
+export async function createUser(ctx: ServerContext, params: CreateUserParams): Promise<store.UserRecord> {
+  const now = ctx.clock.now();
+  const userId = newId('user', now);
+  const emails = [...new Set((params.email_address ?? []).map((email) => email.toLowerCase()))];
+  const emailRows: EmailAddressTable[] = emails.map((email) => ({
+    id: newId('emailAddress', now),
+    user_id: userId,
+    email_address: email,
+    created_at: now,
+  }));
+  const user: UserTable = {
+    id: userId,
+    external_id: params.external_id ?? null,
+    username: params.username ?? null,
+    first_name: params.first_name ?? null,
+    last_name: params.last_name ?? null,
+    primary_email_address_id: emailRows[0]?.id ?? null,
+    public_metadata: toJsonColumn(params.public_metadata ?? {}),
+    private_metadata: toJsonColumn(params.private_metadata ?? {}),
+    unsafe_metadata: toJsonColumn(params.unsafe_metadata ?? {}),
+    banned: 0,
+    last_sign_in_at: null,
+    last_active_at: null,
+    created_at: now,
+    updated_at: now,
+  };
+  await ctx.db.transaction().execute(async (trx) => {
+    await assertIdentifiersFree(trx, emails, user.username);
+    await store.insertUser(trx, user, emailRows);
+  });
+  return { ...user, emails: emailRows };
+}
+
+export async function getUser(ctx: ServerContext, id: string): Promise<store.UserRecord> {
+  const user = await store.findUserById(ctx.db, id);
+  if (!user) throw ApiError.notFound('User');
+  return user;
+}
+
+export function listUsers(ctx: ServerContext, filters: store.UserFilters, paging: Paging) {
+  return store.listUsers(ctx.db, filters, paging);
+}
+
+export function countUsers(ctx: ServerContext, filters: store.UserFilters) {
+  return store.countUsers(ctx.db, filters);
+}
+
+export async function updateUser(
+  ctx: ServerContext,
+  id: string,
+  params: UpdateUserParams,
+): Promise<store.UserRecord> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const user = await store.findUserById(trx, id);
+    if (!user) throw ApiError.notFound('User');
+    if (params.username !== undefined && params.username !== null) {
+      await assertIdentifiersFree(trx, [], params.username, id);
+    }
+    if (
+      params.primary_email_address_id !== undefined &&
+      !user.emails.some((email) => email.id === params.primary_email_address_id)
+    ) {
+      throw ApiError.invalidParam('primary_email_address_id', 'primary_email_address_id must be one of the user’s email addresses.');
+    }
+    const changes: Partial<UserTable> = { updated_at: ctx.clock.now() };
+    if (params.username !== undefined) changes.username = params.username;
+    if (params.first_name !== undefined) changes.first_name = params.first_name;
+    if (params.last_name !== undefined) changes.last_name = params.last_name;
+    if (params.external_id !== undefined) changes.external_id = params.external_id;
+    if (params.primary_email_address_id !== undefined) changes.primary_email_address_id = params.primary_email_address_id;
+    if (params.public_metadata) changes.public_metadata = toJsonColumn(params.public_metadata);
+    if (params.private_metadata) changes.private_metadata = toJsonColumn(params.private_metadata);
+    if (params.unsafe_metadata) changes.unsafe_metadata = toJsonColumn(params.unsafe_metadata);
+    await store.updateUser(trx, id, changes);
+    return { ...user, ...changes };
+  });
+}
+
+/** Deletes the user; their active sessions and pending tickets are revoked in the same transaction. */
+export async function deleteUser(ctx: ServerContext, id: string): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    if (!(await store.findUserById(trx, id))) throw ApiError.notFound('User');
+    await revokeUserSessions(trx, id, now);
+    await revokeUserTickets(trx, id, now);
+    await store.deleteUser(trx, id);
+  });
+}
+
+/** Bans (revoking the user's active sessions; their tickets are refused on accept) or unbans. */
+export async function setUserBanned(ctx: ServerContext, id: string, banned: boolean): Promise<store.UserRecord> {
+  const now = ctx.clock.now();
+  return ctx.db.transaction().execute(async (trx) => {
+    const user = await store.findUserById(trx, id);
+    if (!user) throw ApiError.notFound('User');
+    await store.updateUser(trx, id, { banned: banned ? 1 : 0, updated_at: now });
+    if (banned) await revokeUserSessions(trx, id, now);
+    return { ...user, banned: banned ? 1 : 0, updated_at: now };
+  });
+}
