@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SECRET_KEY_PATTERN } from '../core/secrets';
+import { CliError, type CliIo } from './io';
+
+export const DEFAULT_API_URL = 'http://127.0.0.1:4000';
+export const SECRET_KEY_FILE = join('.tessera', 'secret-key');
+
+export interface ApiClient {
+  readonly apiUrl: string;
+  request<T>(method: string, path: string, options?: { body?: unknown; query?: Record<string, string | undefined> }): Promise<T>;
+}
+
+function readSecretKey(io: CliIo): string {
+  const fromEnv = io.env.TESSERA_SECRET_KEY?.trim();
+  let key = fromEnv;
+  if (!key) {
+    try {
+      key = readFileSync(join(io.cwd, SECRET_KEY_FILE), 'utf8').trim();
+    } catch {
+      throw new CliError(
+        `no secret key: set TESSERA_SECRET_KEY or run from the folder holding ${SECRET_KEY_FILE} (written by the first \`tessera serve\`)`,
+        2,
+      );
+    }
+  }
+  if (!SECRET_KEY_PATTERN.test(key)) {
+    throw new CliError(`the secret key from ${fromEnv ? 'TESSERA_SECRET_KEY' : SECRET_KEY_FILE} is not an sk_test_/sk_live_ key`, 2);
+  }
+  return key;
+}
+
+function describeFailure(status: number, body: unknown): string {
+  const first = (body as { errors?: { code?: string; long_message?: string }[] } | null)?.errors?.[0];
+  return first ? `${first.long_message ?? 'request failed'} (${first.code}, HTTP ${status})` : `the server answered HTTP ${status}`;
+}
+
+/** A thin client of the Backend API, with the secret key from the environment or `.tessera/secret-key`. */
+export function createApiClient(io: CliIo, apiUrlOption: string | undefined): ApiClient {
+  const apiUrl = (apiUrlOption ?? io.env.TESSERA_API_URL ?? DEFAULT_API_URL).replace(/\/+$/, '');
+  try {
+    new URL(apiUrl);
+  } catch {
+    throw new CliError(`--api-url / TESSERA_API_URL is not a URL: "${apiUrl}"`, 2);
+  }
+  const secretKey = readSecretKey(io);
+  return {
+    apiUrl,
+    async request<T>(method: string, path: string, options: { body?: unknown; query?: Record<string, string | undefined> } = {}) {
+      const query = new URLSearchParams();
+      for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) query.append(key, value);
+      const url = `${apiUrl}${path}${query.size > 0 ? `?${query}` : ''}`;
+      let response: Response;
+      try {
+        response = await io.fetch(url, {
+          method,
+          headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
+          ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
+        });
+      } catch {
+        throw new CliError(`cannot reach tessera at ${apiUrl}: is it running? Start it with \`npx tessera serve\`.`);
+      }
+      const text = await response.text();
+      let body: unknown = null;
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch {
+        throw new CliError(`${apiUrl} answered HTTP ${response.status} with something other than JSON: is it a tessera server?`);
+      }
+      if (!response.ok) throw new CliError(describeFailure(response.status, body));
+      return body as T;
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { createPublicKey } from 'node:crypto';
+import type { Command } from 'commander';
+import type { JwksJSON } from '@tessera/wire';
+import { createApiClient } from '../api-client';
+import type { CliIo } from '../io';
+import { printJson, printTable } from '../output';
+
+interface ApiOptions {
+  readonly apiUrl?: string;
+}
+
+export function registerKeyCommands(program: Command, io: CliIo): void {
+  program
+    .command('keys')
+    .description('show the public keys that verify session JWTs')
+    .option('--pem', 'print the current public key as PEM (for networkless verification)')
+    .option('--json', 'print the JWKS as JSON')
+    .action(async (options: { pem?: boolean; json?: boolean }, command: Command) => {
+      const { apiUrl } = command.optsWithGlobals<ApiOptions>();
+      const client = createApiClient(io, apiUrl);
+      const jwks = await client.request<JwksJSON>('GET', '/v1/jwks');
+      if (options.json) return printJson(io, jwks);
+      const [current] = jwks.keys;
+      if (options.pem && current) {
+        io.stdout(createPublicKey({ key: { ...current }, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString());
+        return;
+      }
+      printTable(
+        io,
+        ['KID', 'ALG', 'USE'],
+        jwks.keys.map((key) => [key.kid, key.alg, key.use]),
+        'No keys.',
+      );
+      io.stdout(`JWKS URL: ${client.apiUrl}/.well-known/jwks.json (the first key signs new JWTs)\n`);
+    });
+}

@@ -1,0 +1,139 @@
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import type { Command } from 'commander';
+import { type RawServeSettings, resolveServeConfig, type ServeConfig } from '../../config';
+import { digestsEqual, sha256Hex } from '../../core/secrets';
+import { silentRequestLogger, stdoutRequestLogger } from '../../http/request-log';
+import { BootstrapError } from '../../instance/bootstrap';
+import { DatabaseError } from '../../store/database';
+import { type RunningTessera, startTessera } from '../../tessera';
+import { CliError, type CliIo } from '../io';
+
+interface ServeFlags {
+  readonly port?: string;
+  readonly host?: string;
+  readonly db?: string;
+  readonly publicUrl?: string;
+  readonly sessionTokenLifetime?: string;
+  readonly quiet?: boolean;
+}
+
+/** Flags win over environment variables. */
+function rawSettings(flags: ServeFlags, env: CliIo['env']): RawServeSettings {
+  return {
+    port: flags.port ?? env.PORT,
+    host: flags.host ?? env.HOST,
+    db: flags.db ?? env.TESSERA_DATABASE_URL,
+    publicUrl: flags.publicUrl ?? env.TESSERA_PUBLIC_URL,
+    secretKey: env.TESSERA_SECRET_KEY,
+    allowedRedirectOrigins: env.TESSERA_ALLOWED_REDIRECT_ORIGINS,
+    enableTestSessionTokens: env.TESSERA_ENABLE_TEST_SESSION_TOKENS,
+    sessionTokenLifetime: flags.sessionTokenLifetime ?? env.TESSERA_SESSION_TOKEN_LIFETIME_SECONDS,
+  };
+}
+
+/** The key file beside a file database; none for `:memory:`. */
+function secretKeyFileOf(config: ServeConfig): string | undefined {
+  return config.database.path === ':memory:' ? undefined : join(dirname(config.database.path), 'secret-key');
+}
+
+/** The secret key in clear, if this start knows it: generated now, pinned, or in the key file. */
+function knownSecretKey(tessera: RunningTessera, keyFile: string | undefined): string | undefined {
+  if (tessera.secretKey) return tessera.secretKey;
+  if (!keyFile) return undefined;
+  try {
+    const stored = readFileSync(keyFile, 'utf8').trim();
+    return digestsEqual(sha256Hex(stored), tessera.context.secretKeyHash) ? stored : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function banner(tessera: RunningTessera, config: ServeConfig, cwd: string, keyFile: string | undefined): string {
+  const secretKey = knownSecretKey(tessera, keyFile);
+  const keyFileShown = keyFile ? relative(cwd, keyFile) || keyFile : undefined;
+  const keyLine = secretKey
+    ? tessera.environment === 'production' && !tessera.created
+      ? `in ${keyFileShown ?? 'TESSERA_SECRET_KEY'}`
+      : secretKey
+    : `not shown (only its hash is stored; it was printed on first start${keyFileShown ? ` and saved to ${keyFileShown}` : ''})`;
+  const bearer =
+    keyFileShown && secretKey && !config.secretKey ? `$(cat ${keyFileShown})` : config.secretKey ? '$TESSERA_SECRET_KEY' : (secretKey ?? 'sk_test_...');
+  const lines = [
+    `tessera is ready at ${tessera.url} (${tessera.environment} instance ${tessera.instanceId})`,
+    `  database         ${config.database.path === ':memory:' ? ':memory: (nothing is kept after exit)' : relative(cwd, config.database.path) || config.database.path}`,
+    `  secret key       ${keyLine}`,
+    ...(tessera.created && keyFileShown && !config.secretKey ? [`                   saved to ${keyFileShown} (mode 0600) for the CLI`] : []),
+    `  publishable key  ${tessera.publishableKey}`,
+    `  JWKS             ${tessera.publicUrl}/.well-known/jwks.json`,
+    '',
+    'Try it: create a user, then a test session token for them, and open its url in a browser:',
+    `  curl -s ${tessera.url}/v1/users -H "Authorization: Bearer ${bearer}" -H 'Content-Type: application/json' -d '{"email_address":["alice@example.com"]}'`,
+    `  curl -s ${tessera.url}/v1/test_session_tokens -H "Authorization: Bearer ${bearer}" -H 'Content-Type: application/json' -d '{"identifier":"alice@example.com"}'`,
+    '',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+export function registerServeCommand(program: Command, io: CliIo): void {
+  program
+    .command('serve')
+    .description('run the tessera server (embedded SQLite by default)')
+    .option('--port <port>', 'port to listen on; env PORT (default 4000)')
+    .option('--host <host>', 'address to listen on; env HOST (default 127.0.0.1)')
+    .option('--db <url>', 'file:PATH or :memory:; env TESSERA_DATABASE_URL (default file:.tessera/tessera.db)')
+    .option('--public-url <url>', 'base of ticket URLs and the JWT iss; env TESSERA_PUBLIC_URL (default http://<host>:<port>)')
+    .option('--session-token-lifetime <seconds>', 'session JWT lifetime; env TESSERA_SESSION_TOKEN_LIFETIME_SECONDS (default 60)')
+    .option('--quiet', 'do not log one line per request')
+    .addHelpText(
+      'after',
+      `
+Environment only:
+  TESSERA_SECRET_KEY                   pin the instance's secret key (sk_test_... development, sk_live_... production)
+  TESSERA_ALLOWED_REDIRECT_ORIGINS     comma-separated origins tickets may redirect to
+  TESSERA_ENABLE_TEST_SESSION_TOKENS   true to allow test session tokens on a production instance`,
+    )
+    .action(async (flags: ServeFlags) => {
+      const config = resolveServeConfig(rawSettings(flags, io.env));
+      let tessera: RunningTessera;
+      try {
+        tessera = await startTessera({
+          databaseUrl: config.database.path === ':memory:' ? ':memory:' : `file:${config.database.path}`,
+          port: config.port,
+          host: config.host,
+          publicUrl: config.publicUrl,
+          secretKey: config.secretKey,
+          allowedRedirectOrigins: config.allowedRedirectOrigins,
+          enableTestSessionTokens: config.enableTestSessionTokens,
+          sessionTokenLifetimeSeconds: config.sessionTokenLifetimeSeconds,
+          log: flags.quiet ? silentRequestLogger : stdoutRequestLogger,
+        });
+      } catch (error) {
+        if (error instanceof BootstrapError || error instanceof DatabaseError) throw new CliError(error.message, 2);
+        if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+          throw new CliError(`port ${config.port} on ${config.host} is in use: pick another with --port or PORT`, 2);
+        }
+        throw error;
+      }
+      const keyFile = secretKeyFileOf(config);
+      if (tessera.created && keyFile && tessera.secretKey && !config.secretKey) {
+        writeFileSync(keyFile, `${tessera.secretKey}\n`, { mode: 0o600 });
+        chmodSync(keyFile, 0o600);
+      }
+      io.stdout(banner(tessera, config, io.cwd, keyFile));
+      await waitForSignal();
+      await tessera.close();
+    });
+}

@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import type { SessionJSON, UserJSON } from '@tessera/wire';
+import { type ApiClient, createApiClient } from '../api-client';
+import { CliError, type CliIo } from '../io';
+import { formatTime, printJson, printTable } from '../output';
+
+interface ApiOptions {
+  readonly apiUrl?: string;
+  readonly json?: boolean;
+}
+
+/** Accepts a user id, or an email address / username looked up through the API. */
+async function resolveUserId(client: ApiClient, user: string): Promise<string> {
+  if (user.startsWith('user_')) return user;
+  const filter = user.includes('@') ? { email_address: user } : { username: user };
+  const [found] = await client.request<UserJSON[]>('GET', '/v1/users', { query: { ...filter, limit: '1' } });
+  if (!found) throw new CliError(`no user has the ${user.includes('@') ? 'email address' : 'username'} "${user}"`);
+  return found.id;
+}
+
+export function registerSessionCommands(program: Command, io: CliIo): void {
+  const sessions = program.command('sessions').description('list and revoke sessions');
+
+  sessions
+    .command('list')
+    .description('list sessions, newest first')
+    .option('--user <id, email or username>', 'only this user’s sessions')
+    .option('--status <status>', 'active, revoked, ended or expired')
+    .option('--limit <n>', 'how many (1-500)', '20')
+    .option('--json', 'print JSON')
+    .action(async (options: ApiOptions & { user?: string; status?: string; limit: string }, command: Command) => {
+      const { apiUrl } = command.optsWithGlobals<ApiOptions>();
+      const client = createApiClient(io, apiUrl);
+      const userId = options.user === undefined ? undefined : await resolveUserId(client, options.user);
+      const list = await client.request<SessionJSON[]>('GET', '/v1/sessions', {
+        query: { user_id: userId, status: options.status, limit: options.limit },
+      });
+      if (options.json) return printJson(io, list);
+      printTable(
+        io,
+        ['ID', 'USER', 'STATUS', 'ACTOR', 'EXPIRES'],
+        list.map((session) => [
+          session.id,
+          session.user_id,
+          session.status,
+          typeof session.actor?.sub === 'string' ? session.actor.sub : '-',
+          formatTime(session.expire_at),
+        ]),
+        'No sessions.',
+      );
+    });
+
+  sessions
+    .command('revoke')
+    .description('revoke an active session')
+    .argument('<id>', 'the session id (sess_...)')
+    .option('--json', 'print the session as JSON')
+    .action(async (id: string, options: ApiOptions, command: Command) => {
+      const { apiUrl } = command.optsWithGlobals<ApiOptions>();
+      const session = await createApiClient(io, apiUrl).request<SessionJSON>(
+        'POST',
+        `/v1/sessions/${encodeURIComponent(id)}/revoke`,
+      );
+      if (options.json) printJson(io, session);
+      else io.stdout(`Revoked ${session.id}\n`);
+    });
+}

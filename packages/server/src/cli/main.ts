@@ -1,0 +1,58 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config';
+import { registerKeyCommands } from './commands/keys';
+import { registerServeCommand } from './commands/serve';
+import { registerSessionCommands } from './commands/sessions';
+import { registerTokenCommands } from './commands/tokens';
+import { registerUserCommands } from './commands/users';
+import { CliError, type CliIo, processIo } from './io';
+
+/** Errors and output of every command go through the top-level handler and the injected io. */
+function routeOutput(command: Command, io: CliIo): void {
+  command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  for (const sub of command.commands) routeOutput(sub, io);
+}
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('tessera')
+    .description('tessera: sign in as any user, instantly and safely, in tests and automated flows')
+    .option('--api-url <url>', 'server for the client commands; env TESSERA_API_URL (default http://127.0.0.1:4000)');
+  registerServeCommand(program, io);
+  registerUserCommands(program, io);
+  registerTokenCommands(program, io);
+  registerSessionCommands(program, io);
+  registerKeyCommands(program, io);
+  routeOutput(program, io);
+  return program;
+}
+
+/**
+ * Runs the CLI and returns its exit code: 0 on success, 1 when the operation failed, 2 for bad
+ * usage or configuration. Every failure is one line on stderr.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return 0;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has printed the message (or the help) already.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof ConfigError) {
+      io.stderr(`tessera: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof CliError) {
+      io.stderr(`tessera: ${error.message}\n`);
+      return error.exitCode;
+    }
+    io.stderr(`tessera: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
