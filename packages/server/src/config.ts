@@ -49,11 +49,15 @@ export function parseDatabaseUrl(raw: string, option = '--db / TESSERA_DATABASE_
   if (raw === ':memory:' || raw === 'file::memory:') return { kind: 'sqlite', path: ':memory:' };
   if (raw.startsWith('file:')) {
     const path = raw.slice('file:'.length).replace(/^\/\/(?=\/)/, '');
-    if (path === '') throw new ConfigError(option, 'needs a path after "file:" (e.g. file:.tessera/tessera.db)');
+    if (path === '')
+      throw new ConfigError(option, 'needs a path after "file:" (e.g. file:.tessera/tessera.db)');
     return { kind: 'sqlite', path };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
-    throw new ConfigError(option, `has an unsupported scheme (use file:PATH or :memory:); got "${raw.split('://')[0]}://..."`);
+    throw new ConfigError(
+      option,
+      `has an unsupported scheme (use file:PATH or :memory:); got "${raw.split('://')[0]}://..."`,
+    );
   }
   return { kind: 'sqlite', path: raw };
 }
@@ -66,7 +70,10 @@ export function parseOrigin(option: string, raw: string): string {
   } catch {
     throw new ConfigError(option, `has an entry that is not a URL: "${raw}"`);
   }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || (url.pathname !== '/' && url.pathname !== '')) {
+  if (
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    (url.pathname !== '/' && url.pathname !== '')
+  ) {
     throw new ConfigError(option, `entries must be origins like https://app.example.com (got "${raw}")`);
   }
   return url.origin;
@@ -91,11 +98,17 @@ export function resolveServeConfig(raw: RawServeSettings): ServeConfig {
   const secretKey = raw.secretKey?.trim() || undefined;
   if (secretKey !== undefined && !SECRET_KEY_PATTERN.test(secretKey)) {
     // Never echo the value: it is meant to be a secret.
-    throw new ConfigError('TESSERA_SECRET_KEY', 'must be sk_test_ or sk_live_ followed by 32 to 128 characters of [A-Za-z0-9_-]');
+    throw new ConfigError(
+      'TESSERA_SECRET_KEY',
+      'must be sk_test_ or sk_live_ followed by 32 to 128 characters of [A-Za-z0-9_-]',
+    );
   }
   const enable = raw.enableTestSessionTokens?.trim().toLowerCase();
   if (enable !== undefined && enable !== '' && enable !== 'true' && enable !== 'false') {
-    throw new ConfigError('TESSERA_ENABLE_TEST_SESSION_TOKENS', `must be true or false (got "${raw.enableTestSessionTokens}")`);
+    throw new ConfigError(
+      'TESSERA_ENABLE_TEST_SESSION_TOKENS',
+      `must be true or false (got "${raw.enableTestSessionTokens}")`,
+    );
   }
   const originsOption = 'TESSERA_ALLOWED_REDIRECT_ORIGINS';
   return {

@@ -1,3 +1,4 @@
+import { parseDatabaseUrl } from './config';
 import type { Clock } from './core/clock';
 import { systemClock } from './core/clock';
 import type { ServerContext } from './core/context';
@@ -9,7 +10,6 @@ import { ROUTES } from './http/routes/index';
 import { bootstrapInstance } from './instance/bootstrap';
 import { SigningKeyRing } from './sessions/signing-keys';
 import { openDatabase } from './store/database';
-import { parseDatabaseUrl } from './config';
 
 export interface TesseraOptions {
   /** `:memory:` (the default here), `file:PATH` or a path. The CLI defaults to `file:.tessera/tessera.db`. */

@@ -74,9 +74,12 @@ export function string(options: StringOptions = {}): Schema<string> {
     'string',
     (value, path, ctx) => {
       if (typeof value !== 'string') return fail(ctx, path, 'invalid', 'must be a string');
-      if (value.length < minLength) return fail(ctx, path, 'invalid', `must be at least ${minLength} characters`);
-      if (value.length > maxLength) return fail(ctx, path, 'invalid', `must be at most ${maxLength} characters`);
-      if (pattern && !pattern.test(value)) return fail(ctx, path, 'invalid', `must be ${format ?? 'well formed'}`);
+      if (value.length < minLength)
+        return fail(ctx, path, 'invalid', `must be at least ${minLength} characters`);
+      if (value.length > maxLength)
+        return fail(ctx, path, 'invalid', `must be at most ${maxLength} characters`);
+      if (pattern && !pattern.test(value))
+        return fail(ctx, path, 'invalid', `must be ${format ?? 'well formed'}`);
       return value;
     },
     () => ({
@@ -136,7 +139,8 @@ export function literal<const V extends readonly [string, ...string[]]>(...value
       typeof value === 'string' && allowed.has(value)
         ? (value as V[number])
         : fail(ctx, path, 'invalid', `must be one of ${values.join(', ')}`),
-    () => (values.length === 1 ? { type: 'string', const: values[0] } : { type: 'string', enum: [...values] }),
+    () =>
+      values.length === 1 ? { type: 'string', const: values[0] } : { type: 'string', enum: [...values] },
   );
 }
 

@@ -8,7 +8,11 @@ export const SECRET_KEY_FILE = join('.tessera', 'secret-key');
 
 export interface ApiClient {
   readonly apiUrl: string;
-  request<T>(method: string, path: string, options?: { body?: unknown; query?: Record<string, string | undefined> }): Promise<T>;
+  request<T>(
+    method: string,
+    path: string,
+    options?: { body?: unknown; query?: Record<string, string | undefined> },
+  ): Promise<T>;
 }
 
 function readSecretKey(io: CliIo): string {
@@ -25,14 +29,19 @@ function readSecretKey(io: CliIo): string {
     }
   }
   if (!SECRET_KEY_PATTERN.test(key)) {
-    throw new CliError(`the secret key from ${fromEnv ? 'TESSERA_SECRET_KEY' : SECRET_KEY_FILE} is not an sk_test_/sk_live_ key`, 2);
+    throw new CliError(
+      `the secret key from ${fromEnv ? 'TESSERA_SECRET_KEY' : SECRET_KEY_FILE} is not an sk_test_/sk_live_ key`,
+      2,
+    );
   }
   return key;
 }
 
 function describeFailure(status: number, body: unknown): string {
   const first = (body as { errors?: { code?: string; long_message?: string }[] } | null)?.errors?.[0];
-  return first ? `${first.long_message ?? 'request failed'} (${first.code}, HTTP ${status})` : `the server answered HTTP ${status}`;
+  return first
+    ? `${first.long_message ?? 'request failed'} (${first.code}, HTTP ${status})`
+    : `the server answered HTTP ${status}`;
 }
 
 /** A thin client of the Backend API, with the secret key from the environment or `.tessera/secret-key`. */
@@ -46,9 +55,14 @@ export function createApiClient(io: CliIo, apiUrlOption: string | undefined): Ap
   const secretKey = readSecretKey(io);
   return {
     apiUrl,
-    async request<T>(method: string, path: string, options: { body?: unknown; query?: Record<string, string | undefined> } = {}) {
+    async request<T>(
+      method: string,
+      path: string,
+      options: { body?: unknown; query?: Record<string, string | undefined> } = {},
+    ) {
       const query = new URLSearchParams();
-      for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) query.append(key, value);
+      for (const [key, value] of Object.entries(options.query ?? {}))
+        if (value !== undefined) query.append(key, value);
       const url = `${apiUrl}${path}${query.size > 0 ? `?${query}` : ''}`;
       let response: Response;
       try {
@@ -58,14 +72,18 @@ export function createApiClient(io: CliIo, apiUrlOption: string | undefined): Ap
           ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
         });
       } catch {
-        throw new CliError(`cannot reach tessera at ${apiUrl}: is it running? Start it with \`npx tessera serve\`.`);
+        throw new CliError(
+          `cannot reach tessera at ${apiUrl}: is it running? Start it with \`npx tessera serve\`.`,
+        );
       }
       const text = await response.text();
       let body: unknown = null;
       try {
         body = text ? JSON.parse(text) : null;
       } catch {
-        throw new CliError(`${apiUrl} answered HTTP ${response.status} with something other than JSON: is it a tessera server?`);
+        throw new CliError(
+          `${apiUrl} answered HTTP ${response.status} with something other than JSON: is it a tessera server?`,
+        );
       }
       if (!response.ok) throw new CliError(describeFailure(response.status, body));
       return body as T;

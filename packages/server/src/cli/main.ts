@@ -16,7 +16,10 @@ function routeOutput(command: Command, io: CliIo): void {
 export function buildProgram(io: CliIo): Command {
   const program = new Command('tessera')
     .description('tessera: sign in as any user, instantly and safely, in tests and automated flows')
-    .option('--api-url <url>', 'server for the client commands; env TESSERA_API_URL (default http://127.0.0.1:4000)');
+    .option(
+      '--api-url <url>',
+      'server for the client commands; env TESSERA_API_URL (default http://127.0.0.1:4000)',
+    );
   registerServeCommand(program, io);
   registerUserCommands(program, io);
   registerTokenCommands(program, io);

@@ -1,12 +1,19 @@
 import type { CliIo } from './io';
 
 /** Prints rows as aligned columns, or a note when there are none. */
-export function printTable(io: CliIo, headers: readonly string[], rows: readonly (readonly string[])[], empty: string): void {
+export function printTable(
+  io: CliIo,
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  empty: string,
+): void {
   if (rows.length === 0) {
     io.stdout(`${empty}\n`);
     return;
   }
-  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, column) => cell.padEnd(widths[column]!))

@@ -22,7 +22,10 @@ function newRequestId(): string {
 function errorResponse(error: RequestError, requestId: string, asHtml: boolean): HttpResponse {
   if (!asHtml) return jsonResponse(error.status, errorBody(error, requestId));
   const first = error.errors[0];
-  return htmlPage(error.status, first?.message ?? 'Error', [first?.long_message ?? '', `Request id: ${requestId}`]);
+  return htmlPage(error.status, first?.message ?? 'Error', [
+    first?.long_message ?? '',
+    `Request id: ${requestId}`,
+  ]);
 }
 
 async function run(ctx: ServerContext, route: Route, params: Record<string, string>, request: HttpRequest) {

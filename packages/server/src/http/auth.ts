@@ -12,9 +12,15 @@ export function authenticate(authorization: string | undefined, secretKeyHash: s
   }
   const presented = match[1];
   if (!SECRET_KEY_PATTERN.test(presented)) {
-    throw RequestError.of('authentication_invalid', 'The bearer token is not a secret key (sk_test_... or sk_live_...).');
+    throw RequestError.of(
+      'authentication_invalid',
+      'The bearer token is not a secret key (sk_test_... or sk_live_...).',
+    );
   }
   if (!digestsEqual(sha256Hex(presented), secretKeyHash)) {
-    throw RequestError.of('clerk_key_invalid', 'The secret key provided is not the secret key of this instance.');
+    throw RequestError.of(
+      'clerk_key_invalid',
+      'The secret key provided is not the secret key of this instance.',
+    );
   }
 }

@@ -22,7 +22,9 @@ const WAIT_STEP_MS = 25;
  */
 function derive(idempotencyKey: string, scope: string) {
   return {
-    lookup: createHash('sha256').update(`tessera idempotency lookup\n${scope}\n${idempotencyKey}`).digest('hex'),
+    lookup: createHash('sha256')
+      .update(`tessera idempotency lookup\n${scope}\n${idempotencyKey}`)
+      .digest('hex'),
     sealingKey: createHmac('sha256', idempotencyKey).update(`tessera idempotency seal\n${scope}`).digest(),
   };
 }
@@ -38,18 +40,26 @@ function unseal(key: Buffer, sealed: string): HttpResponse {
   const raw = Buffer.from(sealed, 'base64');
   const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
   decipher.setAuthTag(raw.subarray(12, 28));
-  return JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString()) as HttpResponse;
+  return JSON.parse(
+    Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString(),
+  ) as HttpResponse;
 }
 
 function requestFingerprint(method: string, path: string, body: unknown): string {
-  return createHash('sha256').update(`${method} ${path}\n${JSON.stringify(body)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method} ${path}\n${JSON.stringify(body)}`)
+    .digest('hex');
 }
 
 export function validateIdempotencyKey(key: string): void {
   if (key.length === 0 || key.length > 255) {
-    throw RequestError.of('form_param_value_invalid', 'The Idempotency-Key header must be 1 to 255 characters.', {
-      param_name: 'Idempotency-Key',
-    });
+    throw RequestError.of(
+      'form_param_value_invalid',
+      'The Idempotency-Key header must be 1 to 255 characters.',
+      {
+        param_name: 'Idempotency-Key',
+      },
+    );
   }
 }
 
@@ -61,7 +71,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function withIdempotency(
   ctx: ServerContext,
-  request: { readonly idempotencyKey: string; readonly method: string; readonly path: string; readonly body: unknown },
+  request: {
+    readonly idempotencyKey: string;
+    readonly method: string;
+    readonly path: string;
+    readonly body: unknown;
+  },
   execute: () => Promise<HttpResponse>,
 ): Promise<HttpResponse> {
   validateIdempotencyKey(request.idempotencyKey);

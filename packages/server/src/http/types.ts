@@ -18,11 +18,19 @@ export interface HttpResponse {
 // Exactly this string: @clerk/backend parses a body as JSON only when the header equals it.
 const JSON_CONTENT_TYPE = 'application/json';
 
-export function jsonResponse(status: number, value: unknown, headers: Record<string, string | string[]> = {}): HttpResponse {
+export function jsonResponse(
+  status: number,
+  value: unknown,
+  headers: Record<string, string | string[]> = {},
+): HttpResponse {
   return { status, headers: { 'content-type': JSON_CONTENT_TYPE, ...headers }, body: JSON.stringify(value) };
 }
 
 /** A list reply: a bare array, or `{ data, total_count }` when the client asked for `paginated=true`. */
-export function listResponse(items: readonly unknown[], totalCount: number, paginated: boolean | undefined): HttpResponse {
+export function listResponse(
+  items: readonly unknown[],
+  totalCount: number,
+  paginated: boolean | undefined,
+): HttpResponse {
   return jsonResponse(200, paginated ? { data: items, total_count: totalCount } : items);
 }

@@ -1,4 +1,10 @@
-import { ERROR_CODES, type ErrorCode, type SchemaIssue, type WireError, type WireErrorBody } from '@tessera/wire';
+import {
+  ERROR_CODES,
+  type ErrorCode,
+  type SchemaIssue,
+  type WireError,
+  type WireErrorBody,
+} from '@tessera/wire';
 import { ApiError } from '../core/api-error';
 
 /** One or more wire errors with their HTTP status: what every failed request becomes. */
@@ -31,7 +37,12 @@ function issueToWireError(issue: SchemaIssue, where: 'body' | 'query'): WireErro
   const meta = { param_name: issue.path };
   switch (issue.problem) {
     case 'missing':
-      return { code: 'form_param_missing', message: 'is missing', long_message: `${issue.path} must be included.`, meta };
+      return {
+        code: 'form_param_missing',
+        message: 'is missing',
+        long_message: `${issue.path} must be included.`,
+        meta,
+      };
     case 'unknown':
       return {
         code: 'form_param_unknown',
@@ -58,8 +69,12 @@ export function validationError(issues: readonly SchemaIssue[], where: 'body' | 
 /** Any thrown value as a RequestError; unknown ones become an opaque 500 (the details go to the log). */
 export function toRequestError(error: unknown): RequestError {
   if (error instanceof RequestError) return error;
-  if (error instanceof ApiError) return RequestError.of(error.code, error.longMessage, error.meta ? { ...error.meta } : null);
-  return RequestError.of('internal_error', 'Something went wrong on the server. The request id is in clerk_trace_id.');
+  if (error instanceof ApiError)
+    return RequestError.of(error.code, error.longMessage, error.meta ? { ...error.meta } : null);
+  return RequestError.of(
+    'internal_error',
+    'Something went wrong on the server. The request id is in clerk_trace_id.',
+  );
 }
 
 export function errorBody(error: RequestError, traceId: string): WireErrorBody {

@@ -2,9 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../core/clock';
 import { newId } from '../core/ids';
 import { type Environment, environmentOfSecretKey, generateSecretKey, sha256Hex } from '../core/secrets';
+import { createSigningKey } from '../sessions/signing-keys';
 import { findInstance, insertInstance, setSecretKeyHash } from '../store/instance-store';
 import type { Database, InstanceTable } from '../store/schema';
-import { createSigningKey } from '../sessions/signing-keys';
 
 export class BootstrapError extends Error {
   override readonly name = 'BootstrapError';

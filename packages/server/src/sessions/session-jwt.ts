@@ -36,7 +36,10 @@ export function readOwnSessionJwt(jwt: string, keys: SigningKeyRing): SessionCla
   const [header, payload, signature] = jwt.split('.');
   if (!header || !payload || !signature) return undefined;
   try {
-    const { alg, kid } = JSON.parse(Buffer.from(header, 'base64url').toString()) as { alg?: string; kid?: string };
+    const { alg, kid } = JSON.parse(Buffer.from(header, 'base64url').toString()) as {
+      alg?: string;
+      kid?: string;
+    };
     const key = alg === 'RS256' && typeof kid === 'string' ? keys.find(kid) : undefined;
     if (!key) return undefined;
     const valid = verify(

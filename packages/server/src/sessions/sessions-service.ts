@@ -6,8 +6,8 @@ import type { Paging } from '../store/paging';
 import type { SessionTable } from '../store/schema';
 import * as store from '../store/sessions-store';
 import { findUserById } from '../store/users-store';
-import { signSessionJwt } from './session-jwt';
 import { sessionStatusAt } from './serialize-session';
+import { signSessionJwt } from './session-jwt';
 
 export interface NewSession {
   readonly userId: string;
@@ -76,9 +76,13 @@ export async function mintSessionToken(
   const now = ctx.clock.now();
   const status = sessionStatusAt(session, now);
   if (status !== 'active') {
-    throw new ApiError('session_not_active', `Session ${session.id} is ${status}; no token can be issued for it.`, {
-      session_status: status,
-    });
+    throw new ApiError(
+      'session_not_active',
+      `Session ${session.id} is ${status}; no token can be issued for it.`,
+      {
+        session_status: status,
+      },
+    );
   }
   const user = await findUserById(ctx.db, session.user_id);
   if (!user || user.banned === 1) {

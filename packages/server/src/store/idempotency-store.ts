@@ -14,7 +14,10 @@ export async function reserveIdempotencyKey(
   return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
 }
 
-export async function findIdempotencyKey(db: Executor, keyHash: string): Promise<IdempotencyKeyTable | undefined> {
+export async function findIdempotencyKey(
+  db: Executor,
+  keyHash: string,
+): Promise<IdempotencyKeyTable | undefined> {
   return db.selectFrom('idempotency_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
 }
 

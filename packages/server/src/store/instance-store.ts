@@ -14,7 +14,10 @@ export async function setSecretKeyHash(db: Executor, id: string, secretKeyHash: 
 }
 
 /** Signing keys still published: the current one and retired ones whose JWTs may not have expired. */
-export async function listPublishedSigningKeys(db: Executor, retiredAfter: number): Promise<SigningKeyTable[]> {
+export async function listPublishedSigningKeys(
+  db: Executor,
+  retiredAfter: number,
+): Promise<SigningKeyTable[]> {
   return db
     .selectFrom('signing_keys')
     .selectAll()

@@ -92,4 +92,3 @@ export interface Database {
   sessions: SessionTable;
   idempotency_keys: IdempotencyKeyTable;
 }
-

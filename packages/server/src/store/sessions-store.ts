@@ -27,10 +27,15 @@ export async function listSessions(
   let query = db.selectFrom('sessions');
   if (filters.user_id) query = query.where('user_id', '=', filters.user_id);
   if (filters.client_id) query = query.where('client_id', '=', filters.client_id);
-  if (filters.status === 'expired') query = query.where('status', '=', 'active').where('expire_at', '<=', now);
-  else if (filters.status === 'active') query = query.where('status', '=', 'active').where('expire_at', '>', now);
+  if (filters.status === 'expired')
+    query = query.where('status', '=', 'active').where('expire_at', '<=', now);
+  else if (filters.status === 'active')
+    query = query.where('status', '=', 'active').where('expire_at', '>', now);
   else if (filters.status) query = query.where('status', '=', filters.status);
-  const { column, direction } = orderingOf<'created_at' | 'updated_at' | 'expire_at'>(paging.order_by, 'created_at');
+  const { column, direction } = orderingOf<'created_at' | 'updated_at' | 'expire_at'>(
+    paging.order_by,
+    'created_at',
+  );
   const [rows, count] = await Promise.all([
     query
       .selectAll()

@@ -12,8 +12,17 @@ export async function insertTicket(db: Executor, ticket: TicketTable): Promise<v
   await db.insertInto('tickets').values(ticket).execute();
 }
 
-export async function findTicketById(db: Executor, kind: string, id: string): Promise<TicketTable | undefined> {
-  return db.selectFrom('tickets').selectAll().where('id', '=', id).where('kind', '=', kind).executeTakeFirst();
+export async function findTicketById(
+  db: Executor,
+  kind: string,
+  id: string,
+): Promise<TicketTable | undefined> {
+  return db
+    .selectFrom('tickets')
+    .selectAll()
+    .where('id', '=', id)
+    .where('kind', '=', kind)
+    .executeTakeFirst();
 }
 
 export async function findTicketByHash(db: Executor, tokenHash: string): Promise<TicketTable | undefined> {
@@ -29,7 +38,10 @@ export async function listTickets(
   let query = db.selectFrom('tickets').where('kind', '=', kind);
   if (filters.user_id) query = query.where('user_id', '=', filters.user_id);
   if (filters.status) query = query.where('status', '=', filters.status);
-  const { column, direction } = orderingOf<'created_at' | 'updated_at' | 'expires_at'>(paging.order_by, 'created_at');
+  const { column, direction } = orderingOf<'created_at' | 'updated_at' | 'expires_at'>(
+    paging.order_by,
+    'created_at',
+  );
   const [rows, count] = await Promise.all([
     query
       .selectAll()
@@ -47,7 +59,12 @@ export async function listTickets(
  * The single-use guard: only one caller can move a pending ticket to accepted, whatever the
  * concurrency or the number of nodes, because the condition and the write are one statement.
  */
-export async function markTicketAccepted(db: Executor, id: string, sessionId: string, now: number): Promise<boolean> {
+export async function markTicketAccepted(
+  db: Executor,
+  id: string,
+  sessionId: string,
+  now: number,
+): Promise<boolean> {
   const result = await db
     .updateTable('tickets')
     .set({ status: 'accepted', session_id: sessionId, updated_at: now })

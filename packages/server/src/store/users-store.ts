@@ -32,7 +32,10 @@ function applyFilters(eb: ExpressionBuilder<Database, 'users'>, filters: UserFil
       eb(
         'users.id',
         'in',
-        eb.selectFrom('email_addresses').select('user_id').where('email_address', 'in', [...emails, '']),
+        eb
+          .selectFrom('email_addresses')
+          .select('user_id')
+          .where('email_address', 'in', [...emails, '']),
       ),
     );
   }
@@ -78,7 +81,11 @@ async function withEmails(db: Executor, users: readonly UserTable[]): Promise<Us
 
 export async function insertUser(db: Executor, user: UserTable, emails: readonly EmailAddressTable[]) {
   await db.insertInto('users').values(user).execute();
-  if (emails.length > 0) await db.insertInto('email_addresses').values([...emails]).execute();
+  if (emails.length > 0)
+    await db
+      .insertInto('email_addresses')
+      .values([...emails])
+      .execute();
 }
 
 export async function findUserById(db: Executor, id: string): Promise<UserRecord | undefined> {

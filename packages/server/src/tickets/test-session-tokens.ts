@@ -16,7 +16,10 @@ export function ticketUrl(ctx: ServerContext, value: string): string {
 }
 
 /** The wire form; `token` and `url` are only known (and only sent) in the reply to create. */
-export function serializeTestSessionToken(ticket: TicketTable, reveal?: { token: string; url: string }): TestSessionTokenJSON {
+export function serializeTestSessionToken(
+  ticket: TicketTable,
+  reveal?: { token: string; url: string },
+): TestSessionTokenJSON {
   return {
     object: 'test_session_token',
     id: ticket.id,
@@ -39,7 +42,9 @@ async function resolveUserId(ctx: ServerContext, params: CreateTestSessionTokenP
   }
   if (params.user_id !== undefined) return params.user_id;
   if (params.identifier === undefined) {
-    throw new ApiError('form_param_missing', 'user_id or identifier must be included.', { param_name: 'user_id' });
+    throw new ApiError('form_param_missing', 'user_id or identifier must be included.', {
+      param_name: 'user_id',
+    });
   }
   const userId = await findUserIdByIdentifier(ctx.db, params.identifier);
   if (!userId) {
@@ -56,7 +61,9 @@ export async function createTestSessionToken(
 ): Promise<TestSessionTokenJSON> {
   const userId = await resolveUserId(ctx, params);
   const redirectUrl =
-    params.redirect_url === undefined ? null : checkRedirectUrl(params.redirect_url, ctx.settings, ctx.environment);
+    params.redirect_url === undefined
+      ? null
+      : checkRedirectUrl(params.redirect_url, ctx.settings, ctx.environment);
   const { ticket, value } = await issueTicket(ctx, TEST_SESSION_TOKEN_KIND, {
     userId,
     redirectUrl,

@@ -33,12 +33,18 @@ function assertKindAllowed(ctx: ServerContext, kind: TicketKind): void {
   if (refusal) throw new ApiError('test_session_tokens_disabled', refusal);
 }
 
-export async function issueTicket(ctx: ServerContext, kind: TicketKind, request: TicketRequest): Promise<IssuedTicket> {
+export async function issueTicket(
+  ctx: ServerContext,
+  kind: TicketKind,
+  request: TicketRequest,
+): Promise<IssuedTicket> {
   assertKindAllowed(ctx, kind);
   const user = await findUserById(ctx.db, request.userId);
   if (!user) throw ApiError.notFound('User', 'user_id');
   if (user.banned === 1) {
-    throw new ApiError('user_banned', `User ${user.id} is banned and cannot be signed in.`, { param_name: 'user_id' });
+    throw new ApiError('user_banned', `User ${user.id} is banned and cannot be signed in.`, {
+      param_name: 'user_id',
+    });
   }
   const now = ctx.clock.now();
   const value = generateTicketValue();
@@ -65,7 +71,12 @@ export async function getTicket(ctx: ServerContext, kind: TicketKind, id: string
   return ticket;
 }
 
-export function listTickets(ctx: ServerContext, kind: TicketKind, filters: store.TicketFilters, paging: Paging) {
+export function listTickets(
+  ctx: ServerContext,
+  kind: TicketKind,
+  filters: store.TicketFilters,
+  paging: Paging,
+) {
   return store.listTickets(ctx.db, kind.name, filters, paging);
 }
 
@@ -82,7 +93,8 @@ export async function revokeTicket(ctx: ServerContext, kind: TicketKind, id: str
 
 /** Why a ticket that exists cannot be accepted now, if it cannot. */
 function refusalOf(ticket: TicketTable, now: number): ApiError | undefined {
-  if (ticket.status === 'accepted') return new ApiError('ticket_already_used', 'This ticket has already been used.');
+  if (ticket.status === 'accepted')
+    return new ApiError('ticket_already_used', 'This ticket has already been used.');
   if (ticket.status === 'revoked') return new ApiError('ticket_revoked', 'This ticket has been revoked.');
   if (ticket.expires_at <= now) return new ApiError('ticket_expired', 'This ticket has expired.');
   return undefined;

@@ -9,7 +9,13 @@ function serializeEmailAddress(row: EmailAddressTable): EmailAddressJSON {
     id: row.id,
     email_address: row.email_address,
     // Addresses are set by the instance's own backend, which vouches for them.
-    verification: { object: 'verification', status: 'verified', strategy: 'admin', attempts: null, expire_at: null },
+    verification: {
+      object: 'verification',
+      status: 'verified',
+      strategy: 'admin',
+      attempts: null,
+      expire_at: null,
+    },
     linked_to: [],
   };
 }

@@ -91,14 +91,18 @@ export async function updateUser(
       params.primary_email_address_id !== undefined &&
       !user.emails.some((email) => email.id === params.primary_email_address_id)
     ) {
-      throw ApiError.invalidParam('primary_email_address_id', 'primary_email_address_id must be one of the user’s email addresses.');
+      throw ApiError.invalidParam(
+        'primary_email_address_id',
+        'primary_email_address_id must be one of the user’s email addresses.',
+      );
     }
     const changes: Partial<UserTable> = { updated_at: ctx.clock.now() };
     if (params.username !== undefined) changes.username = params.username;
     if (params.first_name !== undefined) changes.first_name = params.first_name;
     if (params.last_name !== undefined) changes.last_name = params.last_name;
     if (params.external_id !== undefined) changes.external_id = params.external_id;
-    if (params.primary_email_address_id !== undefined) changes.primary_email_address_id = params.primary_email_address_id;
+    if (params.primary_email_address_id !== undefined)
+      changes.primary_email_address_id = params.primary_email_address_id;
     if (params.public_metadata) changes.public_metadata = toJsonColumn(params.public_metadata);
     if (params.private_metadata) changes.private_metadata = toJsonColumn(params.private_metadata);
     if (params.unsafe_metadata) changes.unsafe_metadata = toJsonColumn(params.unsafe_metadata);
@@ -119,7 +123,11 @@ export async function deleteUser(ctx: ServerContext, id: string): Promise<void> 
 }
 
 /** Bans (revoking the user's active sessions; their tickets are refused on accept) or unbans. */
-export async function setUserBanned(ctx: ServerContext, id: string, banned: boolean): Promise<store.UserRecord> {
+export async function setUserBanned(
+  ctx: ServerContext,
+  id: string,
+  banned: boolean,
+): Promise<store.UserRecord> {
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (trx) => {
     const user = await store.findUserById(trx, id);

@@ -5,7 +5,10 @@ export const timestamp = integer({ min: 0, description: 'Unix time in millisecon
 
 /** `order_by` accepts a field, optionally prefixed with `+` (ascending) or `-` (descending). */
 export function orderBy<const F extends readonly [string, ...string[]]>(...fields: F) {
-  const values = fields.flatMap((field) => [field, `+${field}`, `-${field}`]) as unknown as [string, ...string[]];
+  const values = fields.flatMap((field) => [field, `+${field}`, `-${field}`]) as unknown as [
+    string,
+    ...string[],
+  ];
   return optional(literal(...values));
 }
 

@@ -1,4 +1,4 @@
-import { idSchema, type IdKind } from '../ids';
+import { type IdKind, idSchema } from '../ids';
 import { array, boolean, type Infer, literal, object, string } from '../schema';
 import { sessionObject } from './session';
 

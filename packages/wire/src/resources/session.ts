@@ -30,7 +30,9 @@ export const listSessionsQuery = object({
 
 /** `POST /v1/sessions/{id}/tokens`: a fresh session JWT. */
 export const createSessionTokenParams = object({
-  expires_in_seconds: optional(integer({ min: 1, max: 3600, description: 'JWT lifetime (default: the server setting)' })),
+  expires_in_seconds: optional(
+    integer({ min: 1, max: 3600, description: 'JWT lifetime (default: the server setting)' }),
+  ),
 });
 
 export const tokenObject = object({

@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
-import type { Command } from 'commander';
 import type { JwksJSON } from '@tessera/wire';
+import type { Command } from 'commander';
 import { createApiClient } from '../api-client';
 import type { CliIo } from '../io';
 import { printJson, printTable } from '../output';
@@ -22,7 +22,11 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
       if (options.json) return printJson(io, jwks);
       const [current] = jwks.keys;
       if (options.pem && current) {
-        io.stdout(createPublicKey({ key: { ...current }, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString());
+        io.stdout(
+          createPublicKey({ key: { ...current }, format: 'jwk' })
+            .export({ type: 'spki', format: 'pem' })
+            .toString(),
+        );
         return;
       }
       printTable(

@@ -49,7 +49,12 @@ function knownSecretKey(tessera: RunningTessera, keyFile: string | undefined): s
   }
 }
 
-function banner(tessera: RunningTessera, config: ServeConfig, cwd: string, keyFile: string | undefined): string {
+function banner(
+  tessera: RunningTessera,
+  config: ServeConfig,
+  cwd: string,
+  keyFile: string | undefined,
+): string {
   const secretKey = knownSecretKey(tessera, keyFile);
   const keyFileShown = keyFile ? relative(cwd, keyFile) || keyFile : undefined;
   const keyLine = secretKey
@@ -58,12 +63,18 @@ function banner(tessera: RunningTessera, config: ServeConfig, cwd: string, keyFi
       : secretKey
     : `not shown (only its hash is stored; it was printed on first start${keyFileShown ? ` and saved to ${keyFileShown}` : ''})`;
   const bearer =
-    keyFileShown && secretKey && !config.secretKey ? `$(cat ${keyFileShown})` : config.secretKey ? '$TESSERA_SECRET_KEY' : (secretKey ?? 'sk_test_...');
+    keyFileShown && secretKey && !config.secretKey
+      ? `$(cat ${keyFileShown})`
+      : config.secretKey
+        ? '$TESSERA_SECRET_KEY'
+        : (secretKey ?? 'sk_test_...');
   const lines = [
     `tessera is ready at ${tessera.url} (${tessera.environment} instance ${tessera.instanceId})`,
     `  database         ${config.database.path === ':memory:' ? ':memory: (nothing is kept after exit)' : relative(cwd, config.database.path) || config.database.path}`,
     `  secret key       ${keyLine}`,
-    ...(tessera.created && keyFileShown && !config.secretKey ? [`                   saved to ${keyFileShown} (mode 0600) for the CLI`] : []),
+    ...(tessera.created && keyFileShown && !config.secretKey
+      ? [`                   saved to ${keyFileShown} (mode 0600) for the CLI`]
+      : []),
     `  publishable key  ${tessera.publishableKey}`,
     `  JWKS             ${tessera.publicUrl}/.well-known/jwks.json`,
     '',
@@ -93,9 +104,18 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     .description('run the tessera server (embedded SQLite by default)')
     .option('--port <port>', 'port to listen on; env PORT (default 4000)')
     .option('--host <host>', 'address to listen on; env HOST (default 127.0.0.1)')
-    .option('--db <url>', 'file:PATH or :memory:; env TESSERA_DATABASE_URL (default file:.tessera/tessera.db)')
-    .option('--public-url <url>', 'base of ticket URLs and the JWT iss; env TESSERA_PUBLIC_URL (default http://<host>:<port>)')
-    .option('--session-token-lifetime <seconds>', 'session JWT lifetime; env TESSERA_SESSION_TOKEN_LIFETIME_SECONDS (default 60)')
+    .option(
+      '--db <url>',
+      'file:PATH or :memory:; env TESSERA_DATABASE_URL (default file:.tessera/tessera.db)',
+    )
+    .option(
+      '--public-url <url>',
+      'base of ticket URLs and the JWT iss; env TESSERA_PUBLIC_URL (default http://<host>:<port>)',
+    )
+    .option(
+      '--session-token-lifetime <seconds>',
+      'session JWT lifetime; env TESSERA_SESSION_TOKEN_LIFETIME_SECONDS (default 60)',
+    )
     .option('--quiet', 'do not log one line per request')
     .addHelpText(
       'after',
@@ -121,9 +141,13 @@ Environment only:
           log: flags.quiet ? silentRequestLogger : stdoutRequestLogger,
         });
       } catch (error) {
-        if (error instanceof BootstrapError || error instanceof DatabaseError) throw new CliError(error.message, 2);
+        if (error instanceof BootstrapError || error instanceof DatabaseError)
+          throw new CliError(error.message, 2);
         if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-          throw new CliError(`port ${config.port} on ${config.host} is in use: pick another with --port or PORT`, 2);
+          throw new CliError(
+            `port ${config.port} on ${config.host} is in use: pick another with --port or PORT`,
+            2,
+          );
         }
         throw error;
       }

@@ -1,5 +1,5 @@
-import type { Command } from 'commander';
 import type { SessionJSON, UserJSON } from '@tessera/wire';
+import type { Command } from 'commander';
 import { type ApiClient, createApiClient } from '../api-client';
 import { CliError, type CliIo } from '../io';
 import { formatTime, printJson, printTable } from '../output';
@@ -14,7 +14,8 @@ async function resolveUserId(client: ApiClient, user: string): Promise<string> {
   if (user.startsWith('user_')) return user;
   const filter = user.includes('@') ? { email_address: user } : { username: user };
   const [found] = await client.request<UserJSON[]>('GET', '/v1/users', { query: { ...filter, limit: '1' } });
-  if (!found) throw new CliError(`no user has the ${user.includes('@') ? 'email address' : 'username'} "${user}"`);
+  if (!found)
+    throw new CliError(`no user has the ${user.includes('@') ? 'email address' : 'username'} "${user}"`);
   return found.id;
 }
 
@@ -28,27 +29,29 @@ export function registerSessionCommands(program: Command, io: CliIo): void {
     .option('--status <status>', 'active, revoked, ended or expired')
     .option('--limit <n>', 'how many (1-500)', '20')
     .option('--json', 'print JSON')
-    .action(async (options: ApiOptions & { user?: string; status?: string; limit: string }, command: Command) => {
-      const { apiUrl } = command.optsWithGlobals<ApiOptions>();
-      const client = createApiClient(io, apiUrl);
-      const userId = options.user === undefined ? undefined : await resolveUserId(client, options.user);
-      const list = await client.request<SessionJSON[]>('GET', '/v1/sessions', {
-        query: { user_id: userId, status: options.status, limit: options.limit },
-      });
-      if (options.json) return printJson(io, list);
-      printTable(
-        io,
-        ['ID', 'USER', 'STATUS', 'ACTOR', 'EXPIRES'],
-        list.map((session) => [
-          session.id,
-          session.user_id,
-          session.status,
-          typeof session.actor?.sub === 'string' ? session.actor.sub : '-',
-          formatTime(session.expire_at),
-        ]),
-        'No sessions.',
-      );
-    });
+    .action(
+      async (options: ApiOptions & { user?: string; status?: string; limit: string }, command: Command) => {
+        const { apiUrl } = command.optsWithGlobals<ApiOptions>();
+        const client = createApiClient(io, apiUrl);
+        const userId = options.user === undefined ? undefined : await resolveUserId(client, options.user);
+        const list = await client.request<SessionJSON[]>('GET', '/v1/sessions', {
+          query: { user_id: userId, status: options.status, limit: options.limit },
+        });
+        if (options.json) return printJson(io, list);
+        printTable(
+          io,
+          ['ID', 'USER', 'STATUS', 'ACTOR', 'EXPIRES'],
+          list.map((session) => [
+            session.id,
+            session.user_id,
+            session.status,
+            typeof session.actor?.sub === 'string' ? session.actor.sub : '-',
+            formatTime(session.expire_at),
+          ]),
+          'No sessions.',
+        );
+      },
+    );
 
   sessions
     .command('revoke')

@@ -1,5 +1,5 @@
-import type { Command } from 'commander';
 import type { TestSessionTokenJSON } from '@tessera/wire';
+import type { Command } from 'commander';
 import { createApiClient } from '../api-client';
 import { CliError, type CliIo } from '../io';
 import { formatTime, printJson, printTable } from '../output';
@@ -26,23 +26,36 @@ export function registerTokenCommands(program: Command, io: CliIo): void {
     .option('--ttl <seconds>', 'how long the URL can be opened (default 600)')
     .option('--session-duration <seconds>', 'how long the session lasts (default 1800)')
     .option('--json', 'print the token as JSON (includes the token value)')
-    .action(async (options: ApiOptions & { user: string; redirectUrl?: string; ttl?: string; sessionDuration?: string }, command: Command) => {
-      const { apiUrl } = command.optsWithGlobals<ApiOptions>();
-      const ttl = seconds('--ttl', options.ttl);
-      const duration = seconds('--session-duration', options.sessionDuration);
-      const token = await createApiClient(io, apiUrl).request<TestSessionTokenJSON>('POST', '/v1/test_session_tokens', {
-        body: {
-          ...(options.user.startsWith('user_') ? { user_id: options.user } : { identifier: options.user }),
-          ...(options.redirectUrl && { redirect_url: options.redirectUrl }),
-          ...(ttl !== undefined && { expires_in_seconds: ttl }),
-          ...(duration !== undefined && { session_max_duration_in_seconds: duration }),
-        },
-      });
-      if (options.json) return printJson(io, token);
-      // The URL alone on stdout, so `open "$(tessera tokens create --user ...)"` works.
-      io.stdout(`${token.url}\n`);
-      io.stderr(`Test session token ${token.id} for ${token.user_id}: single use, valid until ${formatTime(token.expires_at)}.\n`);
-    });
+    .action(
+      async (
+        options: ApiOptions & { user: string; redirectUrl?: string; ttl?: string; sessionDuration?: string },
+        command: Command,
+      ) => {
+        const { apiUrl } = command.optsWithGlobals<ApiOptions>();
+        const ttl = seconds('--ttl', options.ttl);
+        const duration = seconds('--session-duration', options.sessionDuration);
+        const token = await createApiClient(io, apiUrl).request<TestSessionTokenJSON>(
+          'POST',
+          '/v1/test_session_tokens',
+          {
+            body: {
+              ...(options.user.startsWith('user_')
+                ? { user_id: options.user }
+                : { identifier: options.user }),
+              ...(options.redirectUrl && { redirect_url: options.redirectUrl }),
+              ...(ttl !== undefined && { expires_in_seconds: ttl }),
+              ...(duration !== undefined && { session_max_duration_in_seconds: duration }),
+            },
+          },
+        );
+        if (options.json) return printJson(io, token);
+        // The URL alone on stdout, so `open "$(tessera tokens create --user ...)"` works.
+        io.stdout(`${token.url}\n`);
+        io.stderr(
+          `Test session token ${token.id} for ${token.user_id}: single use, valid until ${formatTime(token.expires_at)}.\n`,
+        );
+      },
+    );
 
   tokens
     .command('list')
@@ -51,19 +64,31 @@ export function registerTokenCommands(program: Command, io: CliIo): void {
     .option('--status <status>', 'pending, accepted or revoked')
     .option('--limit <n>', 'how many (1-500)', '20')
     .option('--json', 'print JSON')
-    .action(async (options: ApiOptions & { user?: string; status?: string; limit: string }, command: Command) => {
-      const { apiUrl } = command.optsWithGlobals<ApiOptions>();
-      const list = await createApiClient(io, apiUrl).request<TestSessionTokenJSON[]>('GET', '/v1/test_session_tokens', {
-        query: { user_id: options.user, status: options.status, limit: options.limit },
-      });
-      if (options.json) return printJson(io, list);
-      printTable(
-        io,
-        ['ID', 'USER', 'STATUS', 'SESSION', 'EXPIRES'],
-        list.map((token) => [token.id, token.user_id, token.status, token.session_id ?? '-', formatTime(token.expires_at)]),
-        'No test session tokens.',
-      );
-    });
+    .action(
+      async (options: ApiOptions & { user?: string; status?: string; limit: string }, command: Command) => {
+        const { apiUrl } = command.optsWithGlobals<ApiOptions>();
+        const list = await createApiClient(io, apiUrl).request<TestSessionTokenJSON[]>(
+          'GET',
+          '/v1/test_session_tokens',
+          {
+            query: { user_id: options.user, status: options.status, limit: options.limit },
+          },
+        );
+        if (options.json) return printJson(io, list);
+        printTable(
+          io,
+          ['ID', 'USER', 'STATUS', 'SESSION', 'EXPIRES'],
+          list.map((token) => [
+            token.id,
+            token.user_id,
+            token.status,
+            token.session_id ?? '-',
+            formatTime(token.expires_at),
+          ]),
+          'No test session tokens.',
+        );
+      },
+    );
 
   tokens
     .command('revoke')

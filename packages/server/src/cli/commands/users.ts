@@ -1,5 +1,5 @@
-import type { Command } from 'commander';
 import type { UserJSON } from '@tessera/wire';
+import type { Command } from 'commander';
 import { createApiClient } from '../api-client';
 import type { CliIo } from '../io';
 import { formatTime, printJson, printTable } from '../output';
@@ -10,7 +10,9 @@ interface ApiOptions {
 }
 
 function primaryEmail(user: UserJSON): string {
-  return user.email_addresses.find((email) => email.id === user.primary_email_address_id)?.email_address ?? '-';
+  return (
+    user.email_addresses.find((email) => email.id === user.primary_email_address_id)?.email_address ?? '-'
+  );
 }
 
 export function registerUserCommands(program: Command, io: CliIo): void {
@@ -25,20 +27,34 @@ export function registerUserCommands(program: Command, io: CliIo): void {
     .option('--last-name <name>', 'last name')
     .option('--external-id <id>', 'your own id for this user')
     .option('--json', 'print the user as JSON')
-    .action(async (options: ApiOptions & { email?: string[]; username?: string; firstName?: string; lastName?: string; externalId?: string }, command: Command) => {
-      const { apiUrl } = command.optsWithGlobals<ApiOptions>();
-      const user = await createApiClient(io, apiUrl).request<UserJSON>('POST', '/v1/users', {
-        body: {
-          ...(options.email && { email_address: options.email }),
-          ...(options.username && { username: options.username }),
-          ...(options.firstName && { first_name: options.firstName }),
-          ...(options.lastName && { last_name: options.lastName }),
-          ...(options.externalId && { external_id: options.externalId }),
+    .action(
+      async (
+        options: ApiOptions & {
+          email?: string[];
+          username?: string;
+          firstName?: string;
+          lastName?: string;
+          externalId?: string;
         },
-      });
-      if (options.json) printJson(io, user);
-      else io.stdout(`Created user ${user.id} (${primaryEmail(user) !== '-' ? primaryEmail(user) : (user.username ?? 'no identifier')})\n`);
-    });
+        command: Command,
+      ) => {
+        const { apiUrl } = command.optsWithGlobals<ApiOptions>();
+        const user = await createApiClient(io, apiUrl).request<UserJSON>('POST', '/v1/users', {
+          body: {
+            ...(options.email && { email_address: options.email }),
+            ...(options.username && { username: options.username }),
+            ...(options.firstName && { first_name: options.firstName }),
+            ...(options.lastName && { last_name: options.lastName }),
+            ...(options.externalId && { external_id: options.externalId }),
+          },
+        });
+        if (options.json) printJson(io, user);
+        else
+          io.stdout(
+            `Created user ${user.id} (${primaryEmail(user) !== '-' ? primaryEmail(user) : (user.username ?? 'no identifier')})\n`,
+          );
+      },
+    );
 
   users
     .command('list')
@@ -47,17 +63,25 @@ export function registerUserCommands(program: Command, io: CliIo): void {
     .option('--query <text>', 'match part of an id, email, username or name')
     .option('--limit <n>', 'how many (1-500)', '20')
     .option('--json', 'print JSON')
-    .action(async (options: ApiOptions & { email?: string; query?: string; limit: string }, command: Command) => {
-      const { apiUrl } = command.optsWithGlobals<ApiOptions>();
-      const list = await createApiClient(io, apiUrl).request<UserJSON[]>('GET', '/v1/users', {
-        query: { email_address: options.email, query: options.query, limit: options.limit },
-      });
-      if (options.json) return printJson(io, list);
-      printTable(
-        io,
-        ['ID', 'EMAIL', 'USERNAME', 'BANNED', 'CREATED'],
-        list.map((user) => [user.id, primaryEmail(user), user.username ?? '-', user.banned ? 'yes' : 'no', formatTime(user.created_at)]),
-        'No users yet. Create one with `tessera users create --email alice@example.com`.',
-      );
-    });
+    .action(
+      async (options: ApiOptions & { email?: string; query?: string; limit: string }, command: Command) => {
+        const { apiUrl } = command.optsWithGlobals<ApiOptions>();
+        const list = await createApiClient(io, apiUrl).request<UserJSON[]>('GET', '/v1/users', {
+          query: { email_address: options.email, query: options.query, limit: options.limit },
+        });
+        if (options.json) return printJson(io, list);
+        printTable(
+          io,
+          ['ID', 'EMAIL', 'USERNAME', 'BANNED', 'CREATED'],
+          list.map((user) => [
+            user.id,
+            primaryEmail(user),
+            user.username ?? '-',
+            user.banned ? 'yes' : 'no',
+            formatTime(user.created_at),
+          ]),
+          'No users yet. Create one with `tessera users create --email alice@example.com`.',
+        );
+      },
+    );
 }

@@ -20,7 +20,10 @@ export const keyRoutes = [
     auth: 'public',
     response: { kind: 'object', schema: jwksObject },
     handler: async ({ ctx }) =>
-      jsonResponse(200, ctx.keys.jwks(), { 'cache-control': 'public, max-age=60', 'access-control-allow-origin': '*' }),
+      jsonResponse(200, ctx.keys.jwks(), {
+        'cache-control': 'public, max-age=60',
+        'access-control-allow-origin': '*',
+      }),
   }),
   defineRoute({
     method: 'GET',

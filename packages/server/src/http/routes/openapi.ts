@@ -1,7 +1,7 @@
 import { type JsonSchema, jsonObject, wireErrorBody } from '@tessera/wire';
 import type { Route, RouteResponse } from '../route';
-import { jsonResponse } from '../types';
 import { defineRoute } from '../route';
+import { jsonResponse } from '../types';
 
 const ERROR_REPLY = {
   description: 'Error, in the wire error shape',
@@ -11,7 +11,10 @@ const ERROR_REPLY = {
 function responseOf(response: RouteResponse): Record<string, unknown> {
   switch (response.kind) {
     case 'object':
-      return { description: 'OK', content: { 'application/json': { schema: response.schema.toJsonSchema() } } };
+      return {
+        description: 'OK',
+        content: { 'application/json': { schema: response.schema.toJsonSchema() } },
+      };
     case 'list':
       return {
         description: 'A bare array, or `{ data, total_count }` with `paginated=true`',
@@ -22,7 +25,10 @@ function responseOf(response: RouteResponse): Record<string, unknown> {
                 { type: 'array', items: response.schema.toJsonSchema() },
                 {
                   type: 'object',
-                  properties: { data: { type: 'array', items: response.schema.toJsonSchema() }, total_count: { type: 'integer' } },
+                  properties: {
+                    data: { type: 'array', items: response.schema.toJsonSchema() },
+                    total_count: { type: 'integer' },
+                  },
                 },
               ],
             },
@@ -30,7 +36,7 @@ function responseOf(response: RouteResponse): Record<string, unknown> {
         },
       };
     case 'redirect':
-      return { description: 'Redirect (303) to the ticket\'s redirect_url' };
+      return { description: "Redirect (303) to the ticket's redirect_url" };
     case 'html':
       return { description: 'An HTML page', content: { 'text/html': {} } };
   }
@@ -60,23 +66,34 @@ function parametersOf(route: Route): JsonSchema[] {
 export function openApiDocument(routes: readonly Route[], serverUrl: string): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
-    const operations = (paths[route.path] ??= {});
+    const operations = paths[route.path] ?? {};
+    paths[route.path] = operations;
     operations[route.method.toLowerCase()] = {
       operationId: route.operationId,
       summary: route.summary,
       ...(route.auth === 'public' && { security: [] }),
       parameters: parametersOf(route),
       ...(route.body && {
-        requestBody: { required: false, content: { 'application/json': { schema: route.body.toJsonSchema() } } },
+        requestBody: {
+          required: false,
+          content: { 'application/json': { schema: route.body.toJsonSchema() } },
+        },
       }),
-      responses: { [route.response.kind === 'redirect' ? '303' : '200']: responseOf(route.response), default: ERROR_REPLY },
+      responses: {
+        [route.response.kind === 'redirect' ? '303' : '200']: responseOf(route.response),
+        default: ERROR_REPLY,
+      },
     };
   }
   return {
     openapi: '3.1.0',
     info: { title: 'tessera Backend API', version: '1' },
     servers: [{ url: serverUrl }],
-    components: { securitySchemes: { secretKey: { type: 'http', scheme: 'bearer', description: 'sk_test_... or sk_live_...' } } },
+    components: {
+      securitySchemes: {
+        secretKey: { type: 'http', scheme: 'bearer', description: 'sk_test_... or sk_live_...' },
+      },
+    },
     security: [{ secretKey: [] }],
     paths,
   };

@@ -1,7 +1,11 @@
-import { createTestSessionTokenParams, listTestSessionTokensQuery, testSessionTokenObject } from '@tessera/wire';
+import {
+  createTestSessionTokenParams,
+  listTestSessionTokensQuery,
+  testSessionTokenObject,
+} from '@tessera/wire';
+import { createTestSessionToken, serializeTestSessionToken } from '../../tickets/test-session-tokens';
 import { getTicket, listTickets, revokeTicket } from '../../tickets/ticket-engine';
 import { TEST_SESSION_TOKEN_KIND } from '../../tickets/ticket-kinds';
-import { createTestSessionToken, serializeTestSessionToken } from '../../tickets/test-session-tokens';
 import { defineRoute } from '../route';
 import { jsonResponse, listResponse } from '../types';
 
@@ -12,7 +16,8 @@ export const testSessionTokenRoutes = [
     method: 'POST',
     path: '/v1/test_session_tokens',
     operationId: 'createTestSessionToken',
-    summary: 'Create a one-time token that signs its holder in as the user; `token` and `url` are returned only here',
+    summary:
+      'Create a one-time token that signs its holder in as the user; `token` and `url` are returned only here',
     auth: 'secret',
     idempotent: true,
     body: createTestSessionTokenParams,
@@ -29,7 +34,11 @@ export const testSessionTokenRoutes = [
     response: { kind: 'list', schema: testSessionTokenObject },
     handler: async ({ ctx, query }) => {
       const { limit, offset, order_by, paginated, ...filters } = query;
-      const { rows, totalCount } = await listTickets(ctx, TEST_SESSION_TOKEN_KIND, filters, { limit, offset, order_by });
+      const { rows, totalCount } = await listTickets(ctx, TEST_SESSION_TOKEN_KIND, filters, {
+        limit,
+        offset,
+        order_by,
+      });
       return listResponse(
         rows.map((row) => serializeTestSessionToken(row)),
         totalCount,
@@ -55,6 +64,9 @@ export const testSessionTokenRoutes = [
     auth: 'secret',
     response: tokenResponse,
     handler: async ({ ctx, params }) =>
-      jsonResponse(200, serializeTestSessionToken(await revokeTicket(ctx, TEST_SESSION_TOKEN_KIND, params.id!))),
+      jsonResponse(
+        200,
+        serializeTestSessionToken(await revokeTicket(ctx, TEST_SESSION_TOKEN_KIND, params.id!)),
+      ),
   }),
 ];

@@ -1,9 +1,9 @@
 import { acceptTicketParams, object, string, ticketAcceptanceObject } from '@tessera/wire';
 import type { ServerContext } from '../../core/context';
-import { readOwnSessionJwt } from '../../sessions/session-jwt';
 import { serializeSession } from '../../sessions/serialize-session';
-import { findUserById } from '../../store/users-store';
+import { readOwnSessionJwt } from '../../sessions/session-jwt';
 import type { SessionTable } from '../../store/schema';
+import { findUserById } from '../../store/users-store';
 import { acceptTicket } from '../../tickets/ticket-engine';
 import { htmlPage, PAGE_HEADERS } from '../pages';
 import { defineRoute } from '../route';
@@ -59,7 +59,9 @@ export const ticketRoutes = [
     body: acceptTicketParams,
     response: { kind: 'object', schema: ticketAcceptanceObject },
     handler: async ({ ctx, body, request }) => {
-      const { session, jwt } = await acceptTicket(ctx, body.ticket, { authorizedParty: request.headers.origin ?? null });
+      const { session, jwt } = await acceptTicket(ctx, body.ticket, {
+        authorizedParty: request.headers.origin ?? null,
+      });
       return jsonResponse(200, {
         object: 'ticket_acceptance',
         session: serializeSession(session, ctx.clock.now()),
@@ -78,10 +80,14 @@ export const ticketRoutes = [
       const jwt = readCookie(request, SESSION_COOKIE);
       const claims = jwt ? readOwnSessionJwt(jwt, ctx.keys) : undefined;
       if (!claims) {
-        return htmlPage(200, 'Not signed in', ['This browser holds no tessera session. Open a ticket URL to sign in.']);
+        return htmlPage(200, 'Not signed in', [
+          'This browser holds no tessera session. Open a ticket URL to sign in.',
+        ]);
       }
       const user = await findUserById(ctx.db, claims.sub);
-      const email = user?.emails.find((address) => address.id === user.primary_email_address_id)?.email_address;
+      const email = user?.emails.find(
+        (address) => address.id === user.primary_email_address_id,
+      )?.email_address;
       const who = [email, user?.username, claims.sub].find((value) => value);
       return htmlPage(200, `Signed in as ${who}`, [
         `User ${claims.sub}, session ${claims.sid}.`,

@@ -61,7 +61,8 @@ export const userRoutes = [
     summary: 'Retrieve a user',
     auth: 'secret',
     response: userResponse,
-    handler: async ({ ctx, params }) => jsonResponse(200, serializeUser(await users.getUser(ctx, params.id!))),
+    handler: async ({ ctx, params }) =>
+      jsonResponse(200, serializeUser(await users.getUser(ctx, params.id!))),
   }),
   defineRoute({
     method: 'PATCH',

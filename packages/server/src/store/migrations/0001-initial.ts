@@ -62,7 +62,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('tickets_kind_created_at').on('tickets').columns(['kind', 'created_at']).execute();
+  await db.schema
+    .createIndex('tickets_kind_created_at')
+    .on('tickets')
+    .columns(['kind', 'created_at'])
+    .execute();
   await db.schema.createIndex('tickets_user_id').on('tickets').columns(['user_id', 'status']).execute();
 
   await db.schema
@@ -92,11 +96,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('idempotency_keys_expires_at').on('idempotency_keys').column('expires_at').execute();
+  await db.schema
+    .createIndex('idempotency_keys_expires_at')
+    .on('idempotency_keys')
+    .column('expires_at')
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['idempotency_keys', 'sessions', 'tickets', 'email_addresses', 'users', 'signing_keys', 'instance']) {
+  for (const table of [
+    'idempotency_keys',
+    'sessions',
+    'tickets',
+    'email_addresses',
+    'users',
+    'signing_keys',
+    'instance',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

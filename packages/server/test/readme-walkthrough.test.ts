@@ -1,0 +1,62 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const CLI = join(ROOT, 'packages/server/dist/cli.js');
+const DEFAULT_API_LINE = 'API=http://127.0.0.1:4000';
+
+/** The shell block between the README's walk-through markers. */
+function walkthrough(): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.split('<!-- walkthrough:start -->')[1]?.split('<!-- walkthrough:end -->')[0];
+  const script = section?.match(/```sh\n([\s\S]*?)```/)?.[1];
+  if (!script) throw new Error('README.md has no walk-through block');
+  return script;
+}
+
+let dir: string;
+let stopServer: () => void;
+let apiUrl: string;
+
+beforeAll(async () => {
+  // Inside the repository, so the walk-through's `import "jose"` resolves as it does for a reader.
+  mkdirSync(join(ROOT, 'node_modules/.cache'), { recursive: true });
+  dir = mkdtempSync(join(ROOT, 'node_modules/.cache/tessera-readme-'));
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--quiet'], { cwd: dir });
+  stopServer = () => child.kill('SIGTERM');
+  apiUrl = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = output.match(/ready at (http:\/\/\S+)/)?.[1];
+      if (url) resolve(url);
+    });
+    child.on('exit', (code) => reject(new Error(`tessera serve exited with ${code}`)));
+  });
+});
+
+afterAll(() => {
+  stopServer();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('runs the README walk-through as written (only the port differs)', async () => {
+  const script = walkthrough();
+  expect(script.split('\n')[0]).toBe(DEFAULT_API_LINE);
+  const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      'bash',
+      ['-euo', 'pipefail', '-c', script.replace(DEFAULT_API_LINE, `API=${apiUrl}`)],
+      { cwd: dir },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+  });
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  expect(result.stdout).toMatch(/"object":"user"/);
+  expect(result.stdout).toMatch(/"status":"active".*"type":"test_session_token"/);
+  expect(result.stdout).toMatch(/verified: user user_\w{27}, session sess_\w{27}, actor test_session_token/);
+});
