@@ -1,0 +1,129 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  array,
+  boolean,
+  createTestSessionTokenParams,
+  type Infer,
+  integer,
+  jsonObject,
+  literal,
+  nullable,
+  object,
+  optional,
+  parse,
+  string,
+  testSessionTokenObject,
+} from '../src/index';
+
+const shape = object({
+  name: string({ maxLength: 5 }),
+  age: optional(integer({ min: 0, max: 150 })),
+  tags: optional(array(string())),
+  kind: literal('a', 'b'),
+  note: nullable(string()),
+  meta: optional(jsonObject()),
+  flag: optional(boolean()),
+});
+
+describe('object schemas', () => {
+  it('infers required, optional and nullable fields', () => {
+    type Value = Infer<typeof shape>;
+    expectTypeOf<Value>().toEqualTypeOf<{
+      name: string;
+      kind: 'a' | 'b';
+      note: string | null;
+      age?: number;
+      tags?: string[];
+      meta?: Record<string, unknown>;
+      flag?: boolean;
+    }>();
+  });
+
+  it('accepts a valid value and keeps nested user data as given', () => {
+    const meta = { nested: { deep: [1, 2] }, camelCase: true };
+    const result = parse(shape, { name: 'ada', kind: 'a', note: null, meta }, { unknownKeys: 'reject' });
+    expect(result).toEqual({ ok: true, value: { name: 'ada', kind: 'a', note: null, meta } });
+  });
+
+  it('reports every problem with its path, never the value', () => {
+    const result = parse(
+      shape,
+      { name: 'too-long-name', age: 1.5, tags: ['x', 3], kind: 'c', extra: 'secret-value' },
+      { unknownKeys: 'reject' },
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.map((issue) => [issue.path, issue.problem])).toEqual([
+      ['name', 'invalid'],
+      ['age', 'invalid'],
+      ['tags[1]', 'invalid'],
+      ['kind', 'invalid'],
+      ['note', 'missing'],
+      ['extra', 'unknown'],
+    ]);
+    expect(JSON.stringify(result.issues)).not.toContain('secret-value');
+  });
+
+  it('strips unknown keys when told to (responses stay forward compatible)', () => {
+    const result = parse(
+      shape,
+      { name: 'a', kind: 'b', note: 'x', added_later: 1 },
+      { unknownKeys: 'strip' },
+    );
+    expect(result).toEqual({ ok: true, value: { name: 'a', kind: 'b', note: 'x' } });
+  });
+
+  it('refuses a value that is not an object at the top', () => {
+    for (const value of [null, [], 'text', 3]) {
+      const result = parse(shape, value, { unknownKeys: 'reject' });
+      expect(result.ok ? [] : result.issues.map((issue) => issue.path)).toEqual(['']);
+    }
+  });
+
+  it('reads integers and booleans from text only for query strings', () => {
+    const query = object({ limit: integer({ min: 1 }), paginated: boolean() });
+    expect(parse(query, { limit: '5', paginated: 'true' }, { unknownKeys: 'strip', fromText: true })).toEqual(
+      {
+        ok: true,
+        value: { limit: 5, paginated: true },
+      },
+    );
+    expect(parse(query, { limit: '5', paginated: 'true' }, { unknownKeys: 'strip' }).ok).toBe(false);
+    expect(
+      parse(query, { limit: '5e2', paginated: 'yes' }, { unknownKeys: 'strip', fromText: true }).ok,
+    ).toBe(false);
+  });
+});
+
+describe('wire definitions', () => {
+  it('checks id prefixes and the 27-character body', () => {
+    const ok = parse(
+      createTestSessionTokenParams,
+      { user_id: `user_${'a'.repeat(27)}` },
+      { unknownKeys: 'reject' },
+    );
+    expect(ok.ok).toBe(true);
+    for (const bad of [`sess_${'a'.repeat(27)}`, `user_${'a'.repeat(26)}`, `user_${'-'.repeat(27)}`]) {
+      expect(parse(createTestSessionTokenParams, { user_id: bad }, { unknownKeys: 'reject' }).ok).toBe(false);
+    }
+  });
+
+  it('bounds the token lifetimes', () => {
+    const at = (seconds: number) =>
+      parse(
+        createTestSessionTokenParams,
+        { session_max_duration_in_seconds: seconds },
+        { unknownKeys: 'reject' },
+      ).ok;
+    expect([at(59), at(60), at(604_800), at(604_801)]).toEqual([false, true, true, false]);
+  });
+
+  it('emits JSON Schema for OpenAPI from the same definition', () => {
+    const schema = testSessionTokenObject.toJsonSchema() as {
+      properties: Record<string, { enum?: string[] }>;
+      required: string[];
+    };
+    expect(schema.properties.status?.enum).toEqual(['pending', 'accepted', 'revoked']);
+    expect(schema.required).toContain('token');
+  });
+});
