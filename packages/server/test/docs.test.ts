@@ -6,6 +6,6 @@ const apiDoc = readFileSync(new URL('../../../docs/API.md', import.meta.url), 'u
 
 it('documents every error code with its status', () => {
   for (const [code, { status }] of Object.entries(ERROR_CODES)) {
-    expect(apiDoc, code).toMatch(new RegExp(`\\| ${status} \\| \`${code}\` \\|`));
+    expect(apiDoc, code).toMatch(new RegExp(`\\|\\s*${status}\\s*\\|\\s*\`${code}\`\\s*\\|`));
   }
 });
