@@ -20,6 +20,7 @@ export interface RawServeSettings {
   readonly port?: string | undefined;
   readonly host?: string | undefined;
   readonly db?: string | undefined;
+  readonly dbPoolSize?: string | undefined;
   readonly publicUrl?: string | undefined;
   readonly secretKey?: string | undefined;
   readonly allowedRedirectOrigins?: string | undefined;
@@ -30,11 +31,14 @@ export interface RawServeSettings {
 export interface ServeConfig {
   readonly port: number;
   readonly host: string;
+  /** Validated; `database` is its parsed form. */
+  readonly databaseUrl: string;
   readonly database: DatabaseLocation;
   readonly publicUrl: string | undefined;
   readonly secretKey: string | undefined;
   readonly allowedRedirectOrigins: readonly string[];
   readonly enableTestSessionTokens: boolean;
+  readonly databasePoolSize: number;
   readonly sessionTokenLifetimeSeconds: number;
 }
 
@@ -45,8 +49,19 @@ function integerIn(option: string, raw: string, min: number, max: number): numbe
   return Number(raw);
 }
 
-export function parseDatabaseUrl(raw: string, option = '--db / TESSERA_DATABASE_URL'): DatabaseLocation {
+export const DEFAULT_POOL_SIZE = 10;
+
+export function parseDatabaseUrl(raw: string, poolSize = DEFAULT_POOL_SIZE): DatabaseLocation {
+  const option = '--db / TESSERA_DATABASE_URL';
   if (raw === ':memory:' || raw === 'file::memory:') return { kind: 'sqlite', path: ':memory:' };
+  if (/^postgres(ql)?:\/\//i.test(raw)) {
+    try {
+      new URL(raw);
+    } catch {
+      throw new ConfigError(option, 'is not a valid postgres:// URL');
+    }
+    return { kind: 'postgres', url: raw, poolSize };
+  }
   if (raw.startsWith('file:')) {
     const path = raw.slice('file:'.length).replace(/^\/\/(?=\/)/, '');
     if (path === '')
@@ -111,10 +126,18 @@ export function resolveServeConfig(raw: RawServeSettings): ServeConfig {
     );
   }
   const originsOption = 'TESSERA_ALLOWED_REDIRECT_ORIGINS';
+  const databaseUrl = raw.db?.trim() || DEFAULT_DATABASE_URL;
+  const poolSize = integerIn(
+    '--db-pool-size / TESSERA_DATABASE_POOL_SIZE',
+    raw.dbPoolSize ?? String(DEFAULT_POOL_SIZE),
+    1,
+    1000,
+  );
   return {
     port: integerIn('--port / PORT', raw.port ?? '4000', 0, 65535),
     host: raw.host?.trim() || '127.0.0.1',
-    database: parseDatabaseUrl(raw.db?.trim() || DEFAULT_DATABASE_URL),
+    databaseUrl,
+    database: parseDatabaseUrl(databaseUrl, poolSize),
     publicUrl: raw.publicUrl ? parsePublicUrl(raw.publicUrl.trim()) : undefined,
     secretKey,
     allowedRedirectOrigins: (raw.allowedRedirectOrigins ?? '')
@@ -123,6 +146,7 @@ export function resolveServeConfig(raw: RawServeSettings): ServeConfig {
       .filter(Boolean)
       .map((entry) => parseOrigin(originsOption, entry)),
     enableTestSessionTokens: enable === 'true',
+    databasePoolSize: poolSize,
     sessionTokenLifetimeSeconds: integerIn(
       '--session-token-lifetime / TESSERA_SESSION_TOKEN_LIFETIME_SECONDS',
       raw.sessionTokenLifetime ?? '60',

@@ -8,12 +8,14 @@ import { listen } from './http/node-server';
 import { type RequestLogger, stdoutRequestLogger } from './http/request-log';
 import { ROUTES } from './http/routes/index';
 import { bootstrapInstance } from './instance/bootstrap';
-import { SigningKeyRing } from './sessions/signing-keys';
+import { SigningKeys } from './sessions/signing-keys';
 import { openDatabase } from './store/database';
 
 export interface TesseraOptions {
-  /** `:memory:` (the default here), `file:PATH` or a path. The CLI defaults to `file:.tessera/tessera.db`. */
+  /** `:memory:` (the default here), `file:PATH`, a path, or `postgres://...`. The CLI defaults to `file:.tessera/tessera.db`. */
   readonly databaseUrl?: string;
+  /** Connections in the Postgres pool (default 10). */
+  readonly databasePoolSize?: number;
   /** 0 (the default here) picks a free port. */
   readonly port?: number;
   readonly host?: string;
@@ -59,11 +61,14 @@ export interface RunningTessera {
 export async function startTessera(options: TesseraOptions = {}): Promise<RunningTessera> {
   const clock = options.clock ?? systemClock;
   const host = options.host ?? '127.0.0.1';
-  const database = await openDatabase(parseDatabaseUrl(options.databaseUrl ?? ':memory:'));
+  const dialect = await openDatabase(
+    parseDatabaseUrl(options.databaseUrl ?? ':memory:', options.databasePoolSize),
+  );
   try {
-    const boot = await bootstrapInstance(database.db, { pinnedSecretKey: options.secretKey, clock });
+    const boot = await bootstrapInstance(dialect, { pinnedSecretKey: options.secretKey, clock });
     const lifetime = options.sessionTokenLifetimeSeconds ?? 60;
-    const keys = await SigningKeyRing.load(database.db, clock.now() - lifetime * 1000);
+    const keys = new SigningKeys(dialect, clock);
+    await keys.current();
     const settings = {
       publicUrl: options.publicUrl ?? '',
       allowedRedirectOrigins: options.allowedRedirectOrigins ?? [],
@@ -71,7 +76,8 @@ export async function startTessera(options: TesseraOptions = {}): Promise<Runnin
       sessionTokenLifetimeSeconds: lifetime,
     };
     const context: { -readonly [K in keyof ServerContext]: ServerContext[K] } = {
-      db: database.db,
+      db: dialect.db,
+      dialect,
       clock,
       settings,
       environment: boot.instance.environment,
@@ -96,11 +102,11 @@ export async function startTessera(options: TesseraOptions = {}): Promise<Runnin
       context,
       close: async () => {
         await listening.close();
-        await database.close();
+        await dialect.close();
       },
     };
   } catch (error) {
-    await database.close();
+    await dialect.close();
     throw error;
   }
 }

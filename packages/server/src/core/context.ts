@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { SigningKeyRing } from '../sessions/signing-keys';
+import type { SigningKeys } from '../sessions/signing-keys';
+import type { Dialect } from '../store/database';
 import type { Database } from '../store/schema';
 import type { Clock } from './clock';
 import type { Environment } from './secrets';
@@ -19,10 +20,12 @@ export interface Settings {
 /** What every service needs: passed explicitly, never imported as a global. */
 export interface ServerContext {
   readonly db: Kysely<Database>;
+  /** What differs between databases: locks, and how failures are recognised. */
+  readonly dialect: Dialect;
   readonly clock: Clock;
   readonly settings: Settings;
   readonly environment: Environment;
   readonly instanceId: string;
   readonly secretKeyHash: string;
-  readonly keys: SigningKeyRing;
+  readonly keys: SigningKeys;
 }

@@ -19,6 +19,15 @@ function newRequestId(): string {
   return `req_${randomBytes(12).toString('hex')}`;
 }
 
+const UNAVAILABLE = RequestError.of(
+  'service_unavailable',
+  'The database cannot be reached right now. Retry shortly; nothing of this request was kept.',
+);
+
+function withRetryAfter(response: HttpResponse): HttpResponse {
+  return { ...response, headers: { ...response.headers, 'retry-after': '1' } };
+}
+
 function errorResponse(error: RequestError, requestId: string, asHtml: boolean): HttpResponse {
   if (!asHtml) return jsonResponse(error.status, errorBody(error, requestId));
   const first = error.errors[0];
@@ -61,7 +70,9 @@ export function createApp(ctx: ServerContext, routes: readonly Route[], log: Req
       } catch (error) {
         failure = error;
         const asHtml = match.kind === 'found' && match.route.errorsAsHtml === true;
-        response = errorResponse(toRequestError(error), requestId, asHtml);
+        response = ctx.dialect.isUnavailable(error)
+          ? withRetryAfter(errorResponse(UNAVAILABLE, requestId, asHtml))
+          : errorResponse(toRequestError(error), requestId, asHtml);
       }
       const status = response.status;
       log({

@@ -18,9 +18,10 @@ export interface HttpResponse {
 // Exactly this string: @clerk/backend parses a body as JSON only when the header equals it.
 const JSON_CONTENT_TYPE = 'application/json';
 
-export function jsonResponse(
+/** A JSON reply. A Promise is refused at compile time: serialised, it would silently become `{}`. */
+export function jsonResponse<T>(
   status: number,
-  value: unknown,
+  value: T extends PromiseLike<unknown> ? never : T,
   headers: Record<string, string | string[]> = {},
 ): HttpResponse {
   return { status, headers: { 'content-type': JSON_CONTENT_TYPE, ...headers }, body: JSON.stringify(value) };

@@ -1,10 +1,10 @@
-import type { Kysely } from 'kysely';
 import type { Clock } from '../core/clock';
 import { newId } from '../core/ids';
 import { type Environment, environmentOfSecretKey, generateSecretKey, sha256Hex } from '../core/secrets';
 import { createSigningKey } from '../sessions/signing-keys';
+import type { Dialect } from '../store/database';
 import { findInstance, insertInstance, setSecretKeyHash } from '../store/instance-store';
-import type { Database, InstanceTable } from '../store/schema';
+import type { InstanceTable } from '../store/schema';
 
 export class BootstrapError extends Error {
   override readonly name = 'BootstrapError';
@@ -23,36 +23,39 @@ export interface BootstrappedInstance {
  * loads it on later starts. A pinned secret key replaces the stored one, within the same environment.
  */
 export async function bootstrapInstance(
-  db: Kysely<Database>,
+  dialect: Dialect,
   options: { readonly pinnedSecretKey?: string | undefined; readonly clock: Clock },
 ): Promise<BootstrappedInstance> {
-  const { pinnedSecretKey, clock } = options;
-  const existing = await findInstance(db);
-  if (existing) {
-    if (pinnedSecretKey === undefined) return { instance: existing, created: false, secretKey: undefined };
-    const pinnedEnvironment = environmentOfSecretKey(pinnedSecretKey);
-    if (pinnedEnvironment !== existing.environment) {
-      throw new BootstrapError(
-        `TESSERA_SECRET_KEY is a ${pinnedEnvironment} key but this database holds a ${existing.environment} instance; use another database`,
-      );
+  // Exclusive, so nodes started together on an empty database create one instance between them.
+  return dialect.exclusive(async (db) => {
+    const { pinnedSecretKey, clock } = options;
+    const existing = await findInstance(db);
+    if (existing) {
+      if (pinnedSecretKey === undefined) return { instance: existing, created: false, secretKey: undefined };
+      const pinnedEnvironment = environmentOfSecretKey(pinnedSecretKey);
+      if (pinnedEnvironment !== existing.environment) {
+        throw new BootstrapError(
+          `TESSERA_SECRET_KEY is a ${pinnedEnvironment} key but this database holds a ${existing.environment} instance; use another database`,
+        );
+      }
+      const hash = sha256Hex(pinnedSecretKey);
+      if (hash !== existing.secret_key_hash) await setSecretKeyHash(db, existing.id, hash);
+      return { instance: { ...existing, secret_key_hash: hash }, created: false, secretKey: pinnedSecretKey };
     }
-    const hash = sha256Hex(pinnedSecretKey);
-    if (hash !== existing.secret_key_hash) await setSecretKeyHash(db, existing.id, hash);
-    return { instance: { ...existing, secret_key_hash: hash }, created: false, secretKey: pinnedSecretKey };
-  }
 
-  const environment: Environment = pinnedSecretKey ? environmentOfSecretKey(pinnedSecretKey) : 'development';
-  const secretKey = pinnedSecretKey ?? generateSecretKey(environment);
-  const now = clock.now();
-  const instance: InstanceTable = {
-    id: newId('instance', now),
-    environment,
-    secret_key_hash: sha256Hex(secretKey),
-    created_at: now,
-  };
-  await db.transaction().execute(async (trx) => {
-    await insertInstance(trx, instance);
-    await createSigningKey(trx, now);
+    const environment: Environment = pinnedSecretKey
+      ? environmentOfSecretKey(pinnedSecretKey)
+      : 'development';
+    const secretKey = pinnedSecretKey ?? generateSecretKey(environment);
+    const now = clock.now();
+    const instance: InstanceTable = {
+      id: newId('instance', now),
+      environment,
+      secret_key_hash: sha256Hex(secretKey),
+      created_at: now,
+    };
+    await insertInstance(db, instance);
+    await createSigningKey(db, now);
+    return { instance, created: true, secretKey };
   });
-  return { instance, created: true, secretKey };
 }

@@ -1,5 +1,5 @@
 import { sign, verify } from 'node:crypto';
-import type { SigningKey, SigningKeyRing } from './signing-keys';
+import type { SigningKey, SigningKeys } from './signing-keys';
 
 export interface SessionClaims {
   readonly iss: string;
@@ -32,7 +32,7 @@ export async function signSessionJwt(key: SigningKey, claims: SessionClaims): Pr
  * Reads a JWT this instance signed (signature only; the caller judges the times). Used by the
  * built-in pages, which show who a browser is signed in as. Returns undefined for anything else.
  */
-export function readOwnSessionJwt(jwt: string, keys: SigningKeyRing): SessionClaims | undefined {
+export async function readOwnSessionJwt(jwt: string, keys: SigningKeys): Promise<SessionClaims | undefined> {
   const [header, payload, signature] = jwt.split('.');
   if (!header || !payload || !signature) return undefined;
   try {
@@ -40,7 +40,7 @@ export function readOwnSessionJwt(jwt: string, keys: SigningKeyRing): SessionCla
       alg?: string;
       kid?: string;
     };
-    const key = alg === 'RS256' && typeof kid === 'string' ? keys.find(kid) : undefined;
+    const key = alg === 'RS256' && typeof kid === 'string' ? await keys.find(kid) : undefined;
     if (!key) return undefined;
     const valid = verify(
       'sha256',

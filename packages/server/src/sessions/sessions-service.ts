@@ -93,7 +93,7 @@ export async function mintSessionToken(
   const iat = Math.floor(now / 1000);
   const exp = Math.min(iat + lifetimeSeconds, Math.floor(session.expire_at / 1000));
   await store.touchSession(ctx.db, session.id, now);
-  return signSessionJwt(ctx.keys.current, {
+  return signSessionJwt(await ctx.keys.current(), {
     iss: ctx.settings.publicUrl,
     sub: session.user_id,
     sid: session.id,

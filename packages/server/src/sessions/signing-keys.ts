@@ -1,12 +1,22 @@
 import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import type { JwkJSON, JwksJSON } from '@tessera/wire';
+import { type JwkJSON, type JwksJSON, MAX_SESSION_TOKEN_LIFETIME_SECONDS } from '@tessera/wire';
+import type { Clock } from '../core/clock';
 import { newId } from '../core/ids';
-import type { Executor } from '../store/database';
-import { insertSigningKey, listPublishedSigningKeys } from '../store/instance-store';
+import type { Dialect, Executor } from '../store/database';
+import { insertSigningKey, listPublishedSigningKeys, retireSigningKeys } from '../store/instance-store';
 import type { SigningKeyTable } from '../store/schema';
 
 const generateRsaKeyPair = promisify(generateKeyPair);
+
+/** How stale a node's view of the keys may get: a rotation on one node reaches the others within this. */
+export const KEY_REFRESH_MS = 1000;
+
+/**
+ * A retired key stays published while a JWT it signed may live: the longest JWT lifetime, plus the
+ * refresh interval during which another node may still have signed with it.
+ */
+const RETIRED_KEY_RETENTION_MS = MAX_SESSION_TOKEN_LIFETIME_SECONDS * 1000 + 2 * KEY_REFRESH_MS;
 
 export interface SigningKey {
   readonly kid: string;
@@ -42,26 +52,79 @@ function toSigningKey(row: SigningKeyTable): SigningKey {
   };
 }
 
-/** The keys this instance signs with (the current one) and publishes (current and recently retired). */
-export class SigningKeyRing {
-  private constructor(
-    readonly current: SigningKey,
-    private readonly published: readonly SigningKey[],
+interface Ring {
+  readonly current: SigningKey;
+  readonly published: readonly SigningKey[];
+  readonly loadedAt: number;
+}
+
+/**
+ * The keys this node signs with (the current one) and publishes (current and recently retired).
+ * Keys live in the database, shared by every node; each node reloads its view every second, parsing
+ * only keys it has not seen.
+ */
+export class SigningKeys {
+  private ring: Ring | undefined;
+  private loading: Promise<Ring> | undefined;
+  private readonly parsed = new Map<string, SigningKey>();
+
+  constructor(
+    private readonly dialect: Dialect,
+    private readonly clock: Clock,
   ) {}
 
-  /** Loads the published keys; `retiredAfter` drops keys retired before any JWT they signed could still live. */
-  static async load(db: Executor, retiredAfter: number): Promise<SigningKeyRing> {
-    const rows = await listPublishedSigningKeys(db, retiredAfter);
-    const current = rows.find((row) => row.retired_at === null);
+  private async load(): Promise<Ring> {
+    const now = this.clock.now();
+    const rows = await listPublishedSigningKeys(this.dialect.db, now - RETIRED_KEY_RETENTION_MS);
+    const published = rows.map((row) => {
+      const known = this.parsed.get(row.kid) ?? toSigningKey(row);
+      this.parsed.set(row.kid, known);
+      return known;
+    });
+    const current = published.find((_, index) => rows[index]!.retired_at === null);
     if (!current) throw new Error('the database holds no current signing key');
-    return new SigningKeyRing(toSigningKey(current), rows.map(toSigningKey));
+    // The current key first: clients that take the first key take the one that signs.
+    const ordered = [current, ...published.filter((key) => key !== current)];
+    this.ring = { current, published: ordered, loadedAt: now };
+    return this.ring;
   }
 
-  jwks(): JwksJSON {
-    return { keys: this.published.map((key) => key.jwk) };
+  private async fresh(): Promise<Ring> {
+    const ring = this.ring;
+    if (ring && this.clock.now() - ring.loadedAt < KEY_REFRESH_MS) return ring;
+    // One reload at a time; concurrent callers share it.
+    this.loading ??= this.load().finally(() => {
+      this.loading = undefined;
+    });
+    try {
+      return await this.loading;
+    } catch (error) {
+      // A stale ring beats no ring while the database blips; signing keys rarely change.
+      if (ring) return ring;
+      throw error;
+    }
   }
 
-  find(kid: string): SigningKey | undefined {
-    return this.published.find((key) => key.kid === kid);
+  async current(): Promise<SigningKey> {
+    return (await this.fresh()).current;
+  }
+
+  async jwks(): Promise<JwksJSON> {
+    return { keys: (await this.fresh()).published.map((key) => key.jwk) };
+  }
+
+  async find(kid: string): Promise<SigningKey | undefined> {
+    return (await this.fresh()).published.find((key) => key.kid === kid);
+  }
+
+  /** Makes a new key current; the others are retired and leave the JWKS once their JWTs have expired. */
+  async rotate(): Promise<JwksJSON> {
+    await this.dialect.exclusive(async (trx) => {
+      const now = this.clock.now();
+      const created = await createSigningKey(trx, now);
+      await retireSigningKeys(trx, created.kid, now);
+    });
+    await this.load();
+    return this.jwks();
   }
 }

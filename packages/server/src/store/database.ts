@@ -1,48 +1,59 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Transaction } from 'kysely';
-import { migrationProvider } from './migrations/index';
+import { type Kysely, Migrator, sql, type Transaction } from 'kysely';
+import type { DatabaseLocation, Dialect } from './dialects/dialect';
+import { openPostgres } from './dialects/postgres';
+import { openSqlite } from './dialects/sqlite';
+import { MIGRATIONS, migrationProvider } from './migrations/index';
 import type { Database } from './schema';
 
-/** Where the data lives, parsed from `--db` / `TESSERA_DATABASE_URL`. */
-export type DatabaseLocation = { readonly kind: 'sqlite'; readonly path: string };
+export type { DatabaseLocation, Dialect } from './dialects/dialect';
 
 export type Executor = Kysely<Database> | Transaction<Database>;
-
-export interface OpenDatabase {
-  readonly db: Kysely<Database>;
-  readonly location: DatabaseLocation;
-  close(): Promise<void>;
-}
 
 export class DatabaseError extends Error {
   override readonly name = 'DatabaseError';
 }
 
-function openSqlite(path: string): Kysely<Database> {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new SQLite(path);
-  // WAL lets readers run beside the single writer; NORMAL is durable across crashes of the process.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+function openDialect(location: DatabaseLocation): Dialect {
+  return location.kind === 'sqlite'
+    ? openSqlite(location.path)
+    : openPostgres(location.url, location.poolSize);
 }
 
-/** Opens the database and applies every pending migration. */
-export async function openDatabase(location: DatabaseLocation): Promise<OpenDatabase> {
-  const db = openSqlite(location.path);
+/** Opens the database and applies every pending migration (once, however many nodes start together). */
+export async function openDatabase(location: DatabaseLocation): Promise<Dialect> {
+  const dialect = openDialect(location);
   try {
-    await migrate(db);
+    await refuseNewerSchema(dialect.db);
+    await migrate(dialect.db);
   } catch (error) {
-    await db.destroy();
-    throw error;
+    await dialect.close();
+    if (error instanceof DatabaseError) throw error;
+    throw new DatabaseError(
+      `cannot open the database: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
-  return { db, location, close: () => db.destroy() };
+  return dialect;
+}
+
+/** A node must not run against a schema it does not know: an older binary after an upgrade elsewhere. */
+async function refuseNewerSchema(db: Kysely<Database>): Promise<void> {
+  let applied: string[];
+  try {
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    applied = rows.map((row) => row.name);
+  } catch {
+    return; // a new database: nothing applied yet
+  }
+  const unknown = applied.filter((name) => !Object.hasOwn(MIGRATIONS, name));
+  if (unknown.length > 0) {
+    throw new DatabaseError(
+      `the database schema is newer than this tessera (it has migration ${unknown.join(', ')}); upgrade tessera on this node`,
+    );
+  }
 }
 
 async function migrate(db: Kysely<Database>): Promise<void> {
+  // Kysely holds a lock while migrating (an advisory lock on Postgres), so concurrent nodes migrate once.
   const migrator = new Migrator({ db, provider: migrationProvider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

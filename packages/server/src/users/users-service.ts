@@ -10,6 +10,20 @@ import { revokeUserSessions } from '../store/sessions-store';
 import { revokeUserTickets } from '../store/tickets-store';
 import * as store from '../store/users-store';
 
+/** Two nodes can race past the check below; the unique index then decides, and we say which identifier. */
+function identifierTaken(ctx: ServerContext, error: unknown): ApiError | undefined {
+  if (!ctx.dialect.isUniqueViolation(error)) return undefined;
+  const detail = `${(error as { constraint?: string }).constraint ?? ''} ${(error as Error).message ?? ''}`;
+  const param = /email/.test(detail) ? 'email_address' : 'username';
+  return new ApiError(
+    'form_identifier_exists',
+    `That ${param === 'email_address' ? 'email address' : 'username'} is taken. Please try another.`,
+    {
+      param_name: param,
+    },
+  );
+}
+
 async function assertIdentifiersFree(
   db: Executor,
   emails: readonly string[],
@@ -33,8 +47,10 @@ export async function createUser(ctx: ServerContext, params: CreateUserParams): 
   const now = ctx.clock.now();
   const userId = newId('user', now);
   const emails = [...new Set((params.email_address ?? []).map((email) => email.toLowerCase()))];
-  const emailRows: EmailAddressTable[] = emails.map((email) => ({
-    id: newId('emailAddress', now),
+  // Addresses are read back ordered by (created_at, id); ids sorted here keep them in the order given.
+  const emailIds = emails.map(() => newId('emailAddress', now)).sort();
+  const emailRows: EmailAddressTable[] = emails.map((email, index) => ({
+    id: emailIds[index]!,
     user_id: userId,
     email_address: email,
     created_at: now,
@@ -55,10 +71,14 @@ export async function createUser(ctx: ServerContext, params: CreateUserParams): 
     created_at: now,
     updated_at: now,
   };
-  await ctx.db.transaction().execute(async (trx) => {
-    await assertIdentifiersFree(trx, emails, user.username);
-    await store.insertUser(trx, user, emailRows);
-  });
+  try {
+    await ctx.db.transaction().execute(async (trx) => {
+      await assertIdentifiersFree(trx, emails, user.username);
+      await store.insertUser(trx, user, emailRows);
+    });
+  } catch (error) {
+    throw identifierTaken(ctx, error) ?? error;
+  }
   return { ...user, emails: emailRows };
 }
 
@@ -81,34 +101,39 @@ export async function updateUser(
   id: string,
   params: UpdateUserParams,
 ): Promise<store.UserRecord> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const user = await store.findUserById(trx, id);
-    if (!user) throw ApiError.notFound('User');
-    if (params.username !== undefined && params.username !== null) {
-      await assertIdentifiersFree(trx, [], params.username, id);
-    }
-    if (
-      params.primary_email_address_id !== undefined &&
-      !user.emails.some((email) => email.id === params.primary_email_address_id)
-    ) {
-      throw ApiError.invalidParam(
-        'primary_email_address_id',
-        'primary_email_address_id must be one of the user’s email addresses.',
-      );
-    }
-    const changes: Partial<UserTable> = { updated_at: ctx.clock.now() };
-    if (params.username !== undefined) changes.username = params.username;
-    if (params.first_name !== undefined) changes.first_name = params.first_name;
-    if (params.last_name !== undefined) changes.last_name = params.last_name;
-    if (params.external_id !== undefined) changes.external_id = params.external_id;
-    if (params.primary_email_address_id !== undefined)
-      changes.primary_email_address_id = params.primary_email_address_id;
-    if (params.public_metadata) changes.public_metadata = toJsonColumn(params.public_metadata);
-    if (params.private_metadata) changes.private_metadata = toJsonColumn(params.private_metadata);
-    if (params.unsafe_metadata) changes.unsafe_metadata = toJsonColumn(params.unsafe_metadata);
-    await store.updateUser(trx, id, changes);
-    return { ...user, ...changes };
-  });
+  return ctx.db
+    .transaction()
+    .execute(async (trx) => {
+      const user = await store.findUserById(trx, id);
+      if (!user) throw ApiError.notFound('User');
+      if (params.username !== undefined && params.username !== null) {
+        await assertIdentifiersFree(trx, [], params.username, id);
+      }
+      if (
+        params.primary_email_address_id !== undefined &&
+        !user.emails.some((email) => email.id === params.primary_email_address_id)
+      ) {
+        throw ApiError.invalidParam(
+          'primary_email_address_id',
+          'primary_email_address_id must be one of the user’s email addresses.',
+        );
+      }
+      const changes: Partial<UserTable> = { updated_at: ctx.clock.now() };
+      if (params.username !== undefined) changes.username = params.username;
+      if (params.first_name !== undefined) changes.first_name = params.first_name;
+      if (params.last_name !== undefined) changes.last_name = params.last_name;
+      if (params.external_id !== undefined) changes.external_id = params.external_id;
+      if (params.primary_email_address_id !== undefined)
+        changes.primary_email_address_id = params.primary_email_address_id;
+      if (params.public_metadata) changes.public_metadata = toJsonColumn(params.public_metadata);
+      if (params.private_metadata) changes.private_metadata = toJsonColumn(params.private_metadata);
+      if (params.unsafe_metadata) changes.unsafe_metadata = toJsonColumn(params.unsafe_metadata);
+      await store.updateUser(trx, id, changes);
+      return { ...user, ...changes };
+    })
+    .catch((error: unknown) => {
+      throw identifierTaken(ctx, error) ?? error;
+    });
 }
 
 /** Deletes the user; their active sessions and pending tickets are revoked in the same transaction. */

@@ -29,9 +29,12 @@ export const listSessionsQuery = object({
 });
 
 /** `POST /v1/sessions/{id}/tokens`: a fresh session JWT. */
+/** The longest a session JWT may live; signing keys stay published this long after retirement. */
+export const MAX_SESSION_TOKEN_LIFETIME_SECONDS = 3600;
+
 export const createSessionTokenParams = object({
   expires_in_seconds: optional(
-    integer({ min: 1, max: 3600, description: 'JWT lifetime (default: the server setting)' }),
+    integer({ min: 1, max: MAX_SESSION_TOKEN_LIFETIME_SECONDS, description: 'JWT lifetime (default: the server setting)' }),
   ),
 });
 

@@ -10,7 +10,7 @@ interface ApiOptions {
 }
 
 export function registerKeyCommands(program: Command, io: CliIo): void {
-  program
+  const keys = program
     .command('keys')
     .description('show the public keys that verify session JWTs')
     .option('--pem', 'print the current public key as PEM (for networkless verification)')
@@ -36,5 +36,16 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
         'No keys.',
       );
       io.stdout(`JWKS URL: ${client.apiUrl}/.well-known/jwks.json (the first key signs new JWTs)\n`);
+    });
+
+  keys
+    .command('rotate')
+    .description('make a new signing key current; the old one stays in the JWKS until its JWTs have expired')
+    .option('--json', 'print the new JWKS as JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const { apiUrl } = command.optsWithGlobals<ApiOptions>();
+      const jwks = await createApiClient(io, apiUrl).request<JwksJSON>('POST', '/v1/jwks/rotate');
+      if (options.json) return printJson(io, jwks);
+      io.stdout(`New current signing key: ${jwks.keys[0]?.kid}. Published keys: ${jwks.keys.length}.\n`);
     });
 }

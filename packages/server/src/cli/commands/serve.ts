@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { type RawServeSettings, resolveServeConfig, type ServeConfig } from '../../config';
@@ -13,6 +13,7 @@ interface ServeFlags {
   readonly port?: string;
   readonly host?: string;
   readonly db?: string;
+  readonly dbPoolSize?: string;
   readonly publicUrl?: string;
   readonly sessionTokenLifetime?: string;
   readonly quiet?: boolean;
@@ -24,6 +25,7 @@ function rawSettings(flags: ServeFlags, env: CliIo['env']): RawServeSettings {
     port: flags.port ?? env.PORT,
     host: flags.host ?? env.HOST,
     db: flags.db ?? env.TESSERA_DATABASE_URL,
+    dbPoolSize: flags.dbPoolSize ?? env.TESSERA_DATABASE_POOL_SIZE,
     publicUrl: flags.publicUrl ?? env.TESSERA_PUBLIC_URL,
     secretKey: env.TESSERA_SECRET_KEY,
     allowedRedirectOrigins: env.TESSERA_ALLOWED_REDIRECT_ORIGINS,
@@ -32,9 +34,21 @@ function rawSettings(flags: ServeFlags, env: CliIo['env']): RawServeSettings {
   };
 }
 
-/** The key file beside a file database; none for `:memory:`. */
-function secretKeyFileOf(config: ServeConfig): string | undefined {
-  return config.database.path === ':memory:' ? undefined : join(dirname(config.database.path), 'secret-key');
+/** The key file: beside a file database, `.tessera/secret-key` for Postgres, none for `:memory:`. */
+function secretKeyFileOf(config: ServeConfig, cwd: string): string | undefined {
+  const { database } = config;
+  if (database.kind === 'postgres') return join(cwd, '.tessera', 'secret-key');
+  return database.path === ':memory:' ? undefined : join(dirname(database.path), 'secret-key');
+}
+
+function describeDatabase(config: ServeConfig, cwd: string): string {
+  const { database } = config;
+  if (database.kind === 'postgres') {
+    const url = new URL(database.url);
+    return `postgres ${url.host}${url.pathname} (pool of ${database.poolSize})`;
+  }
+  if (database.path === ':memory:') return ':memory: (nothing is kept after exit)';
+  return relative(cwd, database.path) || database.path;
 }
 
 /** The secret key in clear, if this start knows it: generated now, pinned, or in the key file. */
@@ -70,7 +84,7 @@ function banner(
         : (secretKey ?? 'sk_test_...');
   const lines = [
     `tessera is ready at ${tessera.url} (${tessera.environment} instance ${tessera.instanceId})`,
-    `  database         ${config.database.path === ':memory:' ? ':memory: (nothing is kept after exit)' : relative(cwd, config.database.path) || config.database.path}`,
+    `  database         ${describeDatabase(config, cwd)}`,
     `  secret key       ${keyLine}`,
     ...(tessera.created && keyFileShown && !config.secretKey
       ? [`                   saved to ${keyFileShown} (mode 0600) for the CLI`]
@@ -106,7 +120,11 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     .option('--host <host>', 'address to listen on; env HOST (default 127.0.0.1)')
     .option(
       '--db <url>',
-      'file:PATH or :memory:; env TESSERA_DATABASE_URL (default file:.tessera/tessera.db)',
+      'file:PATH, :memory: or postgres://...; env TESSERA_DATABASE_URL (default file:.tessera/tessera.db)',
+    )
+    .option(
+      '--db-pool-size <n>',
+      'Postgres connections per node; env TESSERA_DATABASE_POOL_SIZE (default 10)',
     )
     .option(
       '--public-url <url>',
@@ -130,7 +148,8 @@ Environment only:
       let tessera: RunningTessera;
       try {
         tessera = await startTessera({
-          databaseUrl: config.database.path === ':memory:' ? ':memory:' : `file:${config.database.path}`,
+          databaseUrl: config.databaseUrl,
+          databasePoolSize: config.databasePoolSize,
           port: config.port,
           host: config.host,
           publicUrl: config.publicUrl,
@@ -151,8 +170,9 @@ Environment only:
         }
         throw error;
       }
-      const keyFile = secretKeyFileOf(config);
+      const keyFile = secretKeyFileOf(config, io.cwd);
       if (tessera.created && keyFile && tessera.secretKey && !config.secretKey) {
+        mkdirSync(dirname(keyFile), { recursive: true });
         writeFileSync(keyFile, `${tessera.secretKey}\n`, { mode: 0o600 });
         chmodSync(keyFile, 0o600);
       }

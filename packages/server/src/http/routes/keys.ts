@@ -1,4 +1,6 @@
 import { healthObject, jwksObject } from '@tessera/wire';
+import { sql } from 'kysely';
+import { ApiError } from '../../core/api-error';
 import { defineRoute } from '../route';
 import { jsonResponse } from '../types';
 
@@ -7,10 +9,19 @@ export const keyRoutes = [
     method: 'GET',
     path: '/v1/jwks',
     operationId: 'getJwks',
-    summary: 'The public keys that verify session JWTs',
+    summary: 'The public keys that verify session JWTs; the first signs new ones',
     auth: 'secret',
     response: { kind: 'object', schema: jwksObject },
-    handler: async ({ ctx }) => jsonResponse(200, ctx.keys.jwks()),
+    handler: async ({ ctx }) => jsonResponse(200, await ctx.keys.jwks()),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/jwks/rotate',
+    operationId: 'rotateSigningKey',
+    summary: 'Make a new signing key current; older keys stay published until their JWTs have expired',
+    auth: 'secret',
+    response: { kind: 'object', schema: jwksObject },
+    handler: async ({ ctx }) => jsonResponse(200, await ctx.keys.rotate()),
   }),
   defineRoute({
     method: 'GET',
@@ -20,7 +31,7 @@ export const keyRoutes = [
     auth: 'public',
     response: { kind: 'object', schema: jwksObject },
     handler: async ({ ctx }) =>
-      jsonResponse(200, ctx.keys.jwks(), {
+      jsonResponse(200, await ctx.keys.jwks(), {
         'cache-control': 'public, max-age=60',
         'access-control-allow-origin': '*',
       }),
@@ -29,9 +40,16 @@ export const keyRoutes = [
     method: 'GET',
     path: '/v1/health',
     operationId: 'getHealth',
-    summary: 'Readiness probe',
+    summary: 'Readiness probe: 200 when the database answers, 503 when it does not',
     auth: 'public',
     response: { kind: 'object', schema: healthObject },
-    handler: async () => jsonResponse(200, { object: 'health', status: 'ok' }),
+    handler: async ({ ctx }) => {
+      try {
+        await sql`select 1`.execute(ctx.db);
+      } catch {
+        throw new ApiError('service_unavailable', 'The database cannot be reached.');
+      }
+      return jsonResponse(200, { object: 'health', status: 'ok' });
+    },
   }),
 ];

@@ -78,7 +78,7 @@ export const ticketRoutes = [
     response: { kind: 'html' },
     handler: async ({ ctx, request }) => {
       const jwt = readCookie(request, SESSION_COOKIE);
-      const claims = jwt ? readOwnSessionJwt(jwt, ctx.keys) : undefined;
+      const claims = jwt ? await readOwnSessionJwt(jwt, ctx.keys) : undefined;
       if (!claims) {
         return htmlPage(200, 'Not signed in', [
           'This browser holds no tessera session. Open a ticket URL to sign in.',

@@ -1,0 +1,25 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from '../schema';
+import { type Dialect, errorCode } from './dialect';
+
+export function openSqlite(path: string): Dialect {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SQLite(path);
+  // WAL lets readers run beside the single writer; NORMAL stays durable across a crash of the process.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    name: 'sqlite',
+    db,
+    // One connection, and Kysely serialises its transactions: a transaction is already exclusive.
+    exclusive: (work) => db.transaction().execute(work),
+    isUniqueViolation: (error) => /^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)$/.test(errorCode(error) ?? ''),
+    isUnavailable: (error) => errorCode(error) === 'SQLITE_BUSY',
+    close: () => db.destroy(),
+  };
+}
