@@ -35,8 +35,11 @@ export function openPostgres(url: string, poolSize: number): Dialect {
     query_timeout: 10_000,
     idleTimeoutMillis: 30_000,
   });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
+  // A client losing its connection emits 'error': the pool handles it for idle clients, but not for
+  // one checked out between two queries of a transaction, where it would crash the process. Its next
+  // query fails instead, which the server answers with a 503.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     name: 'postgres',

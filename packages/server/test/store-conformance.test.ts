@@ -1,0 +1,391 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTessera } from '../src/index';
+import { type Dialect, openDatabase } from '../src/store/database';
+import type { DatabaseLocation } from '../src/store/dialects/dialect';
+import * as idempotency from '../src/store/idempotency-store';
+import * as instance from '../src/store/instance-store';
+import type { SessionTable, TicketTable, UserTable } from '../src/store/schema';
+import * as sessions from '../src/store/sessions-store';
+import * as tickets from '../src/store/tickets-store';
+import * as users from '../src/store/users-store';
+import { createTestDatabase, POSTGRES_URL, type TestDatabase } from './support/postgres';
+
+// Far-future millisecond timestamps: they need 64-bit columns and must read back as numbers.
+const T0 = 4_102_444_800_000;
+let sequence = 0;
+const id = (prefix: string) => `${prefix}_${String(++sequence).padStart(27, '0')}`;
+
+function userRow(overrides: Partial<UserTable> = {}): UserTable {
+  return {
+    id: id('user'),
+    external_id: null,
+    username: null,
+    first_name: null,
+    last_name: null,
+    primary_email_address_id: null,
+    public_metadata: '{}',
+    private_metadata: '{}',
+    unsafe_metadata: '{}',
+    banned: 0,
+    last_sign_in_at: null,
+    last_active_at: null,
+    created_at: T0,
+    updated_at: T0,
+    ...overrides,
+  };
+}
+
+function ticketRow(userId: string, overrides: Partial<TicketTable> = {}): TicketTable {
+  return {
+    id: id('tst'),
+    kind: 'test_session_token',
+    user_id: userId,
+    token_hash: `hash-${++sequence}`,
+    status: 'pending',
+    redirect_url: null,
+    session_id: null,
+    expires_at: T0 + 600_000,
+    session_max_duration_seconds: 1800,
+    created_at: T0,
+    updated_at: T0,
+    ...overrides,
+  };
+}
+
+function sessionRow(userId: string, overrides: Partial<SessionTable> = {}): SessionTable {
+  return {
+    id: id('sess'),
+    client_id: id('client'),
+    user_id: userId,
+    status: 'active',
+    actor: null,
+    ticket_id: null,
+    authorized_party: null,
+    last_active_at: T0,
+    expire_at: T0 + 1_800_000,
+    abandon_at: T0 + 1_800_000,
+    created_at: T0,
+    updated_at: T0,
+    ...overrides,
+  };
+}
+
+interface Target {
+  readonly location: DatabaseLocation;
+  readonly url: string;
+  cleanup(): Promise<void>;
+}
+
+function storeConformance(name: string, prepare: () => Promise<Target>) {
+  describe(`store conformance: ${name}`, () => {
+    let target: Target;
+    let dialect: Dialect;
+
+    beforeAll(async () => {
+      target = await prepare();
+      dialect = await openDatabase(target.location);
+    });
+
+    afterAll(async () => {
+      await dialect?.close();
+      await target?.cleanup();
+    });
+
+    it('migrates idempotently: opening an up-to-date database again changes nothing', async () => {
+      const again = await openDatabase(target.location);
+      await again.close();
+    });
+
+    it('keeps the instance and publishes current and recently retired signing keys', async () => {
+      await instance.insertInstance(dialect.db, {
+        id: 'ins_1',
+        environment: 'development',
+        secret_key_hash: 'a',
+        created_at: T0,
+      });
+      await instance.setSecretKeyHash(dialect.db, 'ins_1', 'b');
+      expect(await instance.findInstance(dialect.db)).toEqual({
+        id: 'ins_1',
+        environment: 'development',
+        secret_key_hash: 'b',
+        created_at: T0,
+      });
+      const key = (kid: string, createdAt: number) => ({
+        kid,
+        private_key_pem: 'pem',
+        public_jwk: '{}',
+        created_at: createdAt,
+        retired_at: null,
+      });
+      await instance.insertSigningKey(dialect.db, key('kid_old', T0));
+      await instance.insertSigningKey(dialect.db, key('kid_new', T0 + 1));
+      await instance.retireSigningKeys(dialect.db, 'kid_new', T0 + 10);
+      const published = await instance.listPublishedSigningKeys(dialect.db, T0);
+      expect(published.map((row) => [row.kid, row.retired_at])).toEqual([
+        ['kid_new', null],
+        ['kid_old', T0 + 10],
+      ]);
+      expect((await instance.listPublishedSigningKeys(dialect.db, T0 + 10)).map((row) => row.kid)).toEqual([
+        'kid_new',
+      ]);
+      // Leave the database without an instance, for the server started further down.
+      await dialect.db.deleteFrom('signing_keys').execute();
+      await dialect.db.deleteFrom('instance').execute();
+    });
+
+    it('stores users with their email addresses and finds them by any identifier', async () => {
+      const user = userRow({ username: 'Conf.User', first_name: 'Ada', public_metadata: '{"plan":"pro"}' });
+      const email = { id: id('idn'), user_id: user.id, email_address: 'ada@example.com', created_at: T0 };
+      await users.insertUser(dialect.db, user, [email]);
+      expect(await users.findUserById(dialect.db, user.id)).toEqual({ ...user, emails: [email] });
+      expect(await users.findUserIdByIdentifier(dialect.db, 'ADA@example.com')).toBe(user.id);
+      expect(await users.findUserIdByIdentifier(dialect.db, 'Conf.User')).toBe(user.id);
+      expect(await users.findUserIdByIdentifier(dialect.db, 'nobody')).toBeUndefined();
+      expect(
+        await users.findTakenIdentifiers(dialect.db, { emails: ['ada@example.com'], username: null }),
+      ).toEqual({
+        email: 'ada@example.com',
+      });
+      expect(
+        await users.findTakenIdentifiers(dialect.db, { emails: [], username: 'Conf.User' }, user.id),
+      ).toEqual({});
+    });
+
+    it('lets the unique indexes refuse duplicate identifiers, recognised by the dialect', async () => {
+      const first = userRow({ username: 'unique-name' });
+      await users.insertUser(dialect.db, first, []);
+      const error = await users
+        .insertUser(dialect.db, userRow({ username: 'unique-name' }), [])
+        .catch((e: unknown) => e);
+      expect(dialect.isUniqueViolation(error)).toBe(true);
+      expect(dialect.isUnavailable(error)).toBe(false);
+    });
+
+    it('filters, searches, orders, pages and counts users', async () => {
+      const tag = `f${++sequence}`;
+      const made: UserTable[] = [];
+      for (let i = 0; i < 5; i++) {
+        const user = userRow({
+          external_id: `${tag}-${i}`,
+          last_name: i === 2 ? `100%_${tag}` : `Plain${tag}`,
+          created_at: T0 + i,
+        });
+        await users.insertUser(dialect.db, user, [
+          { id: id('idn'), user_id: user.id, email_address: `${tag}-${i}@example.com`, created_at: T0 },
+        ]);
+        made.push(user);
+      }
+      const ids = (records: readonly { id: string }[]) => records.map((record) => record.id);
+      const byTag = { query: tag };
+      expect(ids(await users.listUsers(dialect.db, byTag, {}))).toEqual(ids([...made].reverse()));
+      expect(
+        ids(await users.listUsers(dialect.db, byTag, { order_by: '+created_at', limit: 2, offset: 1 })),
+      ).toEqual(ids(made.slice(1, 3)));
+      expect(await users.countUsers(dialect.db, byTag)).toBe(5);
+      // % and _ in a query are literal characters, not wildcards.
+      expect(ids(await users.listUsers(dialect.db, { query: `100%_${tag}`.toUpperCase() }, {}))).toEqual([
+        made[2]!.id,
+      ]);
+      expect(
+        ids(
+          await users.listUsers(
+            dialect.db,
+            { email_address: [`${tag}-0@example.com`, `${tag}-4@EXAMPLE.com`] },
+            {},
+          ),
+        ),
+      ).toEqual([made[4]!.id, made[0]!.id]);
+      expect(
+        ids(await users.listUsers(dialect.db, { external_id: [`${tag}-3`], user_id: [made[3]!.id] }, {})),
+      ).toEqual([made[3]!.id]);
+      expect(await users.countUsers(dialect.db, { external_id: [`${tag}-3`], user_id: [made[1]!.id] })).toBe(
+        0,
+      );
+    });
+
+    it('updates and deletes users with their email addresses', async () => {
+      const user = userRow();
+      await users.insertUser(dialect.db, user, [
+        { id: id('idn'), user_id: user.id, email_address: `del${sequence}@example.com`, created_at: T0 },
+      ]);
+      await users.updateUser(dialect.db, user.id, { first_name: 'New', banned: 1, updated_at: T0 + 5 });
+      expect(await users.findUserById(dialect.db, user.id)).toMatchObject({
+        first_name: 'New',
+        banned: 1,
+        updated_at: T0 + 5,
+      });
+      await users.deleteUser(dialect.db, user.id);
+      expect(await users.findUserById(dialect.db, user.id)).toBeUndefined();
+      expect(await users.findUserIdByIdentifier(dialect.db, `del${sequence}@example.com`)).toBeUndefined();
+    });
+
+    it('accepts a ticket exactly once, even when 20 acceptances race', async () => {
+      const ticket = ticketRow('user_x');
+      await tickets.insertTicket(dialect.db, ticket);
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          dialect.db
+            .transaction()
+            .execute((trx) => tickets.markTicketAccepted(trx, ticket.id, `sess_${i}`, T0 + 1)),
+        ),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const stored = await tickets.findTicketByHash(dialect.db, ticket.token_hash);
+      expect(stored?.status).toBe('accepted');
+      expect(stored?.session_id).toBe(`sess_${results.indexOf(true)}`);
+      expect(await tickets.revokeTicket(dialect.db, ticket.id, T0 + 2)).toBe(false);
+    });
+
+    it('refuses to accept an expired ticket and revokes only pending ones', async () => {
+      const expired = ticketRow('user_y', { expires_at: T0 });
+      await tickets.insertTicket(dialect.db, expired);
+      expect(await tickets.markTicketAccepted(dialect.db, expired.id, 'sess_1', T0)).toBe(false);
+      expect(await tickets.revokeTicket(dialect.db, expired.id, T0 + 1)).toBe(true);
+      expect(await tickets.findTicketById(dialect.db, 'test_session_token', expired.id)).toMatchObject({
+        status: 'revoked',
+      });
+      expect(await tickets.findTicketById(dialect.db, 'other_kind', expired.id)).toBeUndefined();
+    });
+
+    it('lists tickets by kind, user and status with a total, and revokes a user’s pending tickets', async () => {
+      const userId = id('user');
+      const rows = [
+        ticketRow(userId, { created_at: T0 + 1 }),
+        ticketRow(userId, { created_at: T0 + 2 }),
+        ticketRow(userId, { status: 'revoked' }),
+      ];
+      for (const row of rows) await tickets.insertTicket(dialect.db, row);
+      const pending = await tickets.listTickets(
+        dialect.db,
+        'test_session_token',
+        { user_id: userId, status: 'pending' },
+        { limit: 1 },
+      );
+      expect(pending.totalCount).toBe(2);
+      expect(pending.rows.map((row) => row.id)).toEqual([rows[1]!.id]);
+      await tickets.revokeUserTickets(dialect.db, userId, T0 + 3);
+      const all = await tickets.listTickets(dialect.db, 'test_session_token', { user_id: userId }, {});
+      expect(all.rows.map((row) => row.status)).toEqual(['revoked', 'revoked', 'revoked']);
+    });
+
+    it('tells active from expired sessions by time and ends a session only while active', async () => {
+      const userId = id('user');
+      const live = sessionRow(userId, { created_at: T0 + 1 });
+      const old = sessionRow(userId, { expire_at: T0 + 10 });
+      await sessions.insertSession(dialect.db, live);
+      await sessions.insertSession(dialect.db, old);
+      const at = T0 + 100;
+      const active = await sessions.listSessions(dialect.db, { user_id: userId, status: 'active' }, {}, at);
+      const expired = await sessions.listSessions(dialect.db, { user_id: userId, status: 'expired' }, {}, at);
+      expect([active.rows.map((row) => row.id), active.totalCount]).toEqual([[live.id], 1]);
+      expect(expired.rows.map((row) => row.id)).toEqual([old.id]);
+      expect(await sessions.endSession(dialect.db, old.id, 'revoked', at)).toBe(false);
+      expect(await sessions.endSession(dialect.db, live.id, 'ended', at)).toBe(true);
+      expect(await sessions.endSession(dialect.db, live.id, 'revoked', at)).toBe(false);
+      await sessions.touchSession(dialect.db, live.id, at);
+      expect(await sessions.findSessionById(dialect.db, live.id)).toMatchObject({
+        status: 'ended',
+        last_active_at: at,
+      });
+      const other = sessionRow(userId);
+      await sessions.insertSession(dialect.db, other);
+      await sessions.revokeUserSessions(dialect.db, userId, at);
+      expect((await sessions.findSessionById(dialect.db, other.id))?.status).toBe('revoked');
+    });
+
+    it('reserves an idempotency key once under concurrency, completes, releases and purges', async () => {
+      const row = { key_hash: `key-${++sequence}`, request_hash: 'r', created_at: T0, expires_at: T0 + 1000 };
+      const reserved = await Promise.all(
+        Array.from({ length: 10 }, () => idempotency.reserveIdempotencyKey(dialect.db, row)),
+      );
+      expect(reserved.filter(Boolean)).toHaveLength(1);
+      await idempotency.completeIdempotencyKey(dialect.db, row.key_hash, 200, 'sealed');
+      expect(await idempotency.findIdempotencyKey(dialect.db, row.key_hash)).toEqual({
+        ...row,
+        response_status: 200,
+        response_sealed: 'sealed',
+      });
+      await idempotency.releaseIdempotencyKey(dialect.db, row.key_hash);
+      expect(await idempotency.reserveIdempotencyKey(dialect.db, row)).toBe(true);
+      await idempotency.purgeExpiredIdempotencyKeys(dialect.db, T0 + 1000);
+      expect(await idempotency.findIdempotencyKey(dialect.db, row.key_hash)).toBeUndefined();
+    });
+
+    it('runs exclusive sections one at a time', async () => {
+      const events: string[] = [];
+      await Promise.all(
+        [1, 2, 3].map((n) =>
+          dialect.exclusive(async (trx) => {
+            events.push(`start ${n}`);
+            await instance.findInstance(trx);
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            events.push(`end ${n}`);
+          }),
+        ),
+      );
+      for (let i = 0; i < events.length; i += 2) {
+        expect(events[i + 1]).toBe(events[i]!.replace('start', 'end'));
+      }
+    });
+
+    it('serves the whole flow through the server: one session per ticket under 30 racing accepts', async () => {
+      const tessera = await startTessera({ databaseUrl: target.url, log: () => {} });
+      try {
+        const headers = { authorization: `Bearer ${tessera.secretKey}`, 'content-type': 'application/json' };
+        const call = async (method: string, path: string, body?: unknown) => {
+          const response = await tessera.app.handle({
+            method,
+            path,
+            query: new URLSearchParams(),
+            headers,
+            body: Buffer.from(body === undefined ? '' : JSON.stringify(body)),
+          });
+          return { status: response.status, json: JSON.parse(response.body) as Record<string, unknown> };
+        };
+        const user = await call('POST', '/v1/users', { email_address: [`flow${++sequence}@example.com`] });
+        const token = await call('POST', '/v1/test_session_tokens', { user_id: user.json.id });
+        const accepts = await Promise.all(
+          Array.from({ length: 30 }, () => call('POST', '/v1/tickets/accept', { ticket: token.json.token })),
+        );
+        expect(accepts.filter((reply) => reply.status === 200)).toHaveLength(1);
+        const refused = accepts.filter((reply) => reply.status !== 200);
+        expect(new Set(refused.map((reply) => (reply.json.errors as { code: string }[])[0]?.code))).toEqual(
+          new Set(['ticket_already_used']),
+        );
+      } finally {
+        await tessera.close();
+      }
+    });
+  });
+}
+
+storeConformance('sqlite :memory:', async () => ({
+  location: { kind: 'sqlite', path: ':memory:' },
+  url: ':memory:',
+  cleanup: async () => {},
+}));
+
+storeConformance('sqlite file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-store-'));
+  const path = join(dir, 'tessera.db');
+  return {
+    location: { kind: 'sqlite', path },
+    url: `file:${path}`,
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+});
+
+if (!POSTGRES_URL) console.warn('store conformance: postgres SKIPPED (TESSERA_TEST_POSTGRES_URL is not set)');
+describe.skipIf(!POSTGRES_URL)('postgres (needs TESSERA_TEST_POSTGRES_URL)', () => {
+  storeConformance('postgres', async () => {
+    const database: TestDatabase = await createTestDatabase(POSTGRES_URL!);
+    return {
+      location: { kind: 'postgres', url: database.url, poolSize: 10 },
+      url: database.url,
+      cleanup: () => database.drop(),
+    };
+  });
+});
