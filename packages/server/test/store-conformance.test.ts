@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTessera } from '../src/index';
-import { type Dialect, openDatabase } from '../src/store/database';
+import { DatabaseError, type Dialect, openDatabase, prepareSchema } from '../src/store/database';
 import type { DatabaseLocation } from '../src/store/dialects/dialect';
 import * as idempotency from '../src/store/idempotency-store';
 import * as instance from '../src/store/instance-store';
@@ -312,6 +313,20 @@ function storeConformance(name: string, prepare: () => Promise<Target>) {
       expect(await idempotency.reserveIdempotencyKey(dialect.db, row)).toBe(true);
       await idempotency.purgeExpiredIdempotencyKeys(dialect.db, T0 + 1000);
       expect(await idempotency.findIdempotencyKey(dialect.db, row.key_hash)).toBeUndefined();
+    });
+
+    it('refuses to open a database whose schema is newer than this code', async () => {
+      await sql`insert into kysely_migration (name, timestamp) values ('9999-from-the-future', 'now')`.execute(
+        dialect.db,
+      );
+      try {
+        const error = await prepareSchema(dialect.db).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(DatabaseError);
+        expect((error as Error).message).toContain('newer than this tessera');
+        expect((error as Error).message).toContain('9999-from-the-future');
+      } finally {
+        await sql`delete from kysely_migration where name = '9999-from-the-future'`.execute(dialect.db);
+      }
     });
 
     it('runs exclusive sections one at a time', async () => {

@@ -23,8 +23,7 @@ function openDialect(location: DatabaseLocation): Dialect {
 export async function openDatabase(location: DatabaseLocation): Promise<Dialect> {
   const dialect = openDialect(location);
   try {
-    await refuseNewerSchema(dialect.db);
-    await migrate(dialect.db);
+    await prepareSchema(dialect.db);
   } catch (error) {
     await dialect.close();
     if (error instanceof DatabaseError) throw error;
@@ -33,6 +32,12 @@ export async function openDatabase(location: DatabaseLocation): Promise<Dialect>
     );
   }
   return dialect;
+}
+
+/** Refuses a schema newer than this code, then applies the pending migrations. */
+export async function prepareSchema(db: Kysely<Database>): Promise<void> {
+  await refuseNewerSchema(db);
+  await migrate(db);
 }
 
 /** A node must not run against a schema it does not know: an older binary after an upgrade elsewhere. */
