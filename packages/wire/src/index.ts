@@ -4,6 +4,7 @@ export * from './resources/common';
 export * from './resources/email-address';
 export * from './resources/misc';
 export * from './resources/session';
+export * from './resources/session-handoff';
 export * from './resources/test-session-token';
 export * from './resources/user';
 export * from './schema';

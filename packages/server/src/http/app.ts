@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { object } from '@tessera/wire';
 import type { ServerContext } from '../core/context';
 import { authenticate } from './auth';
 import { withIdempotency } from './idempotency';
@@ -7,13 +8,20 @@ import { htmlPage } from './pages';
 import { parseBody, parseQuery } from './parse-input';
 import type { RequestLogger } from './request-log';
 import type { Route } from './route';
-import { Router } from './router';
+import { type RouteMatch, Router } from './router';
 import { type HttpRequest, type HttpResponse, jsonResponse } from './types';
 import { errorBody, RequestError, toRequestError } from './wire-errors';
 
 export interface App {
   handle(request: HttpRequest): Promise<HttpResponse>;
+  /**
+   * Answers a request the socket adapter could not read (a body over the limit): with a request id,
+   * and logged, like any other request.
+   */
+  refuse(request: HttpRequest, failure: RequestError): HttpResponse;
 }
+
+const NO_PARAMETERS = object({});
 
 function newRequestId(): string {
   return `req_${randomBytes(12).toString('hex')}`;
@@ -39,7 +47,10 @@ function errorResponse(error: RequestError, requestId: string, asHtml: boolean):
 
 async function run(ctx: ServerContext, route: Route, params: Record<string, string>, request: HttpRequest) {
   if (route.auth === 'secret') authenticate(request.headers.authorization, ctx.secretKeyHash);
-  const body = route.body ? parseBody(route.body, request.body) : undefined;
+  let body: unknown;
+  if (route.body) body = parseBody(route.body, request.body);
+  // A POST or DELETE that takes no parameters still refuses a body that is not `{}` (or empty).
+  else if (request.method !== 'GET') parseBody(NO_PARAMETERS, request.body);
   const query = route.query ? parseQuery(route.query, request.query) : undefined;
   const execute = () => route.handler({ ctx, params, body, query, request });
   const idempotencyKey = request.headers['idempotency-key'];
@@ -52,6 +63,31 @@ async function run(ctx: ServerContext, route: Route, params: Record<string, stri
 /** The whole server as a function from request to response: routing, auth, validation, errors, logs. */
 export function createApp(ctx: ServerContext, routes: readonly Route[], log: RequestLogger): App {
   const router = new Router(routes);
+
+  const finish = (
+    request: HttpRequest,
+    match: RouteMatch,
+    started: number,
+    requestId: string,
+    response: HttpResponse,
+    failure: unknown,
+  ): HttpResponse => {
+    const status = response.status;
+    log({
+      level: status >= 500 ? 'error' : 'info',
+      time: new Date().toISOString(),
+      request_id: requestId,
+      method: request.method,
+      route: match.kind === 'found' ? match.route.path : 'unmatched',
+      status,
+      duration_ms: Math.round((performance.now() - started) * 100) / 100,
+      ...(status >= 500 && failure instanceof Error && { error: failure.stack ?? failure.name }),
+    });
+    return { ...response, headers: { ...response.headers, 'x-request-id': requestId } };
+  };
+
+  const rendersHtml = (match: RouteMatch) => match.kind === 'found' && match.route.errorsAsHtml === true;
+
   return {
     async handle(request) {
       const started = performance.now();
@@ -69,23 +105,20 @@ export function createApp(ctx: ServerContext, routes: readonly Route[], log: Req
         response = await run(ctx, match.route, match.params, request);
       } catch (error) {
         failure = error;
-        const asHtml = match.kind === 'found' && match.route.errorsAsHtml === true;
+        const asHtml = rendersHtml(match);
         response = ctx.dialect.isUnavailable(error)
           ? withRetryAfter(errorResponse(UNAVAILABLE, requestId, asHtml))
           : errorResponse(toRequestError(error), requestId, asHtml);
       }
-      const status = response.status;
-      log({
-        level: status >= 500 ? 'error' : 'info',
-        time: new Date().toISOString(),
-        request_id: requestId,
-        method: request.method,
-        route: match.kind === 'found' ? match.route.path : 'unmatched',
-        status,
-        duration_ms: Math.round((performance.now() - started) * 100) / 100,
-        ...(status >= 500 && failure instanceof Error && { error: failure.stack ?? failure.name }),
-      });
-      return { ...response, headers: { ...response.headers, 'x-request-id': requestId } };
+      return finish(request, match, started, requestId, response, failure);
+    },
+
+    refuse(request, failure) {
+      const started = performance.now();
+      const requestId = newRequestId();
+      const match = router.match(request.method, request.path);
+      const response = errorResponse(failure, requestId, rendersHtml(match));
+      return finish(request, match, started, requestId, response, failure);
     },
   };
 }

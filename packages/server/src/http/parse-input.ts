@@ -3,6 +3,26 @@ import { RequestError, validationError } from './wire-errors';
 
 const NO_PARAMETERS = Object.freeze({});
 
+/**
+ * Nesting allowed inside a body (metadata is stored as given). Much deeper JSON parses, but writing
+ * it back out overflows the stack: it would be a 500 on create, and on every later read of the record.
+ */
+export const MAX_BODY_DEPTH = 64;
+
+/** The first top-level key whose value nests deeper than MAX_BODY_DEPTH; iterative, so any depth is safe. */
+function tooDeepKey(body: Record<string, unknown>): string | undefined {
+  for (const [key, value] of Object.entries(body)) {
+    const pending: [unknown, number][] = [[value, 1]];
+    for (let next = pending.pop(); next; next = pending.pop()) {
+      const [node, depth] = next;
+      if (typeof node !== 'object' || node === null) continue;
+      if (depth > MAX_BODY_DEPTH) return key;
+      for (const child of Object.values(node)) pending.push([child, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
 /** Parses a JSON body; an empty body (real clients send one with `Content-Type: application/json`) means no parameters. */
 export function parseBody(schema: ObjectSchema<Shape>, raw: Buffer): unknown {
   const text = raw.toString('utf8');
@@ -12,6 +32,18 @@ export function parseBody(schema: ObjectSchema<Shape>, raw: Buffer): unknown {
       value = JSON.parse(text);
     } catch {
       throw RequestError.of('request_body_invalid', 'The request body is not valid JSON.');
+    }
+  }
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const key = tooDeepKey(value as Record<string, unknown>);
+    if (key !== undefined) {
+      throw RequestError.of(
+        'form_param_value_invalid',
+        `${key} must not nest deeper than ${MAX_BODY_DEPTH} levels.`,
+        {
+          param_name: key,
+        },
+      );
     }
   }
   const result = parse(schema, value, { unknownKeys: 'reject' });

@@ -28,6 +28,7 @@ export async function insertNewSession(db: Executor, input: NewSession, now: num
     actor: input.actor ? JSON.stringify(input.actor) : null,
     ticket_id: input.ticketId,
     authorized_party: input.authorizedParty,
+    refresh_token_hash: null,
     last_active_at: now,
     expire_at: expireAt,
     abandon_at: expireAt,

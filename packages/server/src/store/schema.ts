@@ -64,6 +64,8 @@ export interface SessionTable {
   actor: string | null;
   ticket_id: string | null;
   authorized_party: string | null;
+  /** SHA-256 of the refresh token the app holds for this session, once a handoff was redeemed. */
+  refresh_token_hash: string | null;
   last_active_at: number;
   expire_at: number;
   abandon_at: number;
@@ -83,6 +85,15 @@ export interface IdempotencyKeyTable {
   expires_at: number;
 }
 
+export interface SessionHandoffTable {
+  /** SHA-256 of the handoff value. */
+  handoff_hash: string;
+  session_id: string;
+  created_at: number;
+  expires_at: number;
+  redeemed_at: number | null;
+}
+
 export interface Database {
   instance: InstanceTable;
   signing_keys: SigningKeyTable;
@@ -91,4 +102,5 @@ export interface Database {
   tickets: TicketTable;
   sessions: SessionTable;
   idempotency_keys: IdempotencyKeyTable;
+  session_handoffs: SessionHandoffTable;
 }

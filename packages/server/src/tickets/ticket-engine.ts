@@ -2,6 +2,7 @@ import { ApiError } from '../core/api-error';
 import type { ServerContext } from '../core/context';
 import { newId } from '../core/ids';
 import { generateTicketValue, sha256Hex } from '../core/secrets';
+import { handoffRedirect } from '../sessions/handoffs';
 import { insertNewSession, mintSessionToken } from '../sessions/sessions-service';
 import type { Paging } from '../store/paging';
 import type { SessionTable, TicketTable } from '../store/schema';
@@ -26,6 +27,8 @@ export interface Acceptance {
   readonly ticket: TicketTable;
   readonly session: SessionTable;
   readonly jwt: string;
+  /** Where to send the browser: `redirect_url`, carrying a handoff when it is on another origin. */
+  readonly redirectTo: string | null;
 }
 
 function assertKindAllowed(ctx: ServerContext, kind: TicketKind): void {
@@ -107,10 +110,10 @@ function refusalOf(ticket: TicketTable, now: number): ApiError | undefined {
 export async function acceptTicket(
   ctx: ServerContext,
   value: string,
-  options: { readonly authorizedParty?: string | null } = {},
+  options: { readonly authorizedParty?: string | null; readonly handoff?: boolean } = {},
 ): Promise<Acceptance> {
   const tokenHash = sha256Hex(value);
-  const { ticket, session } = await ctx.db.transaction().execute(async (trx) => {
+  const { ticket, session, redirectTo } = await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
     const found = await store.findTicketByHash(trx, tokenHash);
     const kind = found && TICKET_KINDS[found.kind];
@@ -140,8 +143,14 @@ export async function acceptTicket(
     }
     await updateUser(trx, user.id, { last_sign_in_at: now, last_active_at: now });
     const accepted: TicketTable = { ...found, status: 'accepted', session_id: started.id, updated_at: now };
-    return { ticket: accepted, session: started };
+    // Cookies do not cross sites: an app on another origin gets the session through a handoff.
+    const crossOrigin = redirectOrigin !== null && redirectOrigin !== new URL(ctx.settings.publicUrl).origin;
+    const redirectTo =
+      options.handoff && crossOrigin && found.redirect_url
+        ? await handoffRedirect(trx, started.id, found.redirect_url, now)
+        : found.redirect_url;
+    return { ticket: accepted, session: started, redirectTo };
   });
   const jwt = await mintSessionToken(ctx, session);
-  return { ticket, session, jwt };
+  return { ticket, session, jwt, redirectTo };
 }

@@ -34,7 +34,11 @@ export const MAX_SESSION_TOKEN_LIFETIME_SECONDS = 3600;
 
 export const createSessionTokenParams = object({
   expires_in_seconds: optional(
-    integer({ min: 1, max: MAX_SESSION_TOKEN_LIFETIME_SECONDS, description: 'JWT lifetime (default: the server setting)' }),
+    integer({
+      min: 1,
+      max: MAX_SESSION_TOKEN_LIFETIME_SECONDS,
+      description: 'JWT lifetime (default: the server setting)',
+    }),
   ),
 });
 

@@ -1,6 +1,7 @@
 import type { Route } from '../route';
 import { keyRoutes } from './keys';
 import { openApiRoute } from './openapi';
+import { sessionHandoffRoutes } from './session-handoffs';
 import { sessionRoutes } from './sessions';
 import { testSessionTokenRoutes } from './test-session-tokens';
 import { ticketRoutes } from './tickets';
@@ -12,6 +13,7 @@ export const ROUTES: readonly Route[] = [
   ...userRoutes,
   ...testSessionTokenRoutes,
   ...ticketRoutes,
+  ...sessionHandoffRoutes,
   ...sessionRoutes,
   openApiRoute(() => ROUTES),
 ];

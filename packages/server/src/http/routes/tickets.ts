@@ -38,12 +38,12 @@ export const ticketRoutes = [
     query: object({ ticket: string({ minLength: 1, maxLength: 512 }) }),
     response: { kind: 'redirect' },
     handler: async ({ ctx, query }) => {
-      const { ticket, session, jwt } = await acceptTicket(ctx, query.ticket);
+      const { session, jwt, redirectTo } = await acceptTicket(ctx, query.ticket, { handoff: true });
       return {
         status: 303,
         headers: {
           ...PAGE_HEADERS,
-          location: ticket.redirect_url ?? `${ctx.settings.publicUrl}${SIGNED_IN_PATH}`,
+          location: redirectTo ?? `${ctx.settings.publicUrl}${SIGNED_IN_PATH}`,
           'set-cookie': sessionCookie(ctx, jwt, session),
         },
         body: '',

@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+
+/** Handoffs carry a session to the app's origin; refresh tokens keep it alive there. Both stored hashed. */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('session_handoffs')
+    .addColumn('handoff_hash', 'text', (c) => c.primaryKey())
+    .addColumn('session_id', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint', (c) => c.notNull())
+    .addColumn('redeemed_at', 'bigint')
+    .execute();
+  await db.schema.alterTable('sessions').addColumn('refresh_token_hash', 'text').execute();
+  await db.schema
+    .createIndex('sessions_refresh_token_hash')
+    .on('sessions')
+    .column('refresh_token_hash')
+    .unique()
+    .execute();
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropIndex('sessions_refresh_token_hash').execute();
+  await db.schema.alterTable('sessions').dropColumn('refresh_token_hash').execute();
+  await db.schema.dropTable('session_handoffs').execute();
+}
