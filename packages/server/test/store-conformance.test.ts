@@ -65,6 +65,7 @@ function sessionRow(userId: string, overrides: Partial<SessionTable> = {}): Sess
     actor: null,
     ticket_id: null,
     authorized_party: null,
+    refresh_token_hash: null,
     last_active_at: T0,
     expire_at: T0 + 1_800_000,
     abandon_at: T0 + 1_800_000,

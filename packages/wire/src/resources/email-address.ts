@@ -1,5 +1,6 @@
 import { idSchema } from '../ids';
-import { array, type Infer, jsonObject, literal, nullable, object, string } from '../schema';
+import { array, type Infer, integer, jsonObject, literal, nullable, object, string } from '../schema';
+import { timestamp } from './common';
 
 export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+$/;
 
@@ -9,8 +10,8 @@ export const verificationObject = object({
   object: literal('verification'),
   status: literal('verified', 'unverified'),
   strategy: string(),
-  attempts: nullable(jsonObject()),
-  expire_at: nullable(jsonObject()),
+  attempts: nullable(integer({ min: 0 })),
+  expire_at: nullable(timestamp),
 });
 
 export const emailAddressObject = object({

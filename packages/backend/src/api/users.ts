@@ -1,0 +1,126 @@
+import {
+  type CountUsersQuery,
+  type ListUsersQuery,
+  totalCountObject,
+  userObject,
+  type CreateUserParams as WireCreateUserParams,
+  type UpdateUserParams as WireUpdateUserParams,
+} from '@tessera/wire';
+import type { Requester } from '../client/request';
+import { type CamelParams, toWireBody } from '../internal/case';
+import { pathId } from '../internal/validate';
+import { DeletedObject, type PaginatedList } from '../resources/misc';
+import { readWire } from '../resources/read-wire';
+import { toUser, User } from '../resources/user';
+import { type CreateOptions, paginatedReader } from './common';
+
+/**
+ * The fields of a new user; metadata objects are stored exactly as given.
+ *
+ * @example
+ * ```ts
+ * const params: CreateUserParams = { emailAddress: ['ada@example.com'], publicMetadata: { role: 'admin' } };
+ * ```
+ */
+export type CreateUserParams = CamelParams<WireCreateUserParams>;
+
+/**
+ * Fields to change; `null` clears a nullable field.
+ *
+ * @example
+ * ```ts
+ * const params: UpdateUserParams = { firstName: 'Ada', lastName: null };
+ * ```
+ */
+export type UpdateUserParams = CamelParams<WireUpdateUserParams>;
+
+/**
+ * Filters (arrays match any of their values) and paging of `users.list`.
+ *
+ * @example
+ * ```ts
+ * const params: ListUsersParams = { emailAddress: ['a@x.io', 'b@x.io'], orderBy: '-created_at' };
+ * ```
+ */
+export type ListUsersParams = Omit<CamelParams<ListUsersQuery>, 'paginated'>;
+
+/**
+ * Filters of `users.count`.
+ *
+ * @example
+ * ```ts
+ * const params: CountUsersParams = { query: 'ada' };
+ * ```
+ */
+export type CountUsersParams = CamelParams<CountUsersQuery>;
+
+/**
+ * `client.users`: create fixtures, read, update, ban and delete users.
+ *
+ * @example
+ * ```ts
+ * const user = await client.users.create({ emailAddress: ['ada@example.com'] });
+ * await client.users.ban(user.id);
+ * ```
+ */
+export interface UsersApi {
+  /** `POST /v1/users` with an `Idempotency-Key`. */
+  create(params: CreateUserParams, options?: CreateOptions): Promise<User>;
+  /** `GET /v1/users/{id}`. */
+  get(userId: string): Promise<User>;
+  /** `GET /v1/users?paginated=true&...`. */
+  list(params?: ListUsersParams): Promise<PaginatedList<User>>;
+  /** `GET /v1/users/count`. */
+  count(params?: CountUsersParams): Promise<number>;
+  /** `PATCH /v1/users/{id}`. */
+  update(userId: string, params: UpdateUserParams): Promise<User>;
+  /** `DELETE /v1/users/{id}`. */
+  delete(userId: string): Promise<DeletedObject>;
+  /** `POST /v1/users/{id}/ban`: revokes the user's sessions and refuses new ones. */
+  ban(userId: string): Promise<User>;
+  /** `POST /v1/users/{id}/unban`. */
+  unban(userId: string): Promise<User>;
+}
+
+const readList = paginatedReader(userObject, toUser, 'User');
+const readCount = (json: unknown): number => readWire(totalCountObject, json, 'TotalCount').total_count;
+const resource = 'User';
+
+export function createUsersApi(request: Requester): UsersApi {
+  const byId = (id: unknown, suffix = '') => `/users/${pathId('userId', id)}${suffix}`;
+  return {
+    create: async (params, options = {}) =>
+      request({
+        method: 'POST',
+        path: '/users',
+        body: toWireBody(params),
+        idempotent: true,
+        idempotencyKey: options.idempotencyKey,
+        resource,
+        read: User.fromJSON,
+      }),
+    get: async (id) => request({ method: 'GET', path: byId(id), resource, read: User.fromJSON }),
+    list: async (params = {}) =>
+      request({
+        method: 'GET',
+        path: '/users',
+        query: { ...toWireBody(params), paginated: true },
+        resource,
+        read: readList,
+      }),
+    count: async (params = {}) =>
+      request({
+        method: 'GET',
+        path: '/users/count',
+        query: toWireBody(params),
+        resource: 'TotalCount',
+        read: readCount,
+      }),
+    update: async (id, params) =>
+      request({ method: 'PATCH', path: byId(id), body: toWireBody(params), resource, read: User.fromJSON }),
+    delete: async (id) =>
+      request({ method: 'DELETE', path: byId(id), resource: 'DeletedObject', read: DeletedObject.fromJSON }),
+    ban: async (id) => request({ method: 'POST', path: byId(id, '/ban'), resource, read: User.fromJSON }),
+    unban: async (id) => request({ method: 'POST', path: byId(id, '/unban'), resource, read: User.fromJSON }),
+  };
+}

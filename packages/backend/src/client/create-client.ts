@@ -1,0 +1,46 @@
+import { createJwksApi, type JwksApi } from '../api/jwks';
+import { createSessionsApi, type SessionsApi } from '../api/sessions';
+import { createTestSessionTokensApi, type TestSessionTokensApi } from '../api/test-session-tokens';
+import { createUsersApi, type UsersApi } from '../api/users';
+import { type BackendApiClientOptions, resolveClientOptions } from './options';
+import { createRequester } from './request';
+
+/**
+ * The typed Backend API client.
+ *
+ * @example
+ * ```ts
+ * const client: BackendApiClient = createBackendApiClient({ secretKey: process.env.TESSERA_SECRET_KEY });
+ * await client.users.count();
+ * ```
+ */
+export interface BackendApiClient {
+  readonly testSessionTokens: TestSessionTokensApi;
+  readonly users: UsersApi;
+  readonly sessions: SessionsApi;
+  readonly jwks: JwksApi;
+}
+
+/**
+ * Creates a Backend API client. Throws a `ConfigurationError` at once if an option is missing or
+ * malformed (naming it, never echoing the secret).
+ *
+ * @example
+ * ```ts
+ * import { createBackendApiClient } from '@tessera/backend';
+ *
+ * const client = createBackendApiClient({ secretKey: process.env.TESSERA_SECRET_KEY });
+ * const user = await client.users.create({ emailAddress: ['ada@example.com'] });
+ * const token = await client.testSessionTokens.create({ userId: user.id, sessionMaxDurationInSeconds: 1800 });
+ * token.url; // open it in a browser: signed in
+ * ```
+ */
+export function createBackendApiClient(options: BackendApiClientOptions): BackendApiClient {
+  const request = createRequester(resolveClientOptions(options));
+  return Object.freeze({
+    testSessionTokens: createTestSessionTokensApi(request),
+    users: createUsersApi(request),
+    sessions: createSessionsApi(request),
+    jwks: createJwksApi(request),
+  });
+}

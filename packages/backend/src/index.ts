@@ -1,0 +1,58 @@
+/**
+ * `@tessera/backend`: the typed tessera Backend API client and networkless session verification.
+ * Web-platform APIs only (`fetch`, `crypto.subtle`, `TextEncoder`); a `node:crypto` fast path is
+ * selected by the `"node"` export condition.
+ */
+
+export type { CreateOptions } from './api/common';
+export type { JwksApi } from './api/jwks';
+export type { GetSessionTokenParams, ListSessionsParams, SessionsApi } from './api/sessions';
+export type {
+  CreateTestSessionTokenParams,
+  ListTestSessionTokensParams,
+  TestSessionTokensApi,
+} from './api/test-session-tokens';
+export type {
+  CountUsersParams,
+  CreateUserParams,
+  ListUsersParams,
+  UpdateUserParams,
+  UsersApi,
+} from './api/users';
+export {
+  type AuthenticateRequestOptions,
+  type AuthState,
+  authenticateRequest,
+  type SignedInAuthState,
+  type SignedOutAuthState,
+} from './auth/authenticate-request';
+export { type BackendApiClient, createBackendApiClient } from './client/create-client';
+export type { BackendApiClientOptions } from './client/options';
+export {
+  ApiConnectionError,
+  type ApiErrorDetail,
+  ApiResponseError,
+  ConfigurationError,
+  ResponseValidationError,
+  TesseraError,
+  TOKEN_VERIFICATION_REASONS,
+  TokenVerificationError,
+  type TokenVerificationReason,
+} from './errors';
+export { EmailAddress, type Verification } from './resources/email-address';
+export {
+  DeletedObject,
+  type Jwk,
+  Jwks,
+  type PaginatedList,
+  TicketAcceptance,
+  Token,
+} from './resources/misc';
+export type { JsonObject } from './resources/read-wire';
+export { Session } from './resources/session';
+export { TestSessionToken } from './resources/test-session-token';
+export { User } from './resources/user';
+export type { ActorClaim, SessionClaims } from './verify/claims';
+export type { VerifyTokenOptions } from './verify/options';
+export { verifyToken } from './verify/verify-token';
+export { SDK_VERSION } from './version';

@@ -1,0 +1,76 @@
+import { authenticateRequest, ConfigurationError } from '@tessera/backend';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sessionTokenFrom } from '../src/auth/authenticate-request';
+import { claimsAt, makeKey, signJwt, type TestKey, testClock } from './support/jwt';
+
+const START = 1_800_000_000_000;
+let key: TestKey;
+let options: { jwtKey: string; clock: ReturnType<typeof testClock> };
+
+beforeAll(() => {
+  key = makeKey('kid_a');
+  options = { jwtKey: key.publicPem, clock: testClock(START) };
+});
+
+const request = (headers: Record<string, string>) => new Request('https://app.test/api', { headers });
+
+describe('authenticateRequest', () => {
+  it('signs in from Authorization: Bearer', async () => {
+    const act = { sub: 'tst_1', type: 'test_session_token' };
+    const jwt = signJwt(key, claimsAt(START, { act }));
+    const auth = await authenticateRequest(request({ Authorization: `Bearer ${jwt}` }), options);
+    expect(auth).toMatchObject({
+      isSignedIn: true,
+      userId: 'user_2x0000000000000000000000000',
+      sessionId: 'sess_2x0000000000000000000000000',
+      actor: act,
+      reason: null,
+    });
+    expect(auth.claims?.v).toBe(2);
+  });
+
+  it('signs in from the __session cookie', async () => {
+    const jwt = signJwt(key, claimsAt(START));
+    const auth = await authenticateRequest(
+      request({ Cookie: `theme=dark; __session=${jwt}; other=1` }),
+      options,
+    );
+    expect(auth.isSignedIn).toBe(true);
+    expect(auth.actor).toBeNull();
+  });
+
+  it('never throws for a bad token: signed out with a precise reason', async () => {
+    const cases: [Record<string, string>, string][] = [
+      [{}, 'token-missing'],
+      [{ Authorization: 'Basic dXNlcjpwYXNz' }, 'token-missing'],
+      [{ Authorization: 'Bearer not-a-jwt' }, 'token-malformed'],
+      [{ Authorization: `Bearer ${signJwt(key, claimsAt(START - 3_600_000))}` }, 'token-expired'],
+      [{ Cookie: `__session=${signJwt(makeKey('x'), claimsAt(START))}` }, 'token-invalid-signature'],
+    ];
+    for (const [headers, reason] of cases) {
+      await expect(authenticateRequest(request(headers), options)).resolves.toEqual({
+        isSignedIn: false,
+        userId: null,
+        sessionId: null,
+        actor: null,
+        claims: null,
+        reason,
+      });
+    }
+  });
+
+  it('bad options do throw, naming the option', async () => {
+    await expect(authenticateRequest(request({}), {})).rejects.toBeInstanceOf(ConfigurationError);
+  });
+});
+
+describe('sessionTokenFrom', () => {
+  it('prefers the header, accepts any case of Bearer, ignores empty cookies', () => {
+    expect(sessionTokenFrom('Bearer a.b.c', '__session=x.y.z')).toBe('a.b.c');
+    expect(sessionTokenFrom('bearer   a.b.c ', null)).toBe('a.b.c');
+    expect(sessionTokenFrom('Bearer', '__session=x.y.z')).toBe('x.y.z');
+    expect(sessionTokenFrom(undefined, '__session=; a=b')).toBeNull();
+    expect(sessionTokenFrom(undefined, 'my__session=x')).toBeNull();
+    expect(sessionTokenFrom(null, null)).toBeNull();
+  });
+});

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+// The public surface, entry point by entry point. A change here is a change to the published API:
+// update the list deliberately (and the README), never to make a test pass.
+describe('exports', () => {
+  it('@tessera/backend', async () => {
+    expect(Object.keys(await import('@tessera/backend')).sort()).toEqual([
+      'ApiConnectionError',
+      'ApiResponseError',
+      'ConfigurationError',
+      'DeletedObject',
+      'EmailAddress',
+      'Jwks',
+      'ResponseValidationError',
+      'SDK_VERSION',
+      'Session',
+      'TOKEN_VERIFICATION_REASONS',
+      'TesseraError',
+      'TestSessionToken',
+      'TicketAcceptance',
+      'Token',
+      'TokenVerificationError',
+      'User',
+      'authenticateRequest',
+      'createBackendApiClient',
+      'verifyToken',
+    ]);
+  });
+
+  it.each(['express', 'hono', 'fastify'])('@tessera/backend/%s', async (adapter) => {
+    const module: Record<string, unknown> = await import(`../src/adapters/${adapter}.ts`);
+    expect(Object.keys(module).sort()).toEqual(['getAuth', 'requireAuth', 'withAuth']);
+  });
+});
+
+describe('package.json', () => {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+  it('is ESM, side-effect free, with no runtime dependencies', () => {
+    expect(pkg).toMatchObject({ name: '@tessera/backend', type: 'module', sideEffects: false });
+    expect(pkg.dependencies).toBeUndefined();
+    expect(Object.values(pkg.peerDependenciesMeta)).toEqual([
+      { optional: true },
+      { optional: true },
+      { optional: true },
+    ]);
+  });
+
+  it('maps every entry point to types, a "node" build and the portable default', () => {
+    expect(Object.keys(pkg.exports)).toEqual(['.', './express', './hono', './fastify', './package.json']);
+    for (const [subpath, name] of [
+      ['.', 'index'],
+      ['./express', 'express'],
+      ['./hono', 'hono'],
+      ['./fastify', 'fastify'],
+    ]) {
+      expect(Object.entries(pkg.exports[subpath!])).toEqual([
+        ['types', `./dist/web/${name}.d.ts`],
+        ['node', `./dist/node/${name}.js`],
+        ['default', `./dist/web/${name}.js`],
+      ]);
+    }
+  });
+
+  it('SDK_VERSION matches the package version', async () => {
+    const { SDK_VERSION } = await import('@tessera/backend');
+    expect(SDK_VERSION).toBe(pkg.version);
+  });
+});

@@ -1,0 +1,73 @@
+import { createHmac, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+
+/** Signing material for tests: real RSA-2048 keys, tokens signed the way the server signs them. */
+export interface TestKey {
+  readonly kid: string;
+  readonly privateKey: KeyObject;
+  readonly publicPem: string;
+  readonly jwk: { kty: 'RSA'; kid: string; alg: 'RS256'; use: 'sig'; n: string; e: string };
+}
+
+export function makeKey(kid: string, modulusLength = 2048): TestKey {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength });
+  const { n, e } = publicKey.export({ format: 'jwk' }) as { n: string; e: string };
+  return {
+    kid,
+    privateKey,
+    publicPem: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+    jwk: { kty: 'RSA', kid, alg: 'RS256', use: 'sig', n, e },
+  };
+}
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** Now, in seconds, for a clock at `nowMs`. */
+export const seconds = (ms: number) => Math.floor(ms / 1000);
+
+export function claimsAt(nowMs: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const iat = seconds(nowMs);
+  return {
+    iss: 'http://127.0.0.1:4000',
+    sub: 'user_2x0000000000000000000000000',
+    sid: 'sess_2x0000000000000000000000000',
+    iat,
+    nbf: iat,
+    exp: iat + 60,
+    v: 2,
+    sts: 'active',
+    ...overrides,
+  };
+}
+
+export function signJwt(
+  key: TestKey,
+  payload: Record<string, unknown>,
+  header: Record<string, unknown> = {},
+): string {
+  const input = `${b64({ alg: 'RS256', kid: key.kid, typ: 'JWT', ...header })}.${b64(payload)}`;
+  return `${input}.${sign('sha256', Buffer.from(input), key.privateKey).toString('base64url')}`;
+}
+
+/** An HS256 token whose HMAC secret is the public key: the classic algorithm-confusion forgery. */
+export function hmacForgery(key: TestKey, payload: Record<string, unknown>): string {
+  const input = `${b64({ alg: 'HS256', kid: key.kid, typ: 'JWT' })}.${b64(payload)}`;
+  return `${input}.${createHmac('sha256', key.publicPem).update(input).digest('base64url')}`;
+}
+
+export function unsignedJwt(payload: Record<string, unknown>): string {
+  return `${b64({ alg: 'none', typ: 'JWT' })}.${b64(payload)}.`;
+}
+
+/** A settable clock. */
+export function testClock(startMs: number) {
+  let now = startMs;
+  return {
+    now: () => now,
+    set(ms: number) {
+      now = ms;
+    },
+    advance(ms: number) {
+      now += ms;
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/** Valid wire objects, as a tessera server sends them. */
+
+const id = (prefix: string, seed: string) => `${prefix}_${seed.padEnd(27, '0')}`;
+
+export const USER_ID = id('user', 'Ada');
+export const SESSION_ID = id('sess', 'Ada');
+export const CLIENT_ID = id('client', 'Ada');
+export const EMAIL_ID = id('idn', 'Ada');
+export const TOKEN_ID = id('tst', 'Ada');
+export const SECRET_KEY = `sk_test_${'s3cr3t'.repeat(8)}`;
+
+export function emailAddressJSON() {
+  return {
+    object: 'email_address',
+    id: EMAIL_ID,
+    email_address: 'ada@example.com',
+    verification: {
+      object: 'verification',
+      status: 'verified',
+      strategy: 'admin',
+      attempts: null,
+      expire_at: null,
+    },
+    linked_to: [],
+  };
+}
+
+export function userJSON(overrides: Record<string, unknown> = {}) {
+  return {
+    object: 'user',
+    id: USER_ID,
+    external_id: null,
+    username: 'ada',
+    first_name: 'Ada',
+    last_name: null,
+    image_url: null,
+    has_image: false,
+    primary_email_address_id: EMAIL_ID,
+    primary_phone_number_id: null,
+    primary_web3_wallet_id: null,
+    password_enabled: false,
+    two_factor_enabled: false,
+    totp_enabled: false,
+    backup_code_enabled: false,
+    email_addresses: [emailAddressJSON()],
+    phone_numbers: [],
+    web3_wallets: [],
+    external_accounts: [],
+    enterprise_accounts: [],
+    public_metadata: { role: 'admin', nested_key: { keep_me: true } },
+    private_metadata: {},
+    unsafe_metadata: {},
+    last_sign_in_at: null,
+    last_active_at: null,
+    banned: false,
+    locked: false,
+    create_organization_enabled: false,
+    delete_self_enabled: false,
+    created_at: 1_700_000_000_000,
+    updated_at: 1_700_000_000_001,
+    ...overrides,
+  };
+}
+
+export function sessionJSON(overrides: Record<string, unknown> = {}) {
+  return {
+    object: 'session',
+    id: SESSION_ID,
+    client_id: CLIENT_ID,
+    user_id: USER_ID,
+    status: 'active',
+    actor: { sub: TOKEN_ID, type: 'test_session_token' },
+    last_active_organization_id: null,
+    last_active_at: 1_700_000_000_010,
+    expire_at: 1_700_001_800_000,
+    abandon_at: 1_700_001_800_000,
+    created_at: 1_700_000_000_000,
+    updated_at: 1_700_000_000_020,
+    ...overrides,
+  };
+}
+
+export function testSessionTokenJSON(overrides: Record<string, unknown> = {}) {
+  return {
+    object: 'test_session_token',
+    id: TOKEN_ID,
+    user_id: USER_ID,
+    status: 'pending',
+    token: 'ticket-value',
+    url: 'http://127.0.0.1:4000/v1/tickets/accept?ticket=ticket-value',
+    redirect_url: null,
+    session_id: null,
+    expires_at: 1_700_000_600_000,
+    session_max_duration_in_seconds: 1800,
+    created_at: 1_700_000_000_000,
+    updated_at: 1_700_000_000_000,
+    ...overrides,
+  };
+}
+
+export const paginatedJSON = (data: unknown[], total = data.length) => ({ data, total_count: total });

@@ -1,0 +1,90 @@
+import {
+  type ApiErrorDetail,
+  type ApiResponseError,
+  type AuthState,
+  authenticateRequest,
+  type BackendApiClient,
+  createBackendApiClient,
+  type PaginatedList,
+  type Session,
+  type SessionClaims,
+  type TestSessionToken,
+  TestSessionToken as TestSessionTokenResource,
+  type TokenVerificationReason,
+  type User,
+  verifyToken,
+} from '@tessera/backend';
+import type { SessionJSON, TestSessionTokenJSON, UserJSON } from '@tessera/wire';
+import { describe, expectTypeOf, it } from 'vitest';
+import type { CamelCase } from '../src/internal/case';
+
+type CamelKeys<T> = CamelCase<keyof T & string>;
+
+describe('public signatures', () => {
+  it('createBackendApiClient', () => {
+    expectTypeOf(createBackendApiClient)
+      .parameter(0)
+      .toHaveProperty('secretKey')
+      .toEqualTypeOf<string | undefined>();
+    expectTypeOf(createBackendApiClient).returns.toEqualTypeOf<BackendApiClient>();
+  });
+
+  it('testSessionTokens', () => {
+    type Api = BackendApiClient['testSessionTokens'];
+    expectTypeOf<Api['create']>().returns.toEqualTypeOf<Promise<TestSessionToken>>();
+    expectTypeOf<Api['list']>().returns.toEqualTypeOf<Promise<PaginatedList<TestSessionToken>>>();
+    expectTypeOf<Api['accept']>().parameters.toEqualTypeOf<[token: string]>();
+    expectTypeOf<Awaited<ReturnType<Api['accept']>>>().toExtend<{ session: Session; jwt: string }>();
+    // exactly one of userId / identifier
+    expectTypeOf<{ userId: string }>().toExtend<Parameters<Api['create']>[0]>();
+    expectTypeOf<{ identifier: string }>().toExtend<Parameters<Api['create']>[0]>();
+    expectTypeOf<{ userId: string; identifier: string }>().not.toExtend<Parameters<Api['create']>[0]>();
+    expectTypeOf<{ sessionMaxDurationInSeconds: number }>().not.toExtend<Parameters<Api['create']>[0]>();
+  });
+
+  it('users and sessions', () => {
+    type Users = BackendApiClient['users'];
+    expectTypeOf<Users['count']>().returns.toEqualTypeOf<Promise<number>>();
+    expectTypeOf<Users['get']>().returns.toEqualTypeOf<Promise<User>>();
+    expectTypeOf<Parameters<Users['create']>[0]>().toHaveProperty('emailAddress');
+    expectTypeOf<Parameters<Users['update']>[1]['lastName']>().toEqualTypeOf<string | null | undefined>();
+    type Sessions = BackendApiClient['sessions'];
+    expectTypeOf<Awaited<ReturnType<Sessions['getToken']>>>().toEqualTypeOf<{
+      readonly object: 'token';
+      readonly jwt: string;
+    }>();
+  });
+
+  it('resources: literal discriminants and unions, readonly, camelCase of exactly the wire keys', () => {
+    expectTypeOf<TestSessionToken['object']>().toEqualTypeOf<'test_session_token'>();
+    expectTypeOf<TestSessionToken['status']>().toEqualTypeOf<'pending' | 'accepted' | 'revoked'>();
+    expectTypeOf<Session['status']>().toEqualTypeOf<'active' | 'revoked' | 'ended' | 'expired'>();
+    expectTypeOf<keyof TestSessionToken>().toEqualTypeOf<CamelKeys<TestSessionTokenJSON>>();
+    expectTypeOf<keyof Session>().toEqualTypeOf<CamelKeys<SessionJSON>>();
+    expectTypeOf<keyof User>().toEqualTypeOf<CamelKeys<UserJSON>>();
+    expectTypeOf(TestSessionTokenResource.fromJSON).parameters.toEqualTypeOf<[json: unknown]>();
+    expectTypeOf(TestSessionTokenResource.fromJSON).returns.toEqualTypeOf<TestSessionToken>();
+    const mutate = (token: TestSessionToken) => {
+      // @ts-expect-error resources are readonly
+      token.status = 'revoked';
+    };
+    expectTypeOf(mutate).toBeFunction();
+  });
+
+  it('errors', () => {
+    expectTypeOf<ApiResponseError['errors']>().toEqualTypeOf<readonly ApiErrorDetail[]>();
+    expectTypeOf<ApiResponseError['retryAfter']>().toEqualTypeOf<number | null>();
+    expectTypeOf<'token-expired'>().toExtend<TokenVerificationReason>();
+  });
+
+  it('verification', () => {
+    expectTypeOf(verifyToken).returns.toEqualTypeOf<Promise<SessionClaims>>();
+    expectTypeOf(authenticateRequest).parameters.toExtend<[Request, object]>();
+    expectTypeOf(authenticateRequest).returns.toEqualTypeOf<Promise<AuthState>>();
+    const narrow = (auth: AuthState) => {
+      if (auth.isSignedIn) expectTypeOf(auth.userId).toEqualTypeOf<string>();
+      else expectTypeOf(auth.reason).toEqualTypeOf<TokenVerificationReason>();
+    };
+    expectTypeOf(narrow).toBeFunction();
+  });
+});
