@@ -1,8 +1,9 @@
 import { acceptTicketParams, object, string, ticketAcceptanceObject } from '@tessera/wire';
 import type { ServerContext } from '../../core/context';
-import { serializeSession } from '../../sessions/serialize-session';
+import { serializeSession, sessionStatusAt } from '../../sessions/serialize-session';
 import { readOwnSessionJwt } from '../../sessions/session-jwt';
 import type { SessionTable } from '../../store/schema';
+import { findSessionById } from '../../store/sessions-store';
 import { findUserById } from '../../store/users-store';
 import { acceptTicket } from '../../tickets/ticket-engine';
 import { htmlPage, PAGE_HEADERS } from '../pages';
@@ -17,6 +18,19 @@ function sessionCookie(ctx: ServerContext, jwt: string, session: SessionTable): 
   const maxAge = Math.max(0, Math.floor((session.expire_at - ctx.clock.now()) / 1000));
   const secure = ctx.settings.publicUrl.startsWith('https:') ? '; Secure' : '';
   return `${SESSION_COOKIE}=${jwt}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure}`;
+}
+
+/** The request's `Origin` when it is a real http(s) origin; browsers send `null` from opaque contexts. */
+function originOf(header: string | undefined): string | null {
+  if (!header) return null;
+  try {
+    const url = new URL(header);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === header
+      ? url.origin
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 function readCookie(request: HttpRequest, name: string): string | undefined {
@@ -60,7 +74,7 @@ export const ticketRoutes = [
     response: { kind: 'object', schema: ticketAcceptanceObject },
     handler: async ({ ctx, body, request }) => {
       const { session, jwt } = await acceptTicket(ctx, body.ticket, {
-        authorizedParty: request.headers.origin ?? null,
+        authorizedParty: originOf(request.headers.origin),
       });
       return jsonResponse(200, {
         object: 'ticket_acceptance',
@@ -79,7 +93,9 @@ export const ticketRoutes = [
     handler: async ({ ctx, request }) => {
       const jwt = readCookie(request, SESSION_COOKIE);
       const claims = jwt ? await readOwnSessionJwt(jwt, ctx.keys) : undefined;
-      if (!claims) {
+      // The cookie outlives its JWT and its session may have ended: only an active session counts.
+      const session = claims ? await findSessionById(ctx.db, claims.sid) : undefined;
+      if (!claims || !session || sessionStatusAt(session, ctx.clock.now()) !== 'active') {
         return htmlPage(200, 'Not signed in', [
           'This browser holds no tessera session. Open a ticket URL to sign in.',
         ]);
