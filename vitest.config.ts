@@ -11,10 +11,11 @@ export default defineConfig({
       { find: /^@tessera\/server$/, replacement: source('./packages/server/src/index.ts') },
       { find: /^@tessera\/backend$/, replacement: source('./packages/backend/src/index.ts') },
       { find: /^@tessera\/backend\/(.+)$/, replacement: source('./packages/backend/src/adapters/$1.ts') },
+      { find: /^@tessera\/testing$/, replacement: source('./packages/testing/src/index.ts') },
     ],
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

@@ -1,5 +1,6 @@
 /**
- * `@tessera/backend`: the typed tessera Backend API client and networkless session verification.
+ * `@tessera/backend`: the typed tessera Backend API client, networkless session verification, and
+ * browser sessions carried to an app's own origin.
  * Web-platform APIs only (`fetch`, `crypto.subtle`, `TextEncoder`); a `node:crypto` fast path is
  * selected by the `"node"` export condition.
  */
@@ -26,6 +27,14 @@ export {
   type SignedInAuthState,
   type SignedOutAuthState,
 } from './auth/authenticate-request';
+export { REFRESH_COOKIE, SESSION_COOKIE } from './auth/cookies';
+export {
+  type BrowserSessionOptions,
+  type BrowserSessionResult,
+  handleBrowserSession,
+  type SignOutResult,
+  signOutBrowserSession,
+} from './browser/browser-session';
 export { type BackendApiClient, createBackendApiClient } from './client/create-client';
 export type { BackendApiClientOptions } from './client/options';
 export {
@@ -50,6 +59,7 @@ export {
 } from './resources/misc';
 export type { JsonObject } from './resources/read-wire';
 export { Session } from './resources/session';
+export { SessionHandoff, SessionRefresh } from './resources/session-handoff';
 export { TestSessionToken } from './resources/test-session-token';
 export { User } from './resources/user';
 export type { ActorClaim, SessionClaims } from './verify/claims';

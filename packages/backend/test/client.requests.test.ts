@@ -1,6 +1,6 @@
 import { createBackendApiClient } from '@tessera/backend';
 import { describe, expect, it } from 'vitest';
-import { type FakeFetch, fakeFetch, jsonReply } from './support/fake-fetch';
+import { type FakeFetch, fakeFetch, jsonReply, wireError } from './support/fake-fetch';
 import {
   paginatedJSON,
   SECRET_KEY,
@@ -271,6 +271,51 @@ describe('sessions', () => {
     });
     expect(page.totalCount).toBe(3);
   });
+
+  it('end', async () => {
+    const end = clientWith(sessionJSON({ status: 'ended' }));
+    expect((await end.client.sessions.end(SESSION_ID)).status).toBe('ended');
+    expectRequest(end.fake, { method: 'POST', path: `/v1/sessions/${SESSION_ID}/end` });
+  });
+
+  it('redeemHandoff and refresh send the secret in the body, never in the URL, and are not retried', async () => {
+    const redeem = fakeFetch(
+      jsonReply({ object: 'session_handoff', session: sessionJSON(), jwt: 'x.y.z', refresh_token: 'rt_1' }),
+    );
+    const redeemClient = createBackendApiClient({ secretKey: SECRET_KEY, apiUrl: API, fetch: redeem.fetch });
+    const handed = await redeemClient.sessions.redeemHandoff('handoff-value');
+    expectRequest(redeem, {
+      method: 'POST',
+      path: '/v1/session_handoffs/redeem',
+      body: { handoff: 'handoff-value' },
+    });
+    expect(handed).toEqual({
+      object: 'session_handoff',
+      session: expect.objectContaining({ object: 'session', id: SESSION_ID }),
+      jwt: 'x.y.z',
+      refreshToken: 'rt_1',
+    });
+
+    const refresh = clientWith({ object: 'session_refresh', session: sessionJSON(), jwt: 'a.b.c' });
+    const refreshed = await refresh.client.sessions.refresh('rt_1');
+    expectRequest(refresh.fake, {
+      method: 'POST',
+      path: '/v1/sessions/refresh',
+      body: { refresh_token: 'rt_1' },
+    });
+    expect(refreshed).toMatchObject({ object: 'session_refresh', session: { id: SESSION_ID }, jwt: 'a.b.c' });
+
+    const failing = fakeFetch(wireError(503, 'service_unavailable'));
+    const retrying = createBackendApiClient({
+      secretKey: SECRET_KEY,
+      apiUrl: API,
+      fetch: failing.fetch,
+      sleep: async () => {},
+    });
+    await expect(retrying.sessions.redeemHandoff('h')).rejects.toMatchObject({ status: 503 });
+    await expect(retrying.sessions.refresh('r')).rejects.toMatchObject({ status: 503 });
+    expect(failing.calls).toHaveLength(2);
+  });
 });
 
 describe('jwks', () => {
@@ -305,6 +350,9 @@ describe('base URL and version', () => {
     });
     await expect(client.sessions.revoke('')).rejects.toMatchObject({ option: 'sessionId' });
     await expect(client.testSessionTokens.accept('')).rejects.toMatchObject({ option: 'token' });
+    await expect(client.sessions.end('sess_1/../x')).rejects.toMatchObject({ option: 'sessionId' });
+    await expect(client.sessions.redeemHandoff('')).rejects.toMatchObject({ option: 'handoff' });
+    await expect(client.sessions.refresh('')).rejects.toMatchObject({ option: 'refreshToken' });
     expect(fake.calls).toHaveLength(0);
   });
 });

@@ -12,9 +12,13 @@ describe('exports', () => {
       'DeletedObject',
       'EmailAddress',
       'Jwks',
+      'REFRESH_COOKIE',
       'ResponseValidationError',
       'SDK_VERSION',
+      'SESSION_COOKIE',
       'Session',
+      'SessionHandoff',
+      'SessionRefresh',
       'TOKEN_VERIFICATION_REASONS',
       'TesseraError',
       'TestSessionToken',
@@ -24,13 +28,22 @@ describe('exports', () => {
       'User',
       'authenticateRequest',
       'createBackendApiClient',
+      'handleBrowserSession',
+      'signOutBrowserSession',
       'verifyToken',
     ]);
   });
 
   it.each(['express', 'hono', 'fastify'])('@tessera/backend/%s', async (adapter) => {
     const module: Record<string, unknown> = await import(`../src/adapters/${adapter}.ts`);
-    expect(Object.keys(module).sort()).toEqual(['getAuth', 'requireAuth', 'withAuth']);
+    expect(Object.keys(module).sort()).toEqual([
+      'REFRESH_COOKIE',
+      'SESSION_COOKIE',
+      'getAuth',
+      'requireAuth',
+      'signOut',
+      'withAuth',
+    ]);
   });
 });
 

@@ -9,6 +9,7 @@ import {
 } from '@tessera/backend';
 import { requireAuth } from '@tessera/backend/express';
 import { type RunningTessera, startTessera } from '@tessera/server';
+import { HANDOFF_PARAM } from '@tessera/wire';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
@@ -196,6 +197,39 @@ describe('sessions', () => {
     expect((await apiError(client.sessions.revoke(session.id))).code).toBe('session_cannot_be_revoked');
     expect((await apiError(client.sessions.getToken(session.id))).code).toBe('session_not_active');
     expect((await client.sessions.list({ userId: user.id, status: 'active' })).totalCount).toBe(0);
+  });
+});
+
+describe('sessions: handoff, refresh, end', () => {
+  it('a handoff is redeemed once; its refresh token renews the JWT until the session ends', async () => {
+    const user = await client.users.create({ username: 'handoff_user' });
+    const token = await client.testSessionTokens.create({
+      userId: user.id,
+      redirectUrl: 'http://localhost:3000/app',
+    });
+    const accepted = await fetch(token.url!, { redirect: 'manual' });
+    const handoff = new URL(accepted.headers.get('location')!).searchParams.get(HANDOFF_PARAM)!;
+
+    const handed = await client.sessions.redeemHandoff(handoff);
+    expect(handed).toMatchObject({
+      object: 'session_handoff',
+      session: { userId: user.id, status: 'active' },
+    });
+    const verify = { secretKey, apiUrl: tessera.url };
+    expect((await verifyToken(handed.jwt, verify)).sid).toBe(handed.session.id);
+    expect((await apiError(client.sessions.redeemHandoff(handoff))).code).toBe('session_handoff_invalid');
+
+    const refreshed = await client.sessions.refresh(handed.refreshToken);
+    expect(refreshed).toMatchObject({ object: 'session_refresh', session: { id: handed.session.id } });
+    expect((await verifyToken(refreshed.jwt, verify)).sid).toBe(handed.session.id);
+    expect(await apiError(client.sessions.refresh('x'.repeat(43)))).toMatchObject({
+      status: 401,
+      code: 'refresh_token_invalid',
+    });
+
+    expect((await client.sessions.end(handed.session.id)).status).toBe('ended');
+    expect((await apiError(client.sessions.end(handed.session.id))).code).toBe('session_cannot_be_revoked');
+    expect((await apiError(client.sessions.refresh(handed.refreshToken))).code).toBe('session_not_active');
   });
 });
 

@@ -4,6 +4,8 @@ import {
   Jwks,
   ResponseValidationError,
   Session,
+  SessionHandoff,
+  SessionRefresh,
   TestSessionToken,
   TicketAcceptance,
   Token,
@@ -137,6 +139,38 @@ describe('the other resources', () => {
     ).toBe(SESSION_ID);
     const key = { kty: 'RSA', kid: 'k1', alg: 'RS256', use: 'sig', n: 'n', e: 'AQAB' };
     expect(Jwks.fromJSON({ keys: [key] }).keys).toEqual([key]);
+  });
+
+  it('SessionHandoff and SessionRefresh', () => {
+    const handoff = SessionHandoff.fromJSON({
+      object: 'session_handoff',
+      session: sessionJSON(),
+      jwt: 'j',
+      refresh_token: 'r',
+      future_field: 1,
+    });
+    expect(handoff).toEqual({
+      object: 'session_handoff',
+      session: Session.fromJSON(sessionJSON()),
+      jwt: 'j',
+      refreshToken: 'r',
+    });
+    expect(Object.isFrozen(handoff)).toBe(true);
+    expect(SessionRefresh.fromJSON({ object: 'session_refresh', session: sessionJSON(), jwt: 'j' })).toEqual({
+      object: 'session_refresh',
+      session: Session.fromJSON(sessionJSON()),
+      jwt: 'j',
+    });
+    const missing = validationError(() =>
+      SessionHandoff.fromJSON({ object: 'session_handoff', session: sessionJSON(), jwt: 'secret-jwt' }),
+    );
+    expect(missing).toMatchObject({ resource: 'SessionHandoff', path: 'refresh_token' });
+    expect(missing.message).not.toContain('secret-jwt');
+    expect(
+      validationError(() =>
+        SessionRefresh.fromJSON({ object: 'session_handoff', session: sessionJSON(), jwt: 'j' }),
+      ).path,
+    ).toBe('object');
   });
 
   it('each refuses a malformed payload, naming the field', () => {

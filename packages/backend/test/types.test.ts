@@ -4,17 +4,38 @@ import {
   type AuthState,
   authenticateRequest,
   type BackendApiClient,
+  type BrowserSessionOptions,
+  type BrowserSessionResult,
   createBackendApiClient,
+  handleBrowserSession,
   type PaginatedList,
+  type REFRESH_COOKIE,
+  type SESSION_COOKIE,
   type Session,
   type SessionClaims,
+  type SessionHandoff,
+  type SessionRefresh,
+  type SignOutResult,
+  signOutBrowserSession,
   type TestSessionToken,
   TestSessionToken as TestSessionTokenResource,
   type TokenVerificationReason,
   type User,
   verifyToken,
 } from '@tessera/backend';
-import type { SessionJSON, TestSessionTokenJSON, UserJSON } from '@tessera/wire';
+import * as expressAdapter from '@tessera/backend/express';
+import * as fastifyAdapter from '@tessera/backend/fastify';
+import * as honoAdapter from '@tessera/backend/hono';
+import type {
+  SessionHandoffJSON,
+  SessionJSON,
+  SessionRefreshJSON,
+  TestSessionTokenJSON,
+  UserJSON,
+} from '@tessera/wire';
+import type express from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Context } from 'hono';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { CamelCase } from '../src/internal/case';
 
@@ -53,6 +74,58 @@ describe('public signatures', () => {
       readonly object: 'token';
       readonly jwt: string;
     }>();
+  });
+
+  it('sessions: end, redeemHandoff, refresh', () => {
+    type Sessions = BackendApiClient['sessions'];
+    expectTypeOf<Sessions['end']>().parameters.toEqualTypeOf<[sessionId: string]>();
+    expectTypeOf<Sessions['end']>().returns.toEqualTypeOf<Promise<Session>>();
+    expectTypeOf<Sessions['redeemHandoff']>().parameters.toEqualTypeOf<[handoff: string]>();
+    expectTypeOf<Sessions['redeemHandoff']>().returns.toEqualTypeOf<Promise<SessionHandoff>>();
+    expectTypeOf<Sessions['refresh']>().parameters.toEqualTypeOf<[refreshToken: string]>();
+    expectTypeOf<Sessions['refresh']>().returns.toEqualTypeOf<Promise<SessionRefresh>>();
+    expectTypeOf<keyof SessionHandoff>().toEqualTypeOf<CamelKeys<SessionHandoffJSON>>();
+    expectTypeOf<keyof SessionRefresh>().toEqualTypeOf<CamelKeys<SessionRefreshJSON>>();
+    expectTypeOf<SessionHandoff['session']>().toEqualTypeOf<Session>();
+    expectTypeOf<SessionHandoff['object']>().toEqualTypeOf<'session_handoff'>();
+    expectTypeOf<SessionRefresh['object']>().toEqualTypeOf<'session_refresh'>();
+  });
+
+  it('browser sessions', () => {
+    expectTypeOf(handleBrowserSession).parameters.toEqualTypeOf<
+      [request: Request, options?: BrowserSessionOptions]
+    >();
+    expectTypeOf(handleBrowserSession).returns.toEqualTypeOf<Promise<BrowserSessionResult>>();
+    expectTypeOf<BrowserSessionResult>().toEqualTypeOf<{
+      readonly auth: AuthState;
+      readonly setCookies: string[];
+      readonly redirectTo: string | null;
+    }>();
+    expectTypeOf(signOutBrowserSession).parameters.toEqualTypeOf<
+      [request: Request, options?: BrowserSessionOptions]
+    >();
+    expectTypeOf(signOutBrowserSession).returns.toEqualTypeOf<Promise<SignOutResult>>();
+    expectTypeOf<SignOutResult>().toEqualTypeOf<{ readonly setCookies: string[] }>();
+    expectTypeOf<BrowserSessionOptions['secretKey']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<typeof SESSION_COOKIE>().toEqualTypeOf<'__session'>();
+    expectTypeOf<typeof REFRESH_COOKIE>().toEqualTypeOf<'__tessera_refresh'>();
+  });
+
+  it('adapters: signOut() handlers fit their framework', () => {
+    expectTypeOf(expressAdapter.signOut).returns.toExtend<
+      (req: express.Request, res: express.Response) => Promise<void>
+    >();
+    expectTypeOf(expressAdapter.withAuth).returns.toExtend<
+      (req: express.Request, res: express.Response, next: express.NextFunction) => Promise<void>
+    >();
+    expectTypeOf(honoAdapter.signOut).returns.toEqualTypeOf<(c: Context) => Promise<Response>>();
+    expectTypeOf(fastifyAdapter.signOut).returns.toEqualTypeOf<
+      (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>
+    >();
+    expectTypeOf(expressAdapter.signOut)
+      .parameter(0)
+      .toExtend<{ redirectTo?: string | undefined } | undefined>();
+    expectTypeOf<typeof expressAdapter.SESSION_COOKIE>().toEqualTypeOf<'__session'>();
   });
 
   it('resources: literal discriminants and unions, readonly, camelCase of exactly the wire keys', () => {

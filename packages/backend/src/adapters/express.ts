@@ -1,15 +1,16 @@
 import {
   authOrThrow,
+  currentCookieHeader,
+  redirectHeaders,
+  rememberSetCookies,
+  requestUrl,
+  type SignOutOptions,
+  signOutOptions,
   UNAUTHORIZED_HEADERS,
   unauthorizedBody,
-  withEnvironmentDefaults,
 } from '../auth/adapter-support';
-import {
-  type AuthenticateRequestOptions,
-  type AuthState,
-  createAuthenticator,
-  sessionTokenFrom,
-} from '../auth/authenticate-request';
+import type { AuthenticateRequestOptions, AuthState } from '../auth/authenticate-request';
+import { type BrowserRequest, createBrowserSessions } from '../browser/browser-session';
 
 declare global {
   // Express's own extension point for request properties.
@@ -26,10 +27,20 @@ declare global {
  *
  * @example
  * ```ts
- * const req: ExpressRequestLike = { headers: { authorization: `Bearer ${jwt}` } };
+ * const req: ExpressRequestLike = {
+ *   method: 'GET',
+ *   protocol: 'http',
+ *   originalUrl: '/api/me',
+ *   headers: { authorization: `Bearer ${jwt}` },
+ * };
  * ```
  */
 export interface ExpressRequestLike {
+  readonly method: string;
+  /** `https` sets the cookies `Secure` (behind a TLS proxy, set Express's `trust proxy`). */
+  readonly protocol: string;
+  /** The path and query as received, also inside mounted routers. */
+  readonly originalUrl: string;
   readonly headers: { readonly authorization?: string | undefined; readonly cookie?: string | undefined };
   auth?: AuthState;
 }
@@ -45,7 +56,9 @@ export interface ExpressRequestLike {
 export interface ExpressResponseLike {
   status(code: number): this;
   set(field: Record<string, string>): this;
+  append(field: string, value: string[]): this;
   json(body: unknown): unknown;
+  end(): unknown;
 }
 
 /**
@@ -62,17 +75,45 @@ export type ExpressMiddleware = (
   next: (error?: unknown) => void,
 ) => Promise<void>;
 
+/**
+ * An Express route handler.
+ *
+ * @example
+ * ```ts
+ * const handler: ExpressHandler = signOut();
+ * app.post('/sign-out', handler);
+ * ```
+ */
+export type ExpressHandler = (req: ExpressRequestLike, res: ExpressResponseLike) => Promise<void>;
+
+function browserRequest(req: ExpressRequestLike): BrowserRequest {
+  return {
+    method: req.method,
+    url: requestUrl(req.protocol, req.originalUrl),
+    authorization: req.headers.authorization,
+    cookie: currentCookieHeader(req, req.headers.cookie),
+  };
+}
+
 function middleware(options: AuthenticateRequestOptions | undefined, refuse: boolean): ExpressMiddleware {
-  const authenticate = createAuthenticator(withEnvironmentDefaults(options));
+  const sessions = createBrowserSessions(options);
   return async (req, res, next) => {
-    let auth: AuthState;
+    const request = browserRequest(req);
+    let result: Awaited<ReturnType<typeof sessions.handle>>;
     try {
-      auth = await authenticate(sessionTokenFrom(req.headers.authorization, req.headers.cookie));
+      result = await sessions.handle(request);
     } catch (error) {
       next(error);
       return;
     }
+    const { auth, setCookies, redirectTo } = result;
     req.auth = auth;
+    rememberSetCookies(req, request.cookie, setCookies);
+    if (setCookies.length > 0) res.append('Set-Cookie', setCookies);
+    if (redirectTo !== null) {
+      res.status(303).set(redirectHeaders(redirectTo)).end();
+      return;
+    }
     if (refuse && !auth.isSignedIn) {
       res.status(401).set(UNAUTHORIZED_HEADERS).json(unauthorizedBody(auth.reason));
       return;
@@ -85,6 +126,12 @@ function middleware(options: AuthenticateRequestOptions | undefined, refuse: boo
  * Sets `req.auth` on every request (signed in or not) and never refuses one. Options are those of
  * `verifyToken`; without a key source, `TESSERA_JWT_KEY` or `TESSERA_SECRET_KEY` is used. A bad
  * option throws here, at startup.
+ *
+ * With a secret key (`secretKey` or `TESSERA_SECRET_KEY`) it also keeps a browser session on the
+ * app's origin (see `handleBrowserSession`): a GET or HEAD carrying `__tessera_handoff` is redeemed
+ * and answered `303 See Other` to the same URL without it, setting the `__session` and
+ * `__tessera_refresh` cookies; an expired cookie JWT is renewed with the refresh cookie, and both
+ * cookies are cleared once the session is revoked or ended.
  *
  * @example
  * ```ts
@@ -100,7 +147,8 @@ export function withAuth(options?: AuthenticateRequestOptions): ExpressMiddlewar
 
 /**
  * Admits only requests with a valid session JWT (`Authorization: Bearer` or the `__session` cookie),
- * setting `req.auth`; others get a 401 JSON error whose `meta.reason` says why.
+ * setting `req.auth`; others get a 401 JSON error whose `meta.reason` says why. With a secret key it
+ * redeems handoffs and renews JWTs first, like `withAuth()`.
  *
  * @example
  * ```ts
@@ -128,4 +176,27 @@ export function getAuth(req: { readonly auth?: AuthState | undefined }): AuthSta
   return authOrThrow(req.auth);
 }
 
+/**
+ * A handler that signs the browser out (ends the session with the secret key, clears the `__session`
+ * and `__tessera_refresh` cookies) and answers `303 See Other` to `redirectTo` (default `/`). Never
+ * fails for a bad or missing token. A bad option throws here, at startup.
+ *
+ * @example
+ * ```ts
+ * import { signOut } from '@tessera/backend/express';
+ *
+ * app.post('/sign-out', signOut({ redirectTo: '/' }));
+ * ```
+ */
+export function signOut(options?: SignOutOptions): ExpressHandler {
+  const { redirectTo, auth } = signOutOptions(options);
+  const sessions = createBrowserSessions(auth);
+  return async (req, res) => {
+    const { setCookies } = await sessions.signOut(browserRequest(req));
+    res.append('Set-Cookie', setCookies).status(303).set(redirectHeaders(redirectTo)).end();
+  };
+}
+
+export type { SignOutOptions } from '../auth/adapter-support';
 export type { AuthenticateRequestOptions, AuthState } from '../auth/authenticate-request';
+export { REFRESH_COOKIE, SESSION_COOKIE } from '../auth/cookies';

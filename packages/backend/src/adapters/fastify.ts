@@ -1,16 +1,17 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   authOrThrow,
+  currentCookieHeader,
+  redirectHeaders,
+  rememberSetCookies,
+  requestUrl,
+  type SignOutOptions,
+  signOutOptions,
   UNAUTHORIZED_HEADERS,
   unauthorizedBody,
-  withEnvironmentDefaults,
 } from '../auth/adapter-support';
-import {
-  type AuthenticateRequestOptions,
-  type AuthState,
-  createAuthenticator,
-  sessionTokenFrom,
-} from '../auth/authenticate-request';
+import type { AuthenticateRequestOptions, AuthState } from '../auth/authenticate-request';
+import { type BrowserRequest, createBrowserSessions } from '../browser/browser-session';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -32,12 +33,36 @@ export type FastifyAuthHook = (
   reply: FastifyReply,
 ) => Promise<FastifyReply | undefined>;
 
+/**
+ * A Fastify route handler.
+ *
+ * @example
+ * ```ts
+ * const handler: FastifyHandler = signOut();
+ * app.post('/sign-out', handler);
+ * ```
+ */
+export type FastifyHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
+
+function browserRequest(request: FastifyRequest): BrowserRequest {
+  const { authorization, cookie } = request.headers;
+  return {
+    method: request.method,
+    url: requestUrl(request.protocol, request.url),
+    authorization,
+    cookie: currentCookieHeader(request, cookie),
+  };
+}
+
 function hook(options: AuthenticateRequestOptions | undefined, refuse: boolean): FastifyAuthHook {
-  const authenticate = createAuthenticator(withEnvironmentDefaults(options));
+  const sessions = createBrowserSessions(options);
   return async (request, reply) => {
-    const { authorization, cookie } = request.headers;
-    const auth = await authenticate(sessionTokenFrom(authorization, cookie));
+    const browser = browserRequest(request);
+    const { auth, setCookies, redirectTo } = await sessions.handle(browser);
     request.auth = auth;
+    rememberSetCookies(request, browser.cookie, setCookies);
+    if (setCookies.length > 0) reply.header('set-cookie', setCookies);
+    if (redirectTo !== null) return reply.code(303).headers(redirectHeaders(redirectTo)).send();
     if (refuse && !auth.isSignedIn) {
       return reply.code(401).headers(UNAUTHORIZED_HEADERS).send(unauthorizedBody(auth.reason));
     }
@@ -46,7 +71,11 @@ function hook(options: AuthenticateRequestOptions | undefined, refuse: boolean):
 }
 
 /**
- * A hook that sets `request.auth` on every request and never refuses one.
+ * A hook that sets `request.auth` on every request and never refuses one. With a secret key
+ * (`secretKey` or `TESSERA_SECRET_KEY`) it also redeems a `__tessera_handoff` (a GET or HEAD is
+ * answered `303 See Other` to the same URL without it, with the `__session` and `__tessera_refresh`
+ * cookies set), renews an expired cookie JWT with the refresh cookie, and clears both cookies once
+ * the session is revoked or ended (see `handleBrowserSession`).
  *
  * @example
  * ```ts
@@ -64,7 +93,8 @@ export function withAuth(options?: AuthenticateRequestOptions): FastifyAuthHook 
 
 /**
  * A hook that admits only requests with a valid session JWT; others get a 401 JSON error with
- * `meta.reason`. Use it app-wide (`addHook`) or per route (`onRequest`).
+ * `meta.reason`. Use it app-wide (`addHook`) or per route (`onRequest`). With a secret key it redeems
+ * handoffs and renews JWTs first, like `withAuth()`.
  *
  * @example
  * ```ts
@@ -87,4 +117,27 @@ export function getAuth(request: { readonly auth?: AuthState | undefined }): Aut
   return authOrThrow(request.auth);
 }
 
+/**
+ * A route handler that signs the browser out (ends the session with the secret key, clears the
+ * `__session` and `__tessera_refresh` cookies) and answers `303 See Other` to `redirectTo` (default
+ * `/`). Never fails for a bad or missing token. A bad option throws here, at startup.
+ *
+ * @example
+ * ```ts
+ * import { signOut } from '@tessera/backend/fastify';
+ *
+ * app.post('/sign-out', signOut({ redirectTo: '/' }));
+ * ```
+ */
+export function signOut(options?: SignOutOptions): FastifyHandler {
+  const { redirectTo, auth } = signOutOptions(options);
+  const sessions = createBrowserSessions(auth);
+  return async (request, reply) => {
+    const { setCookies } = await sessions.signOut(browserRequest(request));
+    return reply.header('set-cookie', setCookies).code(303).headers(redirectHeaders(redirectTo)).send();
+  };
+}
+
+export type { SignOutOptions } from '../auth/adapter-support';
 export type { AuthenticateRequestOptions, AuthState } from '../auth/authenticate-request';
+export { REFRESH_COOKIE, SESSION_COOKIE } from '../auth/cookies';

@@ -1,17 +1,16 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import {
   authOrThrow,
+  currentCookieHeader,
+  redirectHeaders,
+  rememberSetCookies,
+  type SignOutOptions,
+  signOutOptions,
   UNAUTHORIZED_HEADERS,
   unauthorizedBody,
-  withEnvironmentDefaults,
 } from '../auth/adapter-support';
-import {
-  type AuthenticateRequestOptions,
-  type AuthState,
-  createAuthenticator,
-  type SignedInAuthState,
-  sessionTokenFrom,
-} from '../auth/authenticate-request';
+import type { AuthenticateRequestOptions, AuthState, SignedInAuthState } from '../auth/authenticate-request';
+import { type BrowserRequest, createBrowserSessions } from '../browser/browser-session';
 
 /**
  * Options, or a function of the request context returning them (for runtimes such as Cloudflare
@@ -24,31 +23,67 @@ import {
  */
 export type HonoAuthOptions = AuthenticateRequestOptions | ((c: Context) => AuthenticateRequestOptions);
 
-type Authenticate = ReturnType<typeof createAuthenticator>;
-
-function authenticatorFor(options: HonoAuthOptions | undefined): (c: Context) => Authenticate {
+/** Built once from fixed options (so a bad one throws at startup), or per request from `c`. */
+function perContext<O extends object, T>(
+  options: O | ((c: Context) => O) | undefined,
+  create: (options: O | undefined) => T,
+): (c: Context) => T {
   if (typeof options !== 'function') {
-    const authenticate = createAuthenticator(withEnvironmentDefaults(options));
-    return () => authenticate;
+    const built = create(options);
+    return () => built;
   }
-  return (c) => createAuthenticator(withEnvironmentDefaults(options(c)));
+  return (c) => create(options(c));
+}
+
+function browserRequest(c: Context): BrowserRequest {
+  return {
+    method: c.req.method,
+    url: new URL(c.req.url),
+    authorization: c.req.header('authorization'),
+    cookie: currentCookieHeader(c, c.req.header('cookie')),
+  };
+}
+
+const cookieName = (setCookie: string) => setCookie.slice(0, setCookie.indexOf('=')).trim();
+
+function appendCookies(c: Context, setCookies: readonly string[]): void {
+  for (const cookie of setCookies) c.header('Set-Cookie', cookie, { append: true });
 }
 
 function middleware<A extends AuthState>(options: HonoAuthOptions | undefined, refuse: boolean) {
-  const authenticatorOf = authenticatorFor(options);
+  const sessionsOf = perContext(options, createBrowserSessions);
   const handler: MiddlewareHandler<{ Variables: { auth: A } }> = async (c, next) => {
-    const token = sessionTokenFrom(c.req.header('authorization'), c.req.header('cookie'));
-    const auth = await authenticatorOf(c)(token);
+    const request = browserRequest(c);
+    const { auth, setCookies, redirectTo } = await sessionsOf(c).handle(request);
     c.set('auth', auth as A);
-    if (refuse && !auth.isSignedIn) return c.json(unauthorizedBody(auth.reason), 401, UNAUTHORIZED_HEADERS);
+    rememberSetCookies(c, request.cookie, setCookies);
+    if (redirectTo !== null) {
+      appendCookies(c, setCookies);
+      return c.body(null, 303, redirectHeaders(redirectTo));
+    }
+    if (refuse && !auth.isSignedIn) {
+      appendCookies(c, setCookies);
+      return c.json(unauthorizedBody(auth.reason), 401, UNAUTHORIZED_HEADERS);
+    }
     await next();
+    // Added to the response the handler made (c.json, c.html or a `new Response`), unless the
+    // handler set the same cookie itself (signOut() clearing it, for one): its word is the last.
+    const setByHandler = new Set(c.res.headers.getSetCookie().map(cookieName));
+    appendCookies(
+      c,
+      setCookies.filter((cookie) => !setByHandler.has(cookieName(cookie))),
+    );
     return undefined;
   };
   return handler;
 }
 
 /**
- * Sets `c.get('auth')` on every request and never refuses one.
+ * Sets `c.get('auth')` on every request and never refuses one. With a secret key (`secretKey` or
+ * `TESSERA_SECRET_KEY`) it also redeems a `__tessera_handoff` (a GET or HEAD is answered
+ * `303 See Other` to the same URL without it, with the `__session` and `__tessera_refresh` cookies
+ * set), renews an expired cookie JWT with the refresh cookie, and clears both cookies once the
+ * session is revoked or ended (see `handleBrowserSession`).
  *
  * @example
  * ```ts
@@ -65,7 +100,8 @@ export function withAuth(options?: HonoAuthOptions): MiddlewareHandler<{ Variabl
 }
 
 /**
- * Admits only requests with a valid session JWT; others get a 401 JSON error with `meta.reason`.
+ * Admits only requests with a valid session JWT; others get a 401 JSON error with `meta.reason`. With
+ * a secret key it redeems handoffs and renews JWTs first, like `withAuth()`.
  *
  * @example
  * ```ts
@@ -90,4 +126,41 @@ export function getAuth(c: Context): AuthState {
   return authOrThrow(c.get('auth') as AuthState | undefined);
 }
 
+/**
+ * `signOut()` options, or a function of the request context returning them.
+ *
+ * @example
+ * ```ts
+ * const options: HonoSignOutOptions = (c) => ({ secretKey: c.env.TESSERA_SECRET_KEY, redirectTo: '/' });
+ * ```
+ */
+export type HonoSignOutOptions = SignOutOptions | ((c: Context) => SignOutOptions);
+
+/**
+ * A handler that signs the browser out (ends the session with the secret key, clears the `__session`
+ * and `__tessera_refresh` cookies) and answers `303 See Other` to `redirectTo` (default `/`). Never
+ * fails for a bad or missing token.
+ *
+ * @example
+ * ```ts
+ * import { signOut } from '@tessera/backend/hono';
+ *
+ * app.post('/sign-out', signOut({ redirectTo: '/' }));
+ * ```
+ */
+export function signOut(options?: HonoSignOutOptions): (c: Context) => Promise<Response> {
+  const configOf = perContext(options, (fixed) => {
+    const { redirectTo, auth } = signOutOptions(fixed);
+    return { redirectTo, sessions: createBrowserSessions(auth) };
+  });
+  return async (c) => {
+    const { redirectTo, sessions } = configOf(c);
+    const { setCookies } = await sessions.signOut(browserRequest(c));
+    appendCookies(c, setCookies);
+    return c.body(null, 303, redirectHeaders(redirectTo));
+  };
+}
+
+export type { SignOutOptions } from '../auth/adapter-support';
 export type { AuthenticateRequestOptions, AuthState } from '../auth/authenticate-request';
+export { REFRESH_COOKIE, SESSION_COOKIE } from '../auth/cookies';

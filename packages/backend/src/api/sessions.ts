@@ -1,9 +1,11 @@
 import { type CreateSessionTokenParams, type ListSessionsQuery, sessionObject } from '@tessera/wire';
 import type { Requester } from '../client/request';
+import { ConfigurationError } from '../errors';
 import { type CamelParams, toWireBody } from '../internal/case';
 import { pathId } from '../internal/validate';
 import { type PaginatedList, Token } from '../resources/misc';
 import { Session, toSession } from '../resources/session';
+import { SessionHandoff, SessionRefresh } from '../resources/session-handoff';
 import { paginatedReader } from './common';
 
 /**
@@ -27,7 +29,8 @@ export type ListSessionsParams = Omit<CamelParams<ListSessionsQuery>, 'paginated
 export type GetSessionTokenParams = CamelParams<CreateSessionTokenParams>;
 
 /**
- * `client.sessions`: read and revoke sessions, mint session JWTs.
+ * `client.sessions`: read, revoke and end sessions, mint session JWTs, and carry a session to an
+ * app's origin (redeem a handoff, refresh its JWT).
  *
  * @example
  * ```ts
@@ -44,10 +47,31 @@ export interface SessionsApi {
   revoke(sessionId: string): Promise<Session>;
   /** `POST /v1/sessions/{id}/tokens`: a fresh JWT for an active session. */
   getToken(sessionId: string, params?: GetSessionTokenParams): Promise<Token>;
+  /**
+   * `POST /v1/session_handoffs/redeem`: exchanges the `__tessera_handoff` value of an app's redirect
+   * URL for the session, a JWT and a refresh token. Works once, within 60 seconds; never retried.
+   * Rejects with `ApiResponseError` `session_handoff_invalid` (unknown, used or expired) or
+   * `session_not_active` (revoked meanwhile).
+   */
+  redeemHandoff(handoff: string): Promise<SessionHandoff>;
+  /**
+   * `POST /v1/sessions/refresh`: a fresh JWT for the session the refresh token is bound to. Rejects
+   * with `session_not_active` once the session is revoked, ended or expired (or its user banned or
+   * deleted), and `refresh_token_invalid` (401) for a token that belongs to no session.
+   */
+  refresh(refreshToken: string): Promise<SessionRefresh>;
+  /** `POST /v1/sessions/{id}/end`: the user signed out (status `ended`); only an active session. */
+  end(sessionId: string): Promise<Session>;
 }
 
 const readList = paginatedReader(sessionObject, toSession, 'Session');
 const resource = 'Session';
+
+function secretArgument(option: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '')
+    throw new ConfigurationError(option, 'must be a non-empty string');
+  return value;
+}
 
 export function createSessionsApi(request: Requester): SessionsApi {
   const byId = (id: unknown, suffix = '') => `/sessions/${pathId('sessionId', id)}${suffix}`;
@@ -71,5 +95,22 @@ export function createSessionsApi(request: Requester): SessionsApi {
         resource: 'Token',
         read: Token.fromJSON,
       }),
+    redeemHandoff: async (handoff) =>
+      request({
+        method: 'POST',
+        path: '/session_handoffs/redeem',
+        body: { handoff: secretArgument('handoff', handoff) },
+        resource: 'SessionHandoff',
+        read: SessionHandoff.fromJSON,
+      }),
+    refresh: async (refreshToken) =>
+      request({
+        method: 'POST',
+        path: '/sessions/refresh',
+        body: { refresh_token: secretArgument('refreshToken', refreshToken) },
+        resource: 'SessionRefresh',
+        read: SessionRefresh.fromJSON,
+      }),
+    end: async (id) => request({ method: 'POST', path: byId(id, '/end'), resource, read: Session.fromJSON }),
   };
 }

@@ -1,6 +1,7 @@
 import { ConfigurationError, type TokenVerificationReason } from '../errors';
 import { readEnv } from '../internal/env';
 import type { AuthenticateRequestOptions, AuthState } from './authenticate-request';
+import { cookieHeaderAfter } from './cookies';
 
 /**
  * Adapter options with the environment as fallback: when no key source is given, `TESSERA_JWT_KEY`
@@ -36,6 +37,81 @@ export function unauthorizedBody(reason: TokenVerificationReason) {
 
 /** Headers of the adapters' 401 (RFC 6750). */
 export const UNAUTHORIZED_HEADERS = { 'WWW-Authenticate': 'Bearer error="invalid_token"' } as const;
+
+/**
+ * Options of the adapters' `signOut()`: those of `withAuth()` (a secret key is needed to end the
+ * session; without one the cookies are only cleared), and where to send the browser afterwards.
+ *
+ * @example
+ * ```ts
+ * app.post('/sign-out', signOut({ redirectTo: '/goodbye' }));
+ * ```
+ */
+export type SignOutOptions = AuthenticateRequestOptions & {
+  /** Where the 303 goes once signed out: a path on the app, or an absolute URL. Default `/`. */
+  readonly redirectTo?: string | undefined;
+};
+
+/** Splits `signOut()` options, checking `redirectTo` at once. */
+export function signOutOptions(options: SignOutOptions = {}): {
+  redirectTo: string;
+  auth: AuthenticateRequestOptions;
+} {
+  const { redirectTo = '/', ...auth } = options;
+  if (typeof redirectTo !== 'string' || redirectTo === '') {
+    throw new ConfigurationError('redirectTo', 'must be a non-empty path or URL');
+  }
+  return { redirectTo, auth };
+}
+
+/** Headers of a 303 that sets session cookies: never cached, and no URL leaked as a referrer. */
+export function redirectHeaders(location: string): Record<string, string> {
+  return { Location: location, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' };
+}
+
+/**
+ * A URL for the browser flow from a Node request's scheme and target (`/path?query`, or the
+ * absolute form). Only its scheme, path and query are used, so the host is a placeholder.
+ */
+export function requestUrl(protocol: string, target: string): URL {
+  const scheme = protocol.replace(/:$/, '') === 'https' ? 'https' : 'http';
+  let pathAndQuery = target;
+  if (!target.startsWith('/')) {
+    try {
+      const absolute = new URL(target);
+      pathAndQuery = absolute.pathname + absolute.search;
+    } catch {
+      pathAndQuery = '/';
+    }
+  }
+  try {
+    return new URL(`${scheme}://app.invalid${pathAndQuery}`);
+  } catch {
+    return new URL(`${scheme}://app.invalid/`);
+  }
+}
+
+/** Per request: the cookies as an earlier tessera middleware on the same request left them. */
+const cookiesAfterEarlierMiddleware = new WeakMap<object, string>();
+
+/**
+ * The `Cookie` header a middleware should read for `request` (any per-request object): the one an
+ * earlier `withAuth()` / `requireAuth()` on the same request renewed or cleared, else the received
+ * one. So `app.use(withAuth())` plus `requireAuth()` on a route refreshes once, not twice.
+ */
+export function currentCookieHeader(request: object, received: string | null | undefined) {
+  return cookiesAfterEarlierMiddleware.get(request) ?? received;
+}
+
+export function rememberSetCookies(
+  request: object,
+  cookieHeader: string | null | undefined,
+  setCookies: readonly string[],
+): void {
+  if (setCookies.length > 0) {
+    cookiesAfterEarlierMiddleware.set(request, cookieHeaderAfter(cookieHeader, setCookies));
+  }
+}
 
 export function authOrThrow(auth: AuthState | undefined): AuthState {
   if (auth === undefined) {

@@ -2,6 +2,7 @@ import { TokenVerificationError, type TokenVerificationReason } from '../errors'
 import type { ActorClaim, SessionClaims } from '../verify/claims';
 import type { VerifyTokenOptions } from '../verify/options';
 import { resolveVerification } from '../verify/verify-token';
+import { readCookie, SESSION_COOKIE } from './cookies';
 
 /**
  * A request with a valid session JWT.
@@ -58,9 +59,13 @@ export type AuthState = SignedInAuthState | SignedOutAuthState;
  */
 export type AuthenticateRequestOptions = VerifyTokenOptions;
 
-export const SESSION_COOKIE = '__session';
-
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+
+/** The JWT of an `Authorization: Bearer` header, or null. */
+export function bearerTokenFrom(authorization: string | null | undefined): string | null {
+  if (!authorization) return null;
+  return BEARER.exec(authorization)?.[1] ?? null;
+}
 
 /**
  * The session token of a request: `Authorization: Bearer <jwt>` first, else the `__session` cookie.
@@ -69,22 +74,10 @@ export function sessionTokenFrom(
   authorization: string | null | undefined,
   cookie: string | null | undefined,
 ): string | null {
-  if (authorization) {
-    const match = BEARER.exec(authorization);
-    if (match) return match[1]!;
-  }
-  if (cookie) {
-    for (const pair of cookie.split(';')) {
-      const separator = pair.indexOf('=');
-      if (separator === -1 || pair.slice(0, separator).trim() !== SESSION_COOKIE) continue;
-      const value = pair.slice(separator + 1).trim();
-      if (value !== '') return value;
-    }
-  }
-  return null;
+  return bearerTokenFrom(authorization) ?? readCookie(cookie, SESSION_COOKIE);
 }
 
-function signedOut(reason: TokenVerificationReason): SignedOutAuthState {
+export function signedOut(reason: TokenVerificationReason): SignedOutAuthState {
   return { isSignedIn: false, userId: null, sessionId: null, actor: null, claims: null, reason };
 }
 

@@ -1,0 +1,353 @@
+import { HANDOFF_PARAM, parse, redeemHandoffParams, refreshSessionParams } from '@tessera/wire';
+import type { SessionsApi } from '../api/sessions';
+import { withEnvironmentDefaults } from '../auth/adapter-support';
+import {
+  type AuthenticateRequestOptions,
+  type AuthState,
+  bearerTokenFrom,
+  createAuthenticator,
+  signedOut,
+} from '../auth/authenticate-request';
+import {
+  clearSessionCookies,
+  REFRESH_COOKIE,
+  readCookie,
+  SESSION_COOKIE,
+  sessionCookieHeader,
+} from '../auth/cookies';
+import { createBackendApiClient } from '../client/create-client';
+import { ApiResponseError, TesseraError } from '../errors';
+import { readEnv } from '../internal/env';
+import { requireSecretKey } from '../internal/validate';
+import type { Session } from '../resources/session';
+
+/**
+ * Options of `handleBrowserSession`, `signOutBrowserSession` and the adapters: those of
+ * `authenticateRequest`, where `secretKey` (default `TESSERA_SECRET_KEY`) also turns on the handoff
+ * and refresh, sent to `apiUrl` (default `TESSERA_API_URL`, else `http://127.0.0.1:4000`) with
+ * `fetch`. Without any key source, `TESSERA_JWT_KEY` verifies JWTs. Without a secret key, only JWTs
+ * are verified, exactly as `authenticateRequest` does.
+ *
+ * @example
+ * ```ts
+ * const options: BrowserSessionOptions = {
+ *   jwtKey: process.env.TESSERA_JWT_KEY, // networkless verification
+ *   secretKey: process.env.TESSERA_SECRET_KEY, // handoff and refresh
+ *   apiUrl: 'http://127.0.0.1:4000',
+ * };
+ * ```
+ */
+export type BrowserSessionOptions = AuthenticateRequestOptions;
+
+/**
+ * What `handleBrowserSession` decided for a request: who is signed in, the `Set-Cookie` values to
+ * send, and, when the URL carried a handoff, where to redirect (303) so it leaves the address bar.
+ *
+ * @example
+ * ```ts
+ * const { auth, setCookies, redirectTo }: BrowserSessionResult = await handleBrowserSession(request);
+ * ```
+ */
+export interface BrowserSessionResult {
+  readonly auth: AuthState;
+  /** `Set-Cookie` values (the session cookies set, renewed or cleared); often empty. */
+  readonly setCookies: string[];
+  /**
+   * The request's path and query without `__tessera_handoff` (other parameters kept as they were),
+   * relative to the app's origin; null when the request carried no handoff.
+   */
+  readonly redirectTo: string | null;
+}
+
+/**
+ * What `signOutBrowserSession` did: the `Set-Cookie` values that clear the session cookies.
+ *
+ * @example
+ * ```ts
+ * const { setCookies }: SignOutResult = await signOutBrowserSession(request);
+ * ```
+ */
+export interface SignOutResult {
+  readonly setCookies: string[];
+}
+
+/** The parts of a request the browser flow reads. Only the scheme, path and query of `url` are used. */
+export interface BrowserRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly authorization: string | null | undefined;
+  readonly cookie: string | null | undefined;
+}
+
+export interface BrowserSessions {
+  handle(request: BrowserRequest): Promise<BrowserSessionResult>;
+  signOut(request: BrowserRequest): Promise<SignOutResult>;
+}
+
+/** Errors meaning the refresh token will never work again: the browser's cookies are cleared. */
+const SESSION_GONE = new Set(['session_not_active', 'refresh_token_invalid']);
+/** A request on the request path should fail fast when tessera is unreachable. */
+const API_TIMEOUT_MS = 10_000;
+
+type RefreshOutcome =
+  | { readonly kind: 'refreshed'; readonly session: Session; readonly jwt: string }
+  | { readonly kind: 'gone' }
+  | { readonly kind: 'unavailable' };
+
+/**
+ * `path?query` of `url` without `name`; the other parameters are kept byte for byte. The path never
+ * starts with `//`, so the result cannot be read as a protocol-relative URL to another host.
+ */
+export function withoutQueryParam(url: URL, name: string): string {
+  const kept = url.search
+    .slice(1)
+    .split('&')
+    .filter((pair) => pair !== '' && queryKey(pair) !== name);
+  const path = url.pathname.replace(/^\/+/, '/');
+  return kept.length === 0 ? path : `${path}?${kept.join('&')}`;
+}
+
+function queryKey(pair: string): string {
+  const raw = pair.split('=', 1)[0]!.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function resolveSecretKey(options: BrowserSessionOptions): string | undefined {
+  if (options.secretKey !== undefined) return requireSecretKey('secretKey', options.secretKey);
+  const fromEnv = readEnv('TESSERA_SECRET_KEY');
+  return fromEnv === undefined ? undefined : requireSecretKey('TESSERA_SECRET_KEY', fromEnv);
+}
+
+/**
+ * The browser-session flow behind `handleBrowserSession`, `signOutBrowserSession` and the adapters.
+ * Every option is validated here, at once (a `ConfigurationError` names the bad one).
+ */
+export function createBrowserSessions(options: BrowserSessionOptions = {}): BrowserSessions {
+  const verifyOptions = withEnvironmentDefaults(options);
+  const authenticate = createAuthenticator(verifyOptions);
+  const secretKey = resolveSecretKey(options);
+  const sessions: SessionsApi | null =
+    secretKey === undefined
+      ? null
+      : createBackendApiClient({
+          secretKey,
+          apiUrl: options.apiUrl,
+          apiVersion: options.apiVersion,
+          fetch: options.fetch,
+          timeoutMs: API_TIMEOUT_MS,
+          maxRetries: 0,
+        }).sessions;
+  const clock = options.clock;
+  const now = clock === undefined ? () => Date.now() : () => clock.now();
+  /** Concurrent requests of one browser with an expired JWT share one refresh. */
+  const refreshing = new Map<string, Promise<RefreshOutcome>>();
+
+  const secondsLeft = (session: Session) => (session.expireAt - now()) / 1000;
+
+  async function redeem(api: SessionsApi, request: BrowserRequest): Promise<BrowserSessionResult> {
+    const redirectTo = withoutQueryParam(request.url, HANDOFF_PARAM);
+    const handoff = request.url.searchParams.get(HANDOFF_PARAM);
+    const refused = { auth: signedOut('token-missing'), setCookies: [], redirectTo };
+    if (!parse(redeemHandoffParams, { handoff }, { unknownKeys: 'reject' }).ok) return refused;
+    let redeemed: Awaited<ReturnType<SessionsApi['redeemHandoff']>>;
+    try {
+      redeemed = await api.redeemHandoff(handoff!);
+    } catch (error) {
+      // Replayed, expired, unknown, session revoked meanwhile, or tessera unreachable: signed out.
+      if (error instanceof TesseraError) return refused;
+      throw error;
+    }
+    const secure = request.url.protocol === 'https:';
+    const maxAge = secondsLeft(redeemed.session);
+    return {
+      auth: await authenticate(redeemed.jwt),
+      setCookies: [
+        sessionCookieHeader(SESSION_COOKIE, redeemed.jwt, maxAge, secure),
+        sessionCookieHeader(REFRESH_COOKIE, redeemed.refreshToken, maxAge, secure),
+      ],
+      redirectTo,
+    };
+  }
+
+  async function callRefresh(api: SessionsApi, refreshToken: string): Promise<RefreshOutcome> {
+    try {
+      const { session, jwt } = await api.refresh(refreshToken);
+      return { kind: 'refreshed', session, jwt };
+    } catch (error) {
+      if (error instanceof ApiResponseError && SESSION_GONE.has(error.code)) return { kind: 'gone' };
+      // Unreachable, timed out, 5xx, ...: keep the cookies, the next request tries again.
+      if (error instanceof TesseraError) return { kind: 'unavailable' };
+      throw error;
+    }
+  }
+
+  /**
+   * A JWT past its `exp` on this clock. Verification still accepts it within the clock skew, but a
+   * browser holding a refresh cookie renews it at once: a revoke then takes effect within one JWT
+   * lifetime, not one lifetime plus the skew.
+   */
+  const isStale = (auth: AuthState) => auth.isSignedIn && auth.claims.exp * 1000 <= now();
+
+  /** Refreshes with the browser's refresh cookie when the JWT is missing, expired or stale; else null. */
+  function refreshFor(
+    api: SessionsApi | null,
+    request: BrowserRequest,
+    auth: AuthState,
+  ): Promise<RefreshOutcome> | null {
+    if (api === null || (auth.isSignedIn && !isStale(auth))) return null;
+    // An API client's Bearer token is its own business: only the browser's cookie session renews.
+    if (bearerTokenFrom(request.authorization) !== null) return null;
+    if (!auth.isSignedIn && auth.reason !== 'token-missing' && auth.reason !== 'token-expired') return null;
+    const refreshToken = readCookie(request.cookie, REFRESH_COOKIE);
+    if (refreshToken === null) return null;
+    const wellFormed = parse(
+      refreshSessionParams,
+      { refresh_token: refreshToken },
+      { unknownKeys: 'reject' },
+    ).ok;
+    if (!wellFormed) return Promise.resolve({ kind: 'gone' });
+    let pending = refreshing.get(refreshToken);
+    if (pending === undefined) {
+      pending = callRefresh(api, refreshToken).finally(() => refreshing.delete(refreshToken));
+      refreshing.set(refreshToken, pending);
+    }
+    return pending;
+  }
+
+  const tokenOf = (request: BrowserRequest) =>
+    bearerTokenFrom(request.authorization) ?? readCookie(request.cookie, SESSION_COOKIE);
+
+  return {
+    async handle(request) {
+      const method = request.method.toUpperCase();
+      if (
+        sessions !== null &&
+        (method === 'GET' || method === 'HEAD') &&
+        request.url.searchParams.has(HANDOFF_PARAM)
+      ) {
+        return redeem(sessions, request);
+      }
+      const auth = await authenticate(tokenOf(request));
+      const pending = refreshFor(sessions, request, auth);
+      if (pending === null) return { auth, setCookies: [], redirectTo: null };
+      const secure = request.url.protocol === 'https:';
+      const outcome = await pending;
+      if (outcome.kind === 'gone') {
+        const gone = auth.isSignedIn ? signedOut('token-expired') : auth;
+        return { auth: gone, setCookies: clearSessionCookies(secure), redirectTo: null };
+      }
+      // tessera unreachable: a stale JWT still within the clock skew keeps the request signed in.
+      if (outcome.kind === 'unavailable') return { auth, setCookies: [], redirectTo: null };
+      return {
+        auth: await authenticate(outcome.jwt),
+        setCookies: [sessionCookieHeader(SESSION_COOKIE, outcome.jwt, secondsLeft(outcome.session), secure)],
+        redirectTo: null,
+      };
+    },
+
+    async signOut(request) {
+      const setCookies = clearSessionCookies(request.url.protocol === 'https:');
+      if (sessions === null) return { setCookies };
+      const auth = await authenticate(tokenOf(request));
+      let sessionId = auth.sessionId;
+      if (sessionId === null) {
+        const outcome = await refreshFor(sessions, request, auth);
+        if (outcome?.kind === 'refreshed') sessionId = outcome.session.id;
+      }
+      if (sessionId !== null) {
+        try {
+          await sessions.end(sessionId);
+        } catch (error) {
+          // Already ended or revoked, or tessera unreachable: the cookies are cleared all the same.
+          if (!(error instanceof TesseraError)) throw error;
+        }
+      }
+      return { setCookies };
+    },
+  };
+}
+
+function browserRequestOf(request: Request): BrowserRequest {
+  return {
+    method: request.method,
+    url: new URL(request.url),
+    authorization: request.headers.get('authorization'),
+    cookie: request.headers.get('cookie'),
+  };
+}
+
+/**
+ * Who is signed in on a web-standard `Request` from a browser, carrying a tessera session onto the
+ * app's own origin:
+ *
+ * - a GET or HEAD whose URL has `__tessera_handoff` redeems it (once, with the secret key), answers
+ *   `setCookies` for `__session` (the JWT) and `__tessera_refresh` (the refresh token), both HttpOnly,
+ *   SameSite=Lax, Path=/, Secure on https, for the rest of the session, and `redirectTo`: the same
+ *   path and query without the parameter. A replayed, expired or unknown handoff gives a signed-out
+ *   state, no cookies, and the same `redirectTo`;
+ * - otherwise the JWT (`Authorization: Bearer` or the `__session` cookie) is verified; when the
+ *   cookie's JWT is expired or absent and a `__tessera_refresh` cookie is present, a fresh JWT is
+ *   fetched (`setCookies` renews `__session`), or both cookies are cleared once the session is no
+ *   longer active. If tessera is unreachable the request is signed out and the cookies kept.
+ *
+ * Without a secret key it only verifies JWTs, like `authenticateRequest`. Never throws for a bad token
+ * or a failed call to tessera; only bad options throw (`ConfigurationError`). The JWT and the refresh
+ * token only ever appear in `setCookies`.
+ *
+ * @example
+ * ```ts
+ * import { handleBrowserSession } from '@tessera/backend';
+ *
+ * export default {
+ *   async fetch(request: Request) {
+ *     const { auth, setCookies, redirectTo } = await handleBrowserSession(request, {
+ *       secretKey: env.TESSERA_SECRET_KEY,
+ *       apiUrl: env.TESSERA_API_URL,
+ *     });
+ *     const headers = new Headers();
+ *     for (const cookie of setCookies) headers.append('Set-Cookie', cookie);
+ *     if (redirectTo !== null) {
+ *       headers.set('Location', redirectTo);
+ *       return new Response(null, { status: 303, headers });
+ *     }
+ *     headers.set('Content-Type', 'text/plain');
+ *     return new Response(auth.isSignedIn ? `Hello ${auth.userId}` : 'Signed out', { headers });
+ *   },
+ * };
+ * ```
+ */
+export async function handleBrowserSession(
+  request: Request,
+  options: BrowserSessionOptions = {},
+): Promise<BrowserSessionResult> {
+  return createBrowserSessions(options).handle(browserRequestOf(request));
+}
+
+/**
+ * Signs a browser out: ends the session of the request's JWT (`sessions.end`; when that JWT has
+ * expired, the session its `__tessera_refresh` cookie is bound to) and answers the `Set-Cookie`
+ * values that clear both cookies. Never throws for a bad or missing token, or when tessera cannot be
+ * reached (the cookies are cleared all the same). Without a secret key it only clears the cookies.
+ *
+ * @example
+ * ```ts
+ * import { signOutBrowserSession } from '@tessera/backend';
+ *
+ * if (url.pathname === '/sign-out' && request.method === 'POST') {
+ *   const { setCookies } = await signOutBrowserSession(request, { secretKey: env.TESSERA_SECRET_KEY });
+ *   const headers = new Headers({ Location: '/' });
+ *   for (const cookie of setCookies) headers.append('Set-Cookie', cookie);
+ *   return new Response(null, { status: 303, headers });
+ * }
+ * ```
+ */
+export async function signOutBrowserSession(
+  request: Request,
+  options: BrowserSessionOptions = {},
+): Promise<SignOutResult> {
+  return createBrowserSessions(options).signOut(browserRequestOf(request));
+}

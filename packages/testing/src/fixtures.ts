@@ -1,0 +1,31 @@
+import { test as base } from '@playwright/test';
+import type { Session } from '@tessera/backend';
+import { type SignInOptions, signIn } from './sign-in';
+import type { SignInAs } from './who';
+
+export interface TesseraFixtures {
+  /** Signs this test's page in as a user; lands on `baseURL` unless told otherwise. */
+  readonly signedInAs: (who: SignInAs, options?: SignInOptions) => Promise<Session>;
+}
+
+/**
+ * Playwright's `test` with a `signedInAs` fixture.
+ *
+ * @example
+ * ```ts
+ * import { expect, test } from '@tessera/testing/fixtures';
+ *
+ * test('settings', async ({ page, signedInAs }) => {
+ *   await signedInAs({ email: 'ada@example.com' });
+ *   await page.goto('/settings');
+ *   await expect(page.getByText('ada@example.com')).toBeVisible();
+ * });
+ * ```
+ */
+export const test = base.extend<TesseraFixtures>({
+  signedInAs: async ({ page, baseURL }, use) => {
+    await use((who, options = {}) => signIn(page, who, { redirectUrl: baseURL, ...options }));
+  },
+});
+
+export { expect } from '@playwright/test';

@@ -1,0 +1,100 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { type ConnectionOptions, clientFor } from './connection';
+import { type SignInAs, tokenTarget } from './who';
+
+/** A cookie as Playwright's `storageState` holds it. */
+export interface StorageStateCookie {
+  readonly name: string;
+  readonly value: string;
+  readonly domain: string;
+  readonly path: string;
+  readonly expires: number;
+  readonly httpOnly: boolean;
+  readonly secure: boolean;
+  readonly sameSite: 'Strict' | 'Lax' | 'None';
+}
+
+/** Playwright's `storageState` shape: load it with `test.use({ storageState })` or `browser.newContext({ storageState })`. */
+export interface StorageState {
+  readonly cookies: StorageStateCookie[];
+  readonly origins: { readonly origin: string; readonly localStorage: { name: string; value: string }[] }[];
+}
+
+export type CreateStorageStateOptions = SignInAs &
+  ConnectionOptions & {
+    /** The app's URL; the session lands here (default path `/`). */
+    readonly baseURL: string;
+    /** Write the state to this file as well (Playwright's `storageState: path` form). */
+    readonly path?: string;
+  };
+
+function parseSetCookie(header: string, url: URL, now: number): StorageStateCookie {
+  const [pair = '', ...attributes] = header.split(';');
+  const separator = pair.indexOf('=');
+  const cookie = {
+    name: pair.slice(0, separator).trim(),
+    value: pair.slice(separator + 1).trim(),
+    domain: url.hostname,
+    path: '/',
+    expires: -1,
+    httpOnly: false,
+    secure: false,
+    sameSite: 'Lax' as StorageStateCookie['sameSite'],
+  };
+  for (const attribute of attributes) {
+    const [rawKey = '', ...rest] = attribute.trim().split('=');
+    const key = rawKey.toLowerCase();
+    const value = rest.join('=');
+    if (key === 'path') cookie.path = value || '/';
+    else if (key === 'max-age') cookie.expires = Math.floor(now / 1000) + Number(value);
+    else if (key === 'httponly') cookie.httpOnly = true;
+    else if (key === 'secure') cookie.secure = true;
+    else if (key === 'samesite')
+      cookie.sameSite = (value[0]?.toUpperCase() +
+        value.slice(1).toLowerCase()) as StorageStateCookie['sameSite'];
+  }
+  return cookie;
+}
+
+/**
+ * Signs in without a browser and returns the app's cookies as a Playwright storage state: the
+ * "authenticate once, reuse in every test" pattern, with no login page and no rate limit.
+ *
+ * @example
+ * ```ts
+ * // global-setup.ts
+ * import { createStorageState } from '@tessera/testing';
+ *
+ * export default async function globalSetup() {
+ *   await createStorageState({ email: 'ada@example.com', baseURL: 'http://localhost:3000', path: '.auth/ada.json' });
+ * }
+ * // playwright.config.ts: use: { storageState: '.auth/ada.json' }
+ * ```
+ */
+export async function createStorageState(options: CreateStorageStateOptions): Promise<StorageState> {
+  const client = clientFor(options);
+  const appUrl = new URL(options.baseURL);
+  const token = await client.testSessionTokens.create({ ...tokenTarget(options), redirectUrl: appUrl.href });
+
+  // tessera answers 303 to the app with a one-time handoff; the app redeems it and sets its cookies.
+  const accepted = await fetch(token.url!, { redirect: 'manual' });
+  const handoffUrl = accepted.headers.get('location');
+  if (accepted.status !== 303 || !handoffUrl) {
+    throw new Error(`@tessera/testing: tessera refused the sign-in (HTTP ${accepted.status}).`);
+  }
+  const landed = await fetch(handoffUrl, { redirect: 'manual' });
+  const now = Date.now();
+  const cookies = landed.headers.getSetCookie().map((header) => parseSetCookie(header, appUrl, now));
+  if (!cookies.some((cookie) => cookie.name === '__session' && cookie.value !== '')) {
+    throw new Error(
+      `@tessera/testing: the app at ${appUrl.origin} set no session cookie (HTTP ${landed.status}). Is its tessera middleware (withAuth) configured with the secret key?`,
+    );
+  }
+  const state: StorageState = { cookies, origins: [] };
+  if (options.path) {
+    await mkdir(dirname(options.path), { recursive: true });
+    await writeFile(options.path, JSON.stringify(state, null, 2));
+  }
+  return state;
+}
