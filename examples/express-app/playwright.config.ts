@@ -1,7 +1,5 @@
 import { defineConfig } from '@playwright/test';
-
-// Chromium from the system (`apt-get install chromium`), headless, with nothing reaching the network.
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 
 export default defineConfig({
   testDir: './e2e',
@@ -10,17 +8,6 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL: 'http://localhost:3100',
-    launchOptions: {
-      executablePath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
 });
