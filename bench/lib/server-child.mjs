@@ -1,0 +1,83 @@
+// One server in its own process, so serving and load generation do not share an event loop.
+// argv: <'tessera' | 'bare'> <options as JSON>. Sends { url, secretKey, pid } on IPC once listening.
+// Messages: { type: 'profile-start' } and { type: 'profile-stop', path } take a V8 CPU profile (the
+// profiler behind --cpu-prof) of just the window between them; { type: 'stop' } closes and exits.
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { Session } from 'node:inspector/promises';
+
+const [kind, rawOptions = '{}'] = process.argv.slice(2);
+const options = JSON.parse(rawOptions);
+const PROFILE_SAMPLING_INTERVAL_US = 500;
+
+async function startBare() {
+  const body = Buffer.from(options.body ?? '{"object":"ok"}');
+  // A request id like tessera's, so both answers carry the same headers apart from the framing.
+  const headers = {
+    'content-type': 'application/json',
+    'content-length': String(body.length),
+    'x-request-id': `req_${'0'.repeat(24)}`,
+  };
+  const server = createServer((req, res) => {
+    // Read the request like any server must before answering on a kept-alive connection.
+    req.on('data', () => {});
+    req.on('end', () => res.writeHead(200, headers).end(body));
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    secretKey: undefined,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function startServer() {
+  if (kind === 'bare') return startBare();
+  if (kind !== 'tessera') throw new Error(`unknown server kind "${kind}"`);
+  const { startTessera } = await import('@tessera/server');
+  return startTessera({ ...options, port: 0, log: () => {} });
+}
+
+const running = await startServer();
+let session;
+
+const handlers = {
+  async 'profile-start'() {
+    session = new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: PROFILE_SAMPLING_INTERVAL_US });
+    await session.post('Profiler.start');
+  },
+  async 'profile-stop'({ path }) {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    writeFileSync(path, JSON.stringify(profile));
+  },
+  async stop() {
+    await running.close();
+    process.exit(0);
+  },
+};
+
+const reply = (message) => {
+  if (process.connected) process.send(message);
+};
+
+process.on('message', (message) => {
+  const handler = handlers[message?.type];
+  if (!handler) return;
+  handler(message).then(
+    () => reply({ type: 'done', of: message.type }),
+    (error) => reply({ type: 'failed', of: message.type, message: String(error?.stack ?? error) }),
+  );
+});
+// The parent died or let go of us: never outlive it.
+process.on('disconnect', () => process.exit(0));
+if (!process.connected) process.exit(0);
+reply({ type: 'ready', url: running.url, secretKey: running.secretKey, pid: process.pid });
