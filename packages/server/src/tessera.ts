@@ -9,7 +9,17 @@ import { type RequestLogger, stdoutRequestLogger } from './http/request-log';
 import { ROUTES } from './http/routes/index';
 import { bootstrapInstance } from './instance/bootstrap';
 import { SigningKeys } from './sessions/signing-keys';
-import { openDatabase } from './store/database';
+import { type Dialect, openDatabase } from './store/database';
+import { purgeExpired } from './store/housekeeping';
+
+const HOUSEKEEPING_INTERVAL_MS = 10 * 60 * 1000;
+
+/** Purges expired rows now and every ten minutes; a failed pass (database down) waits for the next. */
+function startHousekeeping(dialect: Dialect, clock: Clock): NodeJS.Timeout {
+  const pass = () => purgeExpired(dialect.db, clock.now()).catch(() => {});
+  void pass();
+  return setInterval(pass, HOUSEKEEPING_INTERVAL_MS).unref();
+}
 
 export interface TesseraOptions {
   /** `:memory:` (the default here), `file:PATH`, a path, or `postgres://...`. The CLI defaults to `file:.tessera/tessera.db`. */
@@ -86,6 +96,7 @@ export async function startTessera(options: TesseraOptions = {}): Promise<Runnin
       keys,
     };
     const app = createApp(context, ROUTES, options.log ?? stdoutRequestLogger);
+    const housekeeping = startHousekeeping(dialect, clock);
     const listening = await listen(app, host, options.port ?? 0);
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${listening.port}`;
     // The public URL may depend on the port picked, so it is settled once listening.
@@ -101,6 +112,7 @@ export async function startTessera(options: TesseraOptions = {}): Promise<Runnin
       app,
       context,
       close: async () => {
+        clearInterval(housekeeping);
         await listening.close();
         await dialect.close();
       },

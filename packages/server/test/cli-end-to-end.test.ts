@@ -199,6 +199,11 @@ describe('tessera serve configuration', () => {
     const memoryBanner = (await memory.ready).banner;
     await stop(memory.child);
     expect(memoryBanner).toContain('$TESSERA_SECRET_KEY');
+    expect(memoryBanner).not.toContain(pinned);
+    const generated = readFileSync(join(dir, '.tessera', 'secret-key'), 'utf8').trim();
+    expect(firstBanner).toContain(generated);
+    expect(secondBanner).not.toContain(generated);
+    expect(secondBanner).toContain('in .tessera/secret-key');
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -66,6 +66,16 @@ describe('Idempotency-Key on POST /v1/test_session_tokens', () => {
     expect(await tokenCount()).toBe(before);
   });
 
+  it('treats spellings of one path (a trailing or doubled slash) as the same endpoint', async () => {
+    const before = await tokenCount();
+    const replies = [];
+    for (const path of [TOKENS, `${TOKENS}/`, `/${TOKENS}`]) {
+      replies.push(await server.post(path, { user_id: user.id }, withKey('one-endpoint')));
+    }
+    expect(new Set(replies.map((reply) => reply.body.id)).size).toBe(1);
+    expect(await tokenCount()).toBe(before + 1);
+  });
+
   it('makes each key its own: different keys create different tokens; no key creates every time', async () => {
     const before = await tokenCount();
     const a = await server.post(TOKENS, { user_id: user.id }, withKey('key-a'));

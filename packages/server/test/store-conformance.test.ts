@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTessera } from '../src/index';
 import { DatabaseError, type Dialect, openDatabase, prepareSchema } from '../src/store/database';
 import type { DatabaseLocation } from '../src/store/dialects/dialect';
+import { purgeExpired } from '../src/store/housekeeping';
 import * as idempotency from '../src/store/idempotency-store';
 import * as instance from '../src/store/instance-store';
 import type { SessionTable, TicketTable, UserTable } from '../src/store/schema';
@@ -328,6 +329,33 @@ function storeConformance(name: string, prepare: () => Promise<Target>) {
       } finally {
         await sql`delete from kysely_migration where name = '9999-from-the-future'`.execute(dialect.db);
       }
+    });
+
+    it('purges expired idempotency replies and handoffs, and nothing else', async () => {
+      const key = (hash: string, expires: number) => ({
+        key_hash: hash,
+        request_hash: 'r',
+        created_at: T0,
+        expires_at: expires,
+      });
+      await idempotency.reserveIdempotencyKey(dialect.db, key('purge-old', T0 + 10));
+      await idempotency.reserveIdempotencyKey(dialect.db, key('purge-live', T0 + 1000));
+      const handoff = (hash: string, expires: number) => ({
+        handoff_hash: hash,
+        session_id: 'sess_x',
+        created_at: T0,
+        expires_at: expires,
+        redeemed_at: null,
+      });
+      await dialect.db
+        .insertInto('session_handoffs')
+        .values([handoff('h-old', T0 + 10), handoff('h-live', T0 + 1000)])
+        .execute();
+      await purgeExpired(dialect.db, T0 + 500);
+      expect(await idempotency.findIdempotencyKey(dialect.db, 'purge-old')).toBeUndefined();
+      expect(await idempotency.findIdempotencyKey(dialect.db, 'purge-live')).toBeDefined();
+      const left = await dialect.db.selectFrom('session_handoffs').select('handoff_hash').execute();
+      expect(left.map((row) => row.handoff_hash)).toEqual(['h-live']);
     });
 
     it('runs exclusive sections one at a time', async () => {

@@ -46,7 +46,8 @@ function errorResponse(error: RequestError, requestId: string, asHtml: boolean):
 }
 
 async function run(ctx: ServerContext, route: Route, params: Record<string, string>, request: HttpRequest) {
-  if (route.auth === 'secret') authenticate(request.headers.authorization, ctx.secretKeyHash);
+  const secretKey =
+    route.auth === 'secret' ? authenticate(request.headers.authorization, ctx.secretKeyHash) : undefined;
   let body: unknown;
   if (route.body) body = parseBody(route.body, request.body);
   // A POST or DELETE that takes no parameters still refuses a body that is not `{}` (or empty).
@@ -55,7 +56,9 @@ async function run(ctx: ServerContext, route: Route, params: Record<string, stri
   const execute = () => route.handler({ ctx, params, body, query, request });
   const idempotencyKey = request.headers['idempotency-key'];
   if (route.idempotent && idempotencyKey !== undefined) {
-    return withIdempotency(ctx, { idempotencyKey, method: route.method, path: request.path, body }, execute);
+    // Scoped by the route and its parameters, so `/x`, `/x/` and `//x` are one endpoint.
+    const scope = `${route.method} ${route.path} ${JSON.stringify(params)}`;
+    return withIdempotency(ctx, { idempotencyKey, scope, secretKey: secretKey ?? '', body }, execute);
   }
   return execute();
 }

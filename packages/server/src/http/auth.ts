@@ -2,7 +2,8 @@ import { digestsEqual, SECRET_KEY_PATTERN, sha256Hex } from '../core/secrets';
 import { RequestError } from './wire-errors';
 
 /** Checks `Authorization: Bearer <secret key>` against the instance's key hash, in constant time. */
-export function authenticate(authorization: string | undefined, secretKeyHash: string): void {
+/** Returns the presented secret key once it is known to be this instance's. */
+export function authenticate(authorization: string | undefined, secretKeyHash: string): string {
   const match = authorization?.match(/^Bearer\s+(\S+)\s*$/i);
   if (!match?.[1]) {
     throw RequestError.of(
@@ -23,4 +24,5 @@ export function authenticate(authorization: string | undefined, secretKeyHash: s
       'The secret key provided is not the secret key of this instance.',
     );
   }
+  return presented;
 }

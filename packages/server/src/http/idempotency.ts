@@ -17,15 +17,18 @@ const WAIT_STEP_MS = 25;
 
 /**
  * Replies to creates are kept 24 h so a retry gets the first reply. A reply can hold a ticket, so it
- * is stored encrypted under a key derived from the Idempotency-Key, which is itself stored only as a
- * hash: the database alone cannot reveal a ticket.
+ * is stored encrypted under a key derived from the caller's secret key and the Idempotency-Key. The
+ * database holds neither (only hashes), so even a guessable Idempotency-Key reveals no ticket to
+ * someone holding only the database.
  */
-function derive(idempotencyKey: string, scope: string) {
+function derive(idempotencyKey: string, scope: string, secretKey: string) {
   return {
     lookup: createHash('sha256')
       .update(`tessera idempotency lookup\n${scope}\n${idempotencyKey}`)
       .digest('hex'),
-    sealingKey: createHmac('sha256', idempotencyKey).update(`tessera idempotency seal\n${scope}`).digest(),
+    sealingKey: createHmac('sha256', secretKey)
+      .update(`tessera idempotency seal\n${scope}\n${idempotencyKey}`)
+      .digest(),
   };
 }
 
@@ -45,9 +48,9 @@ function unseal(key: Buffer, sealed: string): HttpResponse {
   ) as HttpResponse;
 }
 
-function requestFingerprint(method: string, path: string, body: unknown): string {
+function requestFingerprint(scope: string, body: unknown): string {
   return createHash('sha256')
-    .update(`${method} ${path}\n${JSON.stringify(body)}`)
+    .update(`${scope}\n${JSON.stringify(body)}`)
     .digest('hex');
 }
 
@@ -73,15 +76,17 @@ export async function withIdempotency(
   ctx: ServerContext,
   request: {
     readonly idempotencyKey: string;
-    readonly method: string;
-    readonly path: string;
+    /** The endpoint: route pattern and parameters. */
+    readonly scope: string;
+    /** The secret key the request was authenticated with. */
+    readonly secretKey: string;
     readonly body: unknown;
   },
   execute: () => Promise<HttpResponse>,
 ): Promise<HttpResponse> {
   validateIdempotencyKey(request.idempotencyKey);
-  const { lookup, sealingKey } = derive(request.idempotencyKey, `${request.method} ${request.path}`);
-  const fingerprint = requestFingerprint(request.method, request.path, request.body);
+  const { lookup, sealingKey } = derive(request.idempotencyKey, request.scope, request.secretKey);
+  const fingerprint = requestFingerprint(request.scope, request.body);
 
   for (;;) {
     const now = ctx.clock.now();
@@ -105,7 +110,18 @@ export async function withIdempotency(
         { param_name: 'Idempotency-Key' },
       );
     }
-    if (existing.response_sealed !== null) return unseal(sealingKey, existing.response_sealed);
+    if (existing.response_sealed !== null) {
+      try {
+        return unseal(sealingKey, existing.response_sealed);
+      } catch {
+        // Sealed under another secret key (the instance's key was replaced since): not this caller's reply.
+        throw RequestError.of(
+          'idempotency_key_reused',
+          'This Idempotency-Key was already used with another secret key. Use a new key for a new request.',
+          { param_name: 'Idempotency-Key' },
+        );
+      }
+    }
     if (now - existing.created_at > ABANDONED_AFTER_MS) await releaseIdempotencyKey(ctx.db, lookup);
     else await sleep(WAIT_STEP_MS);
   }

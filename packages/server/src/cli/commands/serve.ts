@@ -71,17 +71,22 @@ function banner(
 ): string {
   const secretKey = knownSecretKey(tessera, keyFile);
   const keyFileShown = keyFile ? relative(cwd, keyFile) || keyFile : undefined;
-  const keyLine = secretKey
-    ? tessera.environment === 'production' && !tessera.created
-      ? `in ${keyFileShown ?? 'TESSERA_SECRET_KEY'}`
-      : secretKey
-    : `not shown (only its hash is stored; it was printed on first start${keyFileShown ? ` and saved to ${keyFileShown}` : ''})`;
-  const bearer =
-    keyFileShown && secretKey && !config.secretKey
+  // A key is printed once, on the start that generated it; a pinned or stored key is only referred to.
+  const generatedNow = tessera.created && !config.secretKey;
+  const keyLine = config.secretKey
+    ? 'from TESSERA_SECRET_KEY (not shown)'
+    : generatedNow
+      ? secretKey
+      : secretKey && keyFileShown
+        ? `in ${keyFileShown}`
+        : `not shown (only its hash is stored; it was printed on first start${keyFileShown ? ` and saved to ${keyFileShown}` : ''})`;
+  const bearer = config.secretKey
+    ? '$TESSERA_SECRET_KEY'
+    : keyFileShown && secretKey
       ? `$(cat ${keyFileShown})`
-      : config.secretKey
-        ? '$TESSERA_SECRET_KEY'
-        : (secretKey ?? 'sk_test_...');
+      : generatedNow
+        ? secretKey
+        : 'sk_test_...';
   const lines = [
     `tessera is ready at ${tessera.url} (${tessera.environment} instance ${tessera.instanceId})`,
     `  database         ${describeDatabase(config, cwd)}`,

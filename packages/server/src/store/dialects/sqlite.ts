@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
@@ -6,7 +6,12 @@ import type { Database } from '../schema';
 import { type Dialect, errorCode } from './dialect';
 
 export function openSqlite(path: string): Dialect {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    // The file holds the signing private keys: only its owner may read it. SQLite gives the -wal and
+    // -shm files the same mode as the database file.
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    closeSync(openSync(path, 'a', 0o600));
+  }
   const sqlite = new SQLite(path);
   // WAL lets readers run beside the single writer; NORMAL stays durable across a crash of the process.
   sqlite.pragma('journal_mode = WAL');

@@ -1,0 +1,10 @@
+import type { Executor } from './database';
+
+/**
+ * Deletes what can no longer be used: idempotency replies past their 24 hours and handoffs past
+ * their expiry (redeemed or not). Runs at start and then periodically.
+ */
+export async function purgeExpired(db: Executor, now: number): Promise<void> {
+  await db.deleteFrom('idempotency_keys').where('expires_at', '<=', now).execute();
+  await db.deleteFrom('session_handoffs').where('expires_at', '<=', now).execute();
+}
