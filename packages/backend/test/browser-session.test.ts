@@ -313,6 +313,16 @@ describe('handleBrowserSession: staying signed in', () => {
     ]);
   });
 
+  it('a cookie JWT refused for another reason (a rotated-out key) is renewed with the refresh cookie', async () => {
+    const { cookies, user } = await handOff();
+    const [header, payload] = cookies[SESSION_COOKIE]!.split('.');
+    const forged = { ...cookies, [SESSION_COOKIE]: `${header}.${payload}.${'A'.repeat(342)}` };
+    const result = await handleBrowserSession(appRequest('/', forged), options);
+    expect(result.auth).toMatchObject({ isSignedIn: true, userId: user.id });
+    expect(sent).toEqual(['POST /v1/sessions/refresh']);
+    expect(cookiesOf(result.setCookies)[SESSION_COOKIE]!.value).not.toBe(forged[SESSION_COOKIE]);
+  });
+
   it('an unknown or malformed refresh token clears the cookies', async () => {
     const unknown = await handleBrowserSession(
       appRequest('/', { [REFRESH_COOKIE]: 'x'.repeat(43) }),

@@ -217,6 +217,19 @@ describe('verifyToken with a JWKS', () => {
     expect(fake.calls).toHaveLength(2);
   });
 
+  it('stops admitting an already verified token once its key leaves the JWKS', async () => {
+    const replacement = makeKey('kid_replacement');
+    const fake = jwksServer([key], [replacement]);
+    const clock = testClock(START);
+    const options = { jwksUrl: 'http://tessera.test/jwks', fetch: fake.fetch, clock, jwksCacheTtlMs: 60_000 };
+    const longLived = signJwt(key, claimsAt(START, { exp: seconds(START) + 10 * 365 * 86_400 }));
+    await verifyToken(longLived, options);
+    await verifyToken(longLived, options); // served from the verified-token cache
+    clock.advance(60_000);
+    expect(await reasonOf(verifyToken(longLived, options))).toBe('token-unknown-kid');
+    expect(fake.calls).toHaveLength(2);
+  });
+
   it('jwks-unavailable when the JWKS cannot be fetched and none is cached', async () => {
     const down = fakeFetch({ networkError: true });
     const options = { jwksUrl: 'http://tessera.test/jwks', fetch: down.fetch, clock: testClock(START) };

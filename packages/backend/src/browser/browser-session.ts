@@ -192,7 +192,11 @@ export function createBrowserSessions(options: BrowserSessionOptions = {}): Brow
    */
   const isStale = (auth: AuthState) => auth.isSignedIn && auth.claims.exp * 1000 <= now();
 
-  /** Refreshes with the browser's refresh cookie when the JWT is missing, expired or stale; else null. */
+  /**
+   * Refreshes with the browser's refresh cookie when the cookie JWT is missing, stale or refused for
+   * any reason (expired, or signed by a key rotated out of the JWKS); else null. The refresh token is
+   * the credential here, so this admits no one the refresh would not.
+   */
   function refreshFor(
     api: SessionsApi | null,
     request: BrowserRequest,
@@ -201,7 +205,6 @@ export function createBrowserSessions(options: BrowserSessionOptions = {}): Brow
     if (api === null || (auth.isSignedIn && !isStale(auth))) return null;
     // An API client's Bearer token is its own business: only the browser's cookie session renews.
     if (bearerTokenFrom(request.authorization) !== null) return null;
-    if (!auth.isSignedIn && auth.reason !== 'token-missing' && auth.reason !== 'token-expired') return null;
     const refreshToken = readCookie(request.cookie, REFRESH_COOKIE);
     if (refreshToken === null) return null;
     const wellFormed = parse(

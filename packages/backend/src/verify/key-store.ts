@@ -5,6 +5,10 @@ import type { Rs256Crypto, RsaPublicJwk } from './crypto';
 export interface KeyStore {
   /** Resolves the imported key; rejects with `token-unknown-kid` or `jwks-unavailable`. */
   getKey(kid: string | undefined): Promise<unknown>;
+  /** Changes whenever the set of keys changes: a verification under another generation is stale. */
+  generation(): number;
+  /** How long a verification may be reused before the keys are consulted again. */
+  readonly reuseForMs: number;
 }
 
 /**
@@ -14,6 +18,9 @@ export interface KeyStore {
 export function pemKeyStore(pem: string, crypto: Rs256Crypto): KeyStore {
   let imported: Promise<unknown> | undefined;
   return {
+    // One fixed key: it never changes, so a verification stays good (until the token's exp).
+    generation: () => 0,
+    reuseForMs: Number.POSITIVE_INFINITY,
     getKey() {
       imported ??= crypto.importPem(pem).catch((cause: unknown) => {
         throw new ConfigurationError(
@@ -72,6 +79,7 @@ export function remoteKeyStore(options: RemoteKeyStoreOptions): KeyStore {
   let expiresAt = 0;
   let lastAttemptAt = Number.NEGATIVE_INFINITY;
   let inflight: Promise<void> | null = null;
+  let generation = 0;
 
   async function fetchAndImport(): Promise<void> {
     lastAttemptAt = now();
@@ -95,6 +103,8 @@ export function remoteKeyStore(options: RemoteKeyStoreOptions): KeyStore {
         // An unusable key is skipped; tokens naming it get token-unknown-kid.
       }
     }
+    const previousKids = [...(keys?.keys() ?? [])].join(' ');
+    if ([...next.keys()].join(' ') !== previousKids) generation++;
     keys = next;
     expiresAt = now() + ttlMs;
   }
@@ -109,6 +119,10 @@ export function remoteKeyStore(options: RemoteKeyStoreOptions): KeyStore {
   const coolingDown = () => now() - lastAttemptAt < JWKS_REFETCH_COOLDOWN_MS;
 
   return {
+    generation: () => generation,
+    // A cached verification is reused at most for one JWKS lifetime, so a key that leaves the JWKS
+    // stops admitting even the tokens already seen.
+    reuseForMs: ttlMs,
     async getKey(kid) {
       if (inflight !== null) await inflight;
       if (keys === null || now() >= expiresAt) {

@@ -38,15 +38,22 @@ export function createVerifier(fields: {
     const claims = readSessionClaims(decoded.payload);
     const failure = checkClaims(claims, expectations, clockSkewInMs, now());
     if (failure !== null) throw failure;
-    cache.set(token, claims);
+    cache.set(token, { claims, verifiedAt: now(), generation: keys.generation() });
     return claims;
   }
 
   return {
     cache,
     verify(token, expectations, clockSkewInMs) {
-      const cached = cache.get(token);
-      if (cached === undefined) return verifyFully(token, expectations, clockSkewInMs);
+      const entry = cache.get(token);
+      if (
+        entry === undefined ||
+        entry.generation !== keys.generation() ||
+        now() - entry.verifiedAt >= keys.reuseForMs
+      ) {
+        return verifyFully(token, expectations, clockSkewInMs);
+      }
+      const cached = entry.claims;
       const failure: TokenVerificationError | null = checkClaims(cached, expectations, clockSkewInMs, now());
       if (failure === null) return Promise.resolve(cached);
       if (failure.reason === 'token-expired') cache.delete(token);
