@@ -28,8 +28,10 @@ export function createExampleApp({ apiUrl, secretKey }) {
   const app = express();
   app.use(withAuth({ apiUrl, secretKey }));
 
+  // The JWT may outlive its user by up to one lifetime (a deleted user): show the id then.
   const describeUser = async (auth) => {
-    const user = await client.users.get(auth.userId);
+    const user = await client.users.get(auth.userId).catch(() => null);
+    if (!user) return auth.userId;
     const email = user.emailAddresses.find(
       (address) => address.id === user.primaryEmailAddressId,
     )?.emailAddress;

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,6 +117,18 @@ describe('tessera CLI against a running server', () => {
     expect((await tessera(['tokens', 'revoke', tokenId], { cwd: dir, env })).code).toBe(0);
     const tokens = await tessera(['tokens', 'list', '--status', 'revoked'], { cwd: dir, env });
     expect(tokens.stdout).toContain(tokenId);
+    const byEmail = await tessera(['tokens', 'list', '--user', 'carol@example.com', '--json'], {
+      cwd: dir,
+      env,
+    });
+    expect(byEmail.code).toBe(0);
+    expect((JSON.parse(byEmail.stdout) as { user_id: string }[]).every((t) => t.user_id === user.id)).toBe(
+      true,
+    );
+
+    const head = await fetch(`${env.TESSERA_API_URL}/v1/health`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
 
     const keys = await tessera(['keys', '--pem'], { cwd: dir, env });
     expect(keys.stdout).toContain('-----BEGIN PUBLIC KEY-----');
@@ -180,6 +192,19 @@ describe('tessera serve configuration', () => {
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain(named);
     expect(run.stderr).not.toContain('sk_test_short');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stops on a file that is not a database with one line and exit code 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-'));
+    writeFileSync(
+      join(dir, 'junk.db'),
+      'this is not a database, but it is long enough to look like one'.repeat(50),
+    );
+    const run = await tessera(['serve', '--port', '0', '--db', `file:${join(dir, 'junk.db')}`], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('cannot open the database');
     rmSync(dir, { recursive: true, force: true });
   });
 

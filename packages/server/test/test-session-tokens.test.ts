@@ -365,6 +365,12 @@ describe('a production instance', () => {
         403,
         'test_session_tokens_disabled',
       );
+      // The refusal comes first: it does not reveal whether a user exists or a redirect is allowed.
+      expectError(
+        await production.post(TOKENS, { identifier: 'nobody@example.com', redirect_url: 'http://x.example' }),
+        403,
+        'test_session_tokens_disabled',
+      );
       expect((await production.get(`${TOKENS}?paginated=true`)).body.total_count).toBe(0);
     } finally {
       await production.close();

@@ -94,7 +94,8 @@ export async function createStorageState(options: CreateStorageStateOptions): Pr
   const state: StorageState = { cookies, origins: [] };
   if (options.path) {
     await mkdir(dirname(options.path), { recursive: true });
-    await writeFile(options.path, JSON.stringify(state, null, 2));
+    // It holds the refresh token: readable by its owner only (and keep the folder out of git).
+    await writeFile(options.path, JSON.stringify(state, null, 2), { mode: 0o600 });
   }
   return state;
 }

@@ -39,10 +39,11 @@ function withRetryAfter(response: HttpResponse): HttpResponse {
 function errorResponse(error: RequestError, requestId: string, asHtml: boolean): HttpResponse {
   if (!asHtml) return jsonResponse(error.status, errorBody(error, requestId));
   const first = error.errors[0];
-  return htmlPage(error.status, first?.message ?? 'Error', [
-    first?.long_message ?? '',
-    `Request id: ${requestId}`,
-  ]);
+  // Parameter errors have terse messages ("is missing"); on a page, the link itself is what is wrong.
+  const title = first?.code.startsWith('form_param')
+    ? 'This link is incomplete'
+    : (first?.message ?? 'Error');
+  return htmlPage(error.status, title, [first?.long_message ?? '', `Request id: ${requestId}`]);
 }
 
 async function run(ctx: ServerContext, route: Route, params: Record<string, string>, request: HttpRequest) {

@@ -60,8 +60,11 @@ async function serve(app: App, req: IncomingMessage, res: ServerResponse): Promi
     res.writeHead(response.status, { ...response.headers, connection: 'close' }).end(response.body);
     return;
   }
-  const response = await app.handle(toHttpRequest(req, body));
-  res.writeHead(response.status, response.headers).end(response.body);
+  // HEAD is answered as GET without the body (load balancers probe /v1/health that way).
+  const head = req.method === 'HEAD';
+  const request = toHttpRequest(req, body);
+  const response = await app.handle(head ? { ...request, method: 'GET' } : request);
+  res.writeHead(response.status, response.headers).end(head ? undefined : response.body);
 }
 
 export interface Listening {

@@ -21,7 +21,14 @@ function openDialect(location: DatabaseLocation): Dialect {
 
 /** Opens the database and applies every pending migration (once, however many nodes start together). */
 export async function openDatabase(location: DatabaseLocation): Promise<Dialect> {
-  const dialect = openDialect(location);
+  let dialect: Dialect;
+  try {
+    dialect = openDialect(location);
+  } catch (error) {
+    throw new DatabaseError(
+      `cannot open the database: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
   try {
     await prepareSchema(dialect.db);
   } catch (error) {

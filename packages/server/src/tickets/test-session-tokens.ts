@@ -8,7 +8,7 @@ import type { ServerContext } from '../core/context';
 import type { TicketTable } from '../store/schema';
 import { findUserIdByIdentifier } from '../store/users-store';
 import { checkRedirectUrl } from './redirect-policy';
-import { issueTicket } from './ticket-engine';
+import { assertKindAllowed, issueTicket } from './ticket-engine';
 import { TEST_SESSION_TOKEN_KIND } from './ticket-kinds';
 
 export function ticketUrl(ctx: ServerContext, value: string): string {
@@ -59,6 +59,8 @@ export async function createTestSessionToken(
   ctx: ServerContext,
   params: CreateTestSessionTokenParams,
 ): Promise<TestSessionTokenJSON> {
+  // A production instance that refuses test session tokens says so first, whatever the parameters.
+  assertKindAllowed(ctx, TEST_SESSION_TOKEN_KIND);
   const userId = await resolveUserId(ctx, params);
   const redirectUrl =
     params.redirect_url === undefined

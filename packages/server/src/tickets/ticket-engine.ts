@@ -31,7 +31,7 @@ export interface Acceptance {
   readonly redirectTo: string | null;
 }
 
-function assertKindAllowed(ctx: ServerContext, kind: TicketKind): void {
+export function assertKindAllowed(ctx: ServerContext, kind: TicketKind): void {
   const refusal = kind.refusal(ctx);
   if (refusal) throw new ApiError('test_session_tokens_disabled', refusal);
 }

@@ -1,22 +1,13 @@
-import type { SessionJSON, UserJSON } from '@tessera/wire';
+import type { SessionJSON } from '@tessera/wire';
 import type { Command } from 'commander';
-import { type ApiClient, createApiClient } from '../api-client';
-import { CliError, type CliIo } from '../io';
+import { createApiClient } from '../api-client';
+import type { CliIo } from '../io';
 import { formatTime, printJson, printTable } from '../output';
+import { resolveUserId } from '../resolve-user';
 
 interface ApiOptions {
   readonly apiUrl?: string;
   readonly json?: boolean;
-}
-
-/** Accepts a user id, or an email address / username looked up through the API. */
-async function resolveUserId(client: ApiClient, user: string): Promise<string> {
-  if (user.startsWith('user_')) return user;
-  const filter = user.includes('@') ? { email_address: user } : { username: user };
-  const [found] = await client.request<UserJSON[]>('GET', '/v1/users', { query: { ...filter, limit: '1' } });
-  if (!found)
-    throw new CliError(`no user has the ${user.includes('@') ? 'email address' : 'username'} "${user}"`);
-  return found.id;
 }
 
 export function registerSessionCommands(program: Command, io: CliIo): void {

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { createApiClient } from '../api-client';
 import { CliError, type CliIo } from '../io';
 import { formatTime, printJson, printTable } from '../output';
+import { resolveUserId } from '../resolve-user';
 
 interface ApiOptions {
   readonly apiUrl?: string;
@@ -60,20 +61,18 @@ export function registerTokenCommands(program: Command, io: CliIo): void {
   tokens
     .command('list')
     .description('list test session tokens, newest first')
-    .option('--user <id>', 'only this user’s tokens')
+    .option('--user <id, email or username>', 'only this user’s tokens')
     .option('--status <status>', 'pending, accepted or revoked')
     .option('--limit <n>', 'how many (1-500)', '20')
     .option('--json', 'print JSON')
     .action(
       async (options: ApiOptions & { user?: string; status?: string; limit: string }, command: Command) => {
         const { apiUrl } = command.optsWithGlobals<ApiOptions>();
-        const list = await createApiClient(io, apiUrl).request<TestSessionTokenJSON[]>(
-          'GET',
-          '/v1/test_session_tokens',
-          {
-            query: { user_id: options.user, status: options.status, limit: options.limit },
-          },
-        );
+        const client = createApiClient(io, apiUrl);
+        const userId = options.user === undefined ? undefined : await resolveUserId(client, options.user);
+        const list = await client.request<TestSessionTokenJSON[]>('GET', '/v1/test_session_tokens', {
+          query: { user_id: userId, status: options.status, limit: options.limit },
+        });
         if (options.json) return printJson(io, list);
         printTable(
           io,

@@ -1,0 +1,13 @@
+import type { UserJSON } from '@tessera/wire';
+import type { ApiClient } from './api-client';
+import { CliError } from './io';
+
+/** Accepts a user id, or an email address / username looked up through the API. */
+export async function resolveUserId(client: ApiClient, user: string): Promise<string> {
+  if (user.startsWith('user_')) return user;
+  const filter = user.includes('@') ? { email_address: user } : { username: user };
+  const [found] = await client.request<UserJSON[]>('GET', '/v1/users', { query: { ...filter, limit: '1' } });
+  if (!found)
+    throw new CliError(`no user has the ${user.includes('@') ? 'email address' : 'username'} "${user}"`);
+  return found.id;
+}
