@@ -7,4 +7,6 @@ export default defineConfig({
   platform: 'node',
   clean: true,
   sourcemap: true,
+  // Bundled: loading kysely's many small modules costs about 100 ms of every cold start.
+  noExternal: ['kysely'],
 });

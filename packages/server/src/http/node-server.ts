@@ -64,7 +64,10 @@ async function serve(app: App, req: IncomingMessage, res: ServerResponse): Promi
   const head = req.method === 'HEAD';
   const request = toHttpRequest(req, body);
   const response = await app.handle(head ? { ...request, method: 'GET' } : request);
-  res.writeHead(response.status, response.headers).end(head ? undefined : response.body);
+  // A known length lets Node send headers and body in one write instead of chunked encoding.
+  res
+    .writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) })
+    .end(head ? undefined : response.body);
 }
 
 export interface Listening {

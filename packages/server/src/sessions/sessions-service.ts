@@ -5,7 +5,7 @@ import type { Executor } from '../store/database';
 import type { Paging } from '../store/paging';
 import type { SessionTable } from '../store/schema';
 import * as store from '../store/sessions-store';
-import { findUserById } from '../store/users-store';
+import { findUserStatus } from '../store/users-store';
 import { sessionStatusAt } from './serialize-session';
 import { signSessionJwt } from './session-jwt';
 
@@ -85,15 +85,27 @@ export async function mintSessionToken(
       },
     );
   }
-  const user = await findUserById(ctx.db, session.user_id);
+  const user = await findUserStatus(ctx.db, session.user_id);
   if (!user || user.banned === 1) {
     throw new ApiError('session_not_active', `The user of session ${session.id} can no longer sign in.`, {
       session_status: status,
     });
   }
-  const iat = Math.floor(now / 1000);
-  const exp = Math.min(iat + lifetimeSeconds, Math.floor(session.expire_at / 1000));
   await store.touchSession(ctx.db, session.id, now);
+  return signJwtFor(ctx, session, lifetimeSeconds);
+}
+
+/**
+ * Signs a JWT for a session the caller has just checked (active, user allowed): RS256 with the
+ * current key, `lifetimeSeconds` long, never outliving the session.
+ */
+export async function signJwtFor(
+  ctx: ServerContext,
+  session: SessionTable,
+  lifetimeSeconds: number,
+): Promise<string> {
+  const iat = Math.floor(ctx.clock.now() / 1000);
+  const exp = Math.min(iat + lifetimeSeconds, Math.floor(session.expire_at / 1000));
   return signSessionJwt(await ctx.keys.current(), {
     iss: ctx.settings.publicUrl,
     sub: session.user_id,

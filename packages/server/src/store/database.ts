@@ -1,6 +1,5 @@
 import { type Kysely, Migrator, sql, type Transaction } from 'kysely';
 import type { DatabaseLocation, Dialect } from './dialects/dialect';
-import { openPostgres } from './dialects/postgres';
 import { openSqlite } from './dialects/sqlite';
 import { MIGRATIONS, migrationProvider } from './migrations/index';
 import type { Database } from './schema';
@@ -13,17 +12,18 @@ export class DatabaseError extends Error {
   override readonly name = 'DatabaseError';
 }
 
-function openDialect(location: DatabaseLocation): Dialect {
-  return location.kind === 'sqlite'
-    ? openSqlite(location.path)
-    : openPostgres(location.url, location.poolSize);
+async function openDialect(location: DatabaseLocation): Promise<Dialect> {
+  if (location.kind === 'sqlite') return openSqlite(location.path);
+  // Loaded only for Postgres: the SQLite default starts without it.
+  const { openPostgres } = await import('./dialects/postgres');
+  return openPostgres(location.url, location.poolSize);
 }
 
 /** Opens the database and applies every pending migration (once, however many nodes start together). */
 export async function openDatabase(location: DatabaseLocation): Promise<Dialect> {
   let dialect: Dialect;
   try {
-    dialect = openDialect(location);
+    dialect = await openDialect(location);
   } catch (error) {
     throw new DatabaseError(
       `cannot open the database: ${error instanceof Error ? error.message : String(error)}`,

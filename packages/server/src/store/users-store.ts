@@ -88,6 +88,11 @@ export async function insertUser(db: Executor, user: UserTable, emails: readonly
       .execute();
 }
 
+/** Whether a user exists and is banned, without their email addresses: for the hot paths. */
+export async function findUserStatus(db: Executor, id: string): Promise<{ banned: number } | undefined> {
+  return db.selectFrom('users').select('banned').where('id', '=', id).executeTakeFirst();
+}
+
 export async function findUserById(db: Executor, id: string): Promise<UserRecord | undefined> {
   const user = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   return user ? (await withEmails(db, [user]))[0] : undefined;

@@ -3,11 +3,11 @@ import type { ServerContext } from '../core/context';
 import { newId } from '../core/ids';
 import { generateTicketValue, sha256Hex } from '../core/secrets';
 import { handoffRedirect } from '../sessions/handoffs';
-import { insertNewSession, mintSessionToken } from '../sessions/sessions-service';
+import { insertNewSession, signJwtFor } from '../sessions/sessions-service';
 import type { Paging } from '../store/paging';
 import type { SessionTable, TicketTable } from '../store/schema';
 import * as store from '../store/tickets-store';
-import { findUserById, updateUser } from '../store/users-store';
+import { findUserStatus, updateUser } from '../store/users-store';
 import { TICKET_KINDS, type TicketKind } from './ticket-kinds';
 
 export interface TicketRequest {
@@ -42,10 +42,10 @@ export async function issueTicket(
   request: TicketRequest,
 ): Promise<IssuedTicket> {
   assertKindAllowed(ctx, kind);
-  const user = await findUserById(ctx.db, request.userId);
+  const user = await findUserStatus(ctx.db, request.userId);
   if (!user) throw ApiError.notFound('User', 'user_id');
   if (user.banned === 1) {
-    throw new ApiError('user_banned', `User ${user.id} is banned and cannot be signed in.`, {
+    throw new ApiError('user_banned', `User ${request.userId} is banned and cannot be signed in.`, {
       param_name: 'user_id',
     });
   }
@@ -54,7 +54,7 @@ export async function issueTicket(
   const ticket: TicketTable = {
     id: newId(kind.idKind, now),
     kind: kind.name,
-    user_id: user.id,
+    user_id: request.userId,
     token_hash: sha256Hex(value),
     status: 'pending',
     redirect_url: request.redirectUrl,
@@ -121,7 +121,7 @@ export async function acceptTicket(
     const refusal = refusalOf(found, now);
     if (refusal) throw refusal;
     assertKindAllowed(ctx, kind);
-    const user = await findUserById(trx, found.user_id);
+    const user = await findUserStatus(trx, found.user_id);
     if (!user) throw new ApiError('ticket_not_found', 'This ticket is not valid.');
     if (user.banned === 1) throw new ApiError('user_banned', 'This user is banned and cannot be signed in.');
 
@@ -129,7 +129,7 @@ export async function acceptTicket(
     const started = await insertNewSession(
       trx,
       {
-        userId: user.id,
+        userId: found.user_id,
         maxDurationSeconds: found.session_max_duration_seconds,
         actor: kind.actorOf(found),
         ticketId: found.id,
@@ -141,7 +141,7 @@ export async function acceptTicket(
       // Another request accepted it between our read and our write; the transaction rolls back.
       throw new ApiError('ticket_already_used', 'This ticket has already been used.');
     }
-    await updateUser(trx, user.id, { last_sign_in_at: now, last_active_at: now });
+    await updateUser(trx, found.user_id, { last_sign_in_at: now, last_active_at: now });
     const accepted: TicketTable = { ...found, status: 'accepted', session_id: started.id, updated_at: now };
     // Cookies do not cross sites: an app on another origin gets the session through a handoff.
     const crossOrigin = redirectOrigin !== null && redirectOrigin !== new URL(ctx.settings.publicUrl).origin;
@@ -151,6 +151,7 @@ export async function acceptTicket(
         : found.redirect_url;
     return { ticket: accepted, session: started, redirectTo };
   });
-  const jwt = await mintSessionToken(ctx, session);
+  // The user was checked and the session started a moment ago, in the transaction: sign at once.
+  const jwt = await signJwtFor(ctx, session, ctx.settings.sessionTokenLifetimeSeconds);
   return { ticket, session, jwt, redirectTo };
 }
