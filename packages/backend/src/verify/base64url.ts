@@ -1,13 +1,31 @@
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const VALUES = new Int8Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) VALUES[ALPHABET.charCodeAt(i)] = i;
 
-/** Decodes unpadded base64url (RFC 7515 §2); null when the text is not base64url. */
+/**
+ * Decodes unpadded base64url (RFC 7515 §2); null when the text is not base64url. One pass over a
+ * lookup table: no regular expressions, no `atob`, no intermediate strings (it runs on every JWT).
+ */
 export function base64UrlToBytes(text: string): Uint8Array<ArrayBuffer> | null {
-  if (!BASE64URL.test(text) || text.length % 4 === 1) return null;
-  const base64 = text
-    .replace(/-/g, '+')
-    .replace(/_/g, '/')
-    .padEnd(Math.ceil(text.length / 4) * 4, '=');
-  return base64ToBytes(base64);
+  const length = text.length;
+  if (length % 4 === 1) return null;
+  const bytes = new Uint8Array((length * 3) >> 2);
+  let buffer = 0;
+  let bits = 0;
+  let out = 0;
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    const value = code < 128 ? VALUES[code]! : -1;
+    if (value < 0) return null;
+    buffer = (buffer << 6) | value;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes[out++] = (buffer >> bits) & 0xff;
+      buffer &= (1 << bits) - 1;
+    }
+  }
+  return bytes;
 }
 
 /** Decodes standard base64 (padding optional); null when malformed. */
