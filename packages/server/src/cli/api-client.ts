@@ -6,6 +6,12 @@ import { CliError, type CliIo } from './io';
 export const DEFAULT_API_URL = 'http://127.0.0.1:4000';
 export const SECRET_KEY_FILE = join('.tessera', 'secret-key');
 
+/** The options every client command shares (`--api-url` is global, `--json` per command). */
+export interface ApiOptions {
+  readonly apiUrl?: string;
+  readonly json?: boolean;
+}
+
 export interface ApiClient {
   readonly apiUrl: string;
   request<T>(

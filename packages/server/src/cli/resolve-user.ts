@@ -11,3 +11,22 @@ export async function resolveUserId(client: ApiClient, user: string): Promise<st
     throw new CliError(`no user has the ${user.includes('@') ? 'email address' : 'username'} "${user}"`);
   return found.id;
 }
+
+/** The filters of the `list` commands scoped to one user. */
+export interface UserListFilters {
+  readonly user?: string;
+  readonly status?: string;
+  readonly limit: string;
+}
+
+/** GETs a list endpoint filtered by `--user` (id, email or username), `--status` and `--limit`. */
+export async function listForUser<T>(
+  client: ApiClient,
+  path: string,
+  filters: UserListFilters,
+): Promise<T[]> {
+  const userId = filters.user === undefined ? undefined : await resolveUserId(client, filters.user);
+  return client.request<T[]>('GET', path, {
+    query: { user_id: userId, status: filters.status, limit: filters.limit },
+  });
+}

@@ -1,13 +1,9 @@
 import { createPublicKey } from 'node:crypto';
 import type { JwksJSON } from '@tessera/wire';
 import type { Command } from 'commander';
-import { createApiClient } from '../api-client';
+import { type ApiOptions, createApiClient } from '../api-client';
 import type { CliIo } from '../io';
 import { printJson, printTable } from '../output';
-
-interface ApiOptions {
-  readonly apiUrl?: string;
-}
 
 export function registerKeyCommands(program: Command, io: CliIo): void {
   const keys = program

@@ -1,14 +1,9 @@
 import type { SessionJSON } from '@tessera/wire';
 import type { Command } from 'commander';
-import { createApiClient } from '../api-client';
+import { type ApiOptions, createApiClient } from '../api-client';
 import type { CliIo } from '../io';
 import { formatTime, printJson, printTable } from '../output';
-import { resolveUserId } from '../resolve-user';
-
-interface ApiOptions {
-  readonly apiUrl?: string;
-  readonly json?: boolean;
-}
+import { listForUser } from '../resolve-user';
 
 export function registerSessionCommands(program: Command, io: CliIo): void {
   const sessions = program.command('sessions').description('list and revoke sessions');
@@ -23,11 +18,7 @@ export function registerSessionCommands(program: Command, io: CliIo): void {
     .action(
       async (options: ApiOptions & { user?: string; status?: string; limit: string }, command: Command) => {
         const { apiUrl } = command.optsWithGlobals<ApiOptions>();
-        const client = createApiClient(io, apiUrl);
-        const userId = options.user === undefined ? undefined : await resolveUserId(client, options.user);
-        const list = await client.request<SessionJSON[]>('GET', '/v1/sessions', {
-          query: { user_id: userId, status: options.status, limit: options.limit },
-        });
+        const list = await listForUser<SessionJSON>(createApiClient(io, apiUrl), '/v1/sessions', options);
         if (options.json) return printJson(io, list);
         printTable(
           io,

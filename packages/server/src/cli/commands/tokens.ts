@@ -1,14 +1,9 @@
 import type { TestSessionTokenJSON } from '@tessera/wire';
 import type { Command } from 'commander';
-import { createApiClient } from '../api-client';
+import { type ApiOptions, createApiClient } from '../api-client';
 import { CliError, type CliIo } from '../io';
 import { formatTime, printJson, printTable } from '../output';
-import { resolveUserId } from '../resolve-user';
-
-interface ApiOptions {
-  readonly apiUrl?: string;
-  readonly json?: boolean;
-}
+import { listForUser } from '../resolve-user';
 
 function seconds(option: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
@@ -68,11 +63,11 @@ export function registerTokenCommands(program: Command, io: CliIo): void {
     .action(
       async (options: ApiOptions & { user?: string; status?: string; limit: string }, command: Command) => {
         const { apiUrl } = command.optsWithGlobals<ApiOptions>();
-        const client = createApiClient(io, apiUrl);
-        const userId = options.user === undefined ? undefined : await resolveUserId(client, options.user);
-        const list = await client.request<TestSessionTokenJSON[]>('GET', '/v1/test_session_tokens', {
-          query: { user_id: userId, status: options.status, limit: options.limit },
-        });
+        const list = await listForUser<TestSessionTokenJSON>(
+          createApiClient(io, apiUrl),
+          '/v1/test_session_tokens',
+          options,
+        );
         if (options.json) return printJson(io, list);
         printTable(
           io,

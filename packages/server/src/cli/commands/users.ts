@@ -1,13 +1,8 @@
 import type { UserJSON } from '@tessera/wire';
 import type { Command } from 'commander';
-import { createApiClient } from '../api-client';
+import { type ApiOptions, createApiClient } from '../api-client';
 import type { CliIo } from '../io';
 import { formatTime, printJson, printTable } from '../output';
-
-interface ApiOptions {
-  readonly apiUrl?: string;
-  readonly json?: boolean;
-}
 
 function primaryEmail(user: UserJSON): string {
   return (
