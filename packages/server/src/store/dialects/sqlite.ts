@@ -1,11 +1,29 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { type Driver, Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../schema';
 import { type Dialect, errorCode } from './dialect';
+import { type Checkpointer, startCheckpointer } from './sqlite-checkpointer';
+import { GroupCommitDriver } from './sqlite-group-commit';
 
 const STATEMENT_CACHE_SIZE = 500;
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+const SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
+
+/** Kysely's SQLite dialect (SQL, introspection) over our own driver. */
+class GroupCommitSqliteDialect extends SqliteDialect {
+  constructor(
+    sqlite: SQLite.Database,
+    private readonly driver: GroupCommitDriver,
+  ) {
+    super({ database: sqlite });
+  }
+
+  override createDriver(): Driver {
+    return this.driver;
+  }
+}
 
 /**
  * Kysely prepares every statement again on every call, which costs more than running it. The SQL
@@ -37,15 +55,28 @@ export function openSqlite(path: string): Dialect {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
+  // Once checkpointed, the WAL file is cut back to this size instead of keeping its largest.
+  sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+  let checkpointer: Checkpointer | undefined;
+  if (path !== ':memory:') {
+    sqlite.pragma('wal_autocheckpoint = 0');
+    checkpointer = startCheckpointer(path, () => {
+      if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES}`);
+    });
+  }
   cachePreparedStatements(sqlite);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const driver = new GroupCommitDriver(sqlite);
+  const db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(sqlite, driver) });
   return {
     name: 'sqlite',
     db,
-    // One connection, and Kysely serialises its transactions: a transaction is already exclusive.
+    // One connection, and the driver runs one transaction at a time: a transaction is already exclusive.
     exclusive: (work) => db.transaction().execute(work),
     isUniqueViolation: (error) => /^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)$/.test(errorCode(error) ?? ''),
     isUnavailable: (error) => errorCode(error) === 'SQLITE_BUSY',
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
   };
 }
