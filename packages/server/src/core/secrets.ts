@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { pooledRandomBytes } from './random-pool';
 
 export const SECRET_KEY_PATTERN = /^sk_(test|live)_[A-Za-z0-9_-]{32,128}$/;
 
@@ -27,7 +28,7 @@ export function environmentOfSecretKey(secretKey: string): Environment {
 
 /** A ticket value: 256 bits from the CSPRNG, base64url (43 characters). */
 export function generateTicketValue(): string {
-  return randomBytes(32).toString('base64url');
+  return pooledRandomBytes(32).toString('base64url');
 }
 
 /** `pk_test_` / `pk_live_` + base64 (no padding) of `<frontend host>$`, as clients expect. */

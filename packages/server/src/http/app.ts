@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { object } from '@tessera/wire';
 import type { ServerContext } from '../core/context';
-import { authenticate } from './auth';
+import { pooledRandomBytes } from '../core/random-pool';
+import { type Authenticate, secretKeyAuthenticator } from './auth';
 import { withIdempotency } from './idempotency';
 import { htmlPage } from './pages';
 import { parseBody, parseQuery } from './parse-input';
@@ -24,7 +24,7 @@ export interface App {
 const NO_PARAMETERS = object({});
 
 function newRequestId(): string {
-  return `req_${randomBytes(12).toString('hex')}`;
+  return `req_${pooledRandomBytes(12).toString('hex')}`;
 }
 
 const UNAVAILABLE = RequestError.of(
@@ -46,9 +46,14 @@ function errorResponse(error: RequestError, requestId: string, asHtml: boolean):
   return htmlPage(error.status, title, [first?.long_message ?? '', `Request id: ${requestId}`]);
 }
 
-async function run(ctx: ServerContext, route: Route, params: Record<string, string>, request: HttpRequest) {
-  const secretKey =
-    route.auth === 'secret' ? authenticate(request.headers.authorization, ctx.secretKeyHash) : undefined;
+async function run(
+  ctx: ServerContext,
+  authenticate: Authenticate,
+  route: Route,
+  params: Record<string, string>,
+  request: HttpRequest,
+) {
+  const secretKey = route.auth === 'secret' ? authenticate(request.headers.authorization) : undefined;
   let body: unknown;
   if (route.body) body = parseBody(route.body, request.body);
   // A POST or DELETE that takes no parameters still refuses a body that is not `{}` (or empty).
@@ -67,6 +72,7 @@ async function run(ctx: ServerContext, route: Route, params: Record<string, stri
 /** The whole server as a function from request to response: routing, auth, validation, errors, logs. */
 export function createApp(ctx: ServerContext, routes: readonly Route[], log: RequestLogger): App {
   const router = new Router(routes);
+  const authenticate = secretKeyAuthenticator(ctx.secretKeyHash);
 
   const finish = (
     request: HttpRequest,
@@ -106,7 +112,7 @@ export function createApp(ctx: ServerContext, routes: readonly Route[], log: Req
         if (match.kind === 'method_not_allowed') {
           throw RequestError.of('method_not_allowed', `This path accepts ${match.allowed.join(', ')}.`);
         }
-        response = await run(ctx, match.route, match.params, request);
+        response = await run(ctx, authenticate, match.route, match.params, request);
       } catch (error) {
         failure = error;
         const asHtml = rendersHtml(match);

@@ -48,6 +48,8 @@ export function startCheckpointer(path: string, onLost: () => void): Checkpointe
   return {
     async stop() {
       stopping = true;
+      // Unreferenced while it runs, so it never keeps a process alive; closing must wait for it.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },

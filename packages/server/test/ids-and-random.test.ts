@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { encodeKsuidBody, newId } from '../src/core/ids';
+import { pooledRandomBytes } from '../src/core/random-pool';
+
+/** The textbook encoding, for comparison. */
+function base62WithBigInt(bytes: Uint8Array): string {
+  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+  let value = 0n;
+  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
+  let out = '';
+  while (value > 0n) {
+    out = alphabet[Number(value % 62n)] + out;
+    value /= 62n;
+  }
+  return out.padStart(27, '0');
+}
+
+describe('KSUID ids', () => {
+  it('encode the extremes as the KSUID reference does', () => {
+    expect(encodeKsuidBody(new Uint8Array(20))).toBe('000000000000000000000000000');
+    expect(encodeKsuidBody(new Uint8Array(20).fill(255))).toBe('aWgEPTl1tmebfsQzFP4bxwgy80V');
+  });
+
+  it('encode any 20 bytes like the BigInt arithmetic', () => {
+    for (let i = 0; i < 2000; i++) {
+      const bytes = randomBytes(20);
+      if (i % 10 === 0) bytes.fill(0, 0, i % 20); // leading zero bytes
+      expect(encodeKsuidBody(bytes)).toBe(base62WithBigInt(bytes));
+    }
+  });
+
+  it('sort by creation second and never repeat', () => {
+    const earlier = newId('user', 1_700_000_000_000);
+    const later = newId('user', 1_700_000_001_000);
+    expect(earlier < later).toBe(true);
+    const ids = new Set(Array.from({ length: 10_000 }, () => newId('session', 1_700_000_000_000)));
+    expect(ids.size).toBe(10_000);
+  });
+});
+
+describe('pooled random bytes', () => {
+  it('hand out each byte once, across refills of the pool', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 5_000; i++) seen.add(pooledRandomBytes(16).toString('hex'));
+    expect(seen.size).toBe(5_000);
+  });
+
+  it('refuse more than the pool holds', () => {
+    expect(() => pooledRandomBytes(1 << 20)).toThrow(RangeError);
+  });
+});
