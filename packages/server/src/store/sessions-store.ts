@@ -1,4 +1,5 @@
 import type { SessionStatus } from '@tessera/wire';
+import { columnsOf, compiledOnce } from './compiled-query';
 import type { Executor } from './database';
 import { limitOf, offsetOf, orderingOf, type Paging } from './paging';
 import type { SessionTable } from './schema';
@@ -9,8 +10,28 @@ export interface SessionFilters {
   readonly status?: SessionStatus;
 }
 
+const SESSION_COLUMNS = columnsOf<SessionTable>({
+  id: true,
+  client_id: true,
+  user_id: true,
+  status: true,
+  actor: true,
+  ticket_id: true,
+  authorized_party: true,
+  refresh_token_hash: true,
+  last_active_at: true,
+  expire_at: true,
+  abandon_at: true,
+  created_at: true,
+  updated_at: true,
+});
+
+const insertSessionQuery = compiledOnce(SESSION_COLUMNS, (db, session: SessionTable) =>
+  db.insertInto('sessions').values(session),
+);
+
 export async function insertSession(db: Executor, session: SessionTable): Promise<void> {
-  await db.insertInto('sessions').values(session).execute();
+  await insertSessionQuery(db, session);
 }
 
 export async function findSessionById(db: Executor, id: string): Promise<SessionTable | undefined> {

@@ -1,4 +1,5 @@
 import type { TestSessionTokenStatus } from '@tessera/wire';
+import { columnsOf, compiledOnce } from './compiled-query';
 import type { Executor } from './database';
 import { limitOf, offsetOf, orderingOf, type Paging } from './paging';
 import type { TicketTable } from './schema';
@@ -8,8 +9,26 @@ export interface TicketFilters {
   readonly status?: TestSessionTokenStatus;
 }
 
+const TICKET_COLUMNS = columnsOf<TicketTable>({
+  id: true,
+  kind: true,
+  user_id: true,
+  token_hash: true,
+  status: true,
+  redirect_url: true,
+  session_id: true,
+  expires_at: true,
+  session_max_duration_seconds: true,
+  created_at: true,
+  updated_at: true,
+});
+
+const insertTicketQuery = compiledOnce(TICKET_COLUMNS, (db, ticket: TicketTable) =>
+  db.insertInto('tickets').values(ticket),
+);
+
 export async function insertTicket(db: Executor, ticket: TicketTable): Promise<void> {
-  await db.insertInto('tickets').values(ticket).execute();
+  await insertTicketQuery(db, ticket);
 }
 
 export async function findTicketById(
@@ -25,8 +44,12 @@ export async function findTicketById(
     .executeTakeFirst();
 }
 
+const findTicketByHashQuery = compiledOnce(['tokenHash'], (db, { tokenHash }: { tokenHash: string }) =>
+  db.selectFrom('tickets').selectAll().where('token_hash', '=', tokenHash),
+);
+
 export async function findTicketByHash(db: Executor, tokenHash: string): Promise<TicketTable | undefined> {
-  return db.selectFrom('tickets').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  return (await findTicketByHashQuery(db, { tokenHash })).rows[0];
 }
 
 export async function listTickets(
@@ -59,20 +82,25 @@ export async function listTickets(
  * The single-use guard: only one caller can move a pending ticket to accepted, whatever the
  * concurrency or the number of nodes, because the condition and the write are one statement.
  */
+const markTicketAcceptedQuery = compiledOnce(
+  ['id', 'sessionId', 'now'],
+  (db, { id, sessionId, now }: { id: string; sessionId: string; now: number }) =>
+    db
+      .updateTable('tickets')
+      .set({ status: 'accepted', session_id: sessionId, updated_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'pending')
+      .where('expires_at', '>', now),
+);
+
 export async function markTicketAccepted(
   db: Executor,
   id: string,
   sessionId: string,
   now: number,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('tickets')
-    .set({ status: 'accepted', session_id: sessionId, updated_at: now })
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .where('expires_at', '>', now)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  const result = await markTicketAcceptedQuery(db, { id, sessionId, now });
+  return (result.numAffectedRows ?? 0n) > 0n;
 }
 
 /** Revokes a pending ticket; false when it was no longer pending. */

@@ -1,4 +1,5 @@
 import { type ExpressionBuilder, sql } from 'kysely';
+import { compiledOnce } from './compiled-query';
 import type { Executor } from './database';
 import { limitOf, offsetOf, orderingOf, type Paging } from './paging';
 import type { Database, EmailAddressTable, UserTable } from './schema';
@@ -89,8 +90,12 @@ export async function insertUser(db: Executor, user: UserTable, emails: readonly
 }
 
 /** Whether a user exists and is banned, without their email addresses: for the hot paths. */
+const findUserStatusQuery = compiledOnce(['id'], (db, { id }: { id: string }) =>
+  db.selectFrom('users').select('banned').where('id', '=', id),
+);
+
 export async function findUserStatus(db: Executor, id: string): Promise<{ banned: number } | undefined> {
-  return db.selectFrom('users').select('banned').where('id', '=', id).executeTakeFirst();
+  return (await findUserStatusQuery(db, { id })).rows[0];
 }
 
 export async function findUserById(db: Executor, id: string): Promise<UserRecord | undefined> {
@@ -169,6 +174,15 @@ export async function updateUser(
   changes: Partial<Omit<UserTable, 'id' | 'created_at'>>,
 ): Promise<void> {
   await db.updateTable('users').set(changes).where('id', '=', id).execute();
+}
+
+const recordSignInQuery = compiledOnce(['id', 'now'], (db, { id, now }: { id: string; now: number }) =>
+  db.updateTable('users').set({ last_sign_in_at: now, last_active_at: now }).where('id', '=', id),
+);
+
+/** A user has just signed in (a ticket accepted): on the accept path, so compiled once. */
+export async function recordSignIn(db: Executor, id: string, now: number): Promise<void> {
+  await recordSignInQuery(db, { id, now });
 }
 
 export async function deleteUser(db: Executor, id: string): Promise<void> {

@@ -7,7 +7,7 @@ import { insertNewSession, signJwtFor } from '../sessions/sessions-service';
 import type { Paging } from '../store/paging';
 import type { SessionTable, TicketTable } from '../store/schema';
 import * as store from '../store/tickets-store';
-import { findUserStatus, updateUser } from '../store/users-store';
+import { findUserStatus, recordSignIn } from '../store/users-store';
 import { TICKET_KINDS, type TicketKind } from './ticket-kinds';
 
 export interface TicketRequest {
@@ -141,7 +141,7 @@ export async function acceptTicket(
       // Another request accepted it between our read and our write; the transaction rolls back.
       throw new ApiError('ticket_already_used', 'This ticket has already been used.');
     }
-    await updateUser(trx, found.user_id, { last_sign_in_at: now, last_active_at: now });
+    await recordSignIn(trx, found.user_id, now);
     const accepted: TicketTable = { ...found, status: 'accepted', session_id: started.id, updated_at: now };
     // Cookies do not cross sites: an app on another origin gets the session through a handoff.
     const crossOrigin = redirectOrigin !== null && redirectOrigin !== new URL(ctx.settings.publicUrl).origin;

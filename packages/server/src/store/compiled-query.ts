@@ -1,0 +1,75 @@
+import type { Compilable, CompiledQuery, QueryResult } from 'kysely';
+import type { Executor } from './database';
+
+/** Where each parameter of the compiled SQL comes from: a named value, or a constant of the query. */
+type Slot = { readonly name: string } | { readonly constant: unknown };
+
+interface Template {
+  readonly query: CompiledQuery;
+  readonly slots: readonly Slot[];
+}
+
+const STAND_IN = '\u0000tessera-value:';
+
+/**
+ * Every node of one database shares a Kysely adapter, transactions included, and the SQL depends only
+ * on it. (`getExecutor` is internal to Kysely; the version is pinned and bundled.)
+ */
+function adapterOf(db: Executor): object {
+  return (db as unknown as { getExecutor(): { adapter: object } }).getExecutor().adapter;
+}
+
+function compileTemplate<Values>(
+  db: Executor,
+  names: readonly (keyof Values & string)[],
+  build: (db: Executor, values: Values) => Compilable<unknown>,
+): Template {
+  const standIns = Object.fromEntries(names.map((name) => [name, `${STAND_IN}${name}`])) as Values;
+  const query = build(db, standIns).compile();
+  const slots = query.parameters.map((parameter): Slot => {
+    if (typeof parameter === 'string' && parameter.startsWith(STAND_IN)) {
+      return { name: parameter.slice(STAND_IN.length) };
+    }
+    return { constant: parameter };
+  });
+  for (const name of names) {
+    if (!slots.some((slot) => 'name' in slot && slot.name === name)) {
+      throw new Error(`compiledOnce: value "${name}" did not become a parameter of: ${query.sql}`);
+    }
+  }
+  return { query, slots };
+}
+
+/**
+ * A query Kysely builds and compiles once per database, then runs with new values. On the hot paths
+ * (create a token, accept a ticket) building and compiling a query cost more than SQLite takes to
+ * run a lookup by key. `build` gets stand-ins for `names`; each must reach the SQL as a parameter,
+ * which is checked on first use.
+ */
+export function compiledOnce<Values extends object, Row>(
+  names: readonly (keyof Values & string)[],
+  build: (db: Executor, values: Values) => Compilable<Row>,
+): (db: Executor, values: Values) => Promise<QueryResult<Row>> {
+  const templates = new WeakMap<object, Template>();
+  return (db, values) => {
+    const adapter = adapterOf(db);
+    let template = templates.get(adapter);
+    if (template === undefined) {
+      try {
+        template = compileTemplate(db, names, build);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      templates.set(adapter, template);
+    }
+    const parameters = template.slots.map((slot) =>
+      'name' in slot ? (values as Record<string, unknown>)[slot.name] : slot.constant,
+    );
+    return db.executeQuery<Row>({ ...template.query, parameters });
+  };
+}
+
+/** Every column of a table, checked complete at compile time: the names of an insert's values. */
+export function columnsOf<Table>(columns: Record<keyof Table & string, true>): (keyof Table & string)[] {
+  return Object.keys(columns) as (keyof Table & string)[];
+}
