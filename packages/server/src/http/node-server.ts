@@ -33,9 +33,10 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 function toHttpRequest(req: IncomingMessage, body: Buffer): HttpRequest {
   const url = req.url ?? '/';
   const queryStart = url.indexOf('?');
-  const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  // Node joins repeated request headers into one string; only `set-cookie` comes as an array.
+  let headers = req.headers as Record<string, string | undefined>;
+  if (req.headers['set-cookie'] !== undefined) {
+    headers = { ...headers, 'set-cookie': req.headers['set-cookie'].join(', ') };
   }
   return {
     method: req.method ?? 'GET',

@@ -11,6 +11,18 @@ interface Template {
 
 const STAND_IN = '\u0000tessera-value:';
 
+type DirectRunner = (sql: string, parameters: readonly unknown[]) => Promise<QueryResult<never>>;
+const directRunners = new WeakMap<Executor, DirectRunner>();
+
+/**
+ * Lets compiled queries outside a transaction skip Kysely's executor (its connection provider and
+ * their promise hops) and go straight to the driver, which gives the same result. SQLite registers
+ * its group-commit driver; inside a transaction, queries go through Kysely's connection as usual.
+ */
+export function runCompiledQueriesWith(db: Executor, runner: DirectRunner): void {
+  directRunners.set(db, runner);
+}
+
 /**
  * Every node of one database shares a Kysely adapter, transactions included, and the SQL depends only
  * on it. (`getExecutor` is internal to Kysely; the version is pinned and bundled.)
@@ -65,6 +77,8 @@ export function compiledOnce<Values extends object, Row>(
     const parameters = template.slots.map((slot) =>
       'name' in slot ? (values as Record<string, unknown>)[slot.name] : slot.constant,
     );
+    const direct = db.isTransaction ? undefined : directRunners.get(db);
+    if (direct) return direct(template.query.sql, parameters);
     return db.executeQuery<Row>({ ...template.query, parameters });
   };
 }

@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { type Driver, Kysely, SqliteDialect } from 'kysely';
+import { runCompiledQueriesWith } from '../compiled-query';
 import type { Database } from '../schema';
 import { type Dialect, errorCode } from './dialect';
 import { type Checkpointer, startCheckpointer } from './sqlite-checkpointer';
@@ -67,6 +68,7 @@ export function openSqlite(path: string): Dialect {
   cachePreparedStatements(sqlite);
   const driver = new GroupCommitDriver(sqlite);
   const db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(sqlite, driver) });
+  runCompiledQueriesWith(db, (query, parameters) => driver.runStatement(query, parameters));
   return {
     name: 'sqlite',
     db,
