@@ -2,6 +2,7 @@ import { base64ToBytes } from './base64url';
 import { MIN_MODULUS_LENGTH, pemBody, type Rs256Crypto } from './crypto';
 
 const RS256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
+const encoder = new TextEncoder();
 
 function checkModulus(key: CryptoKey): CryptoKey {
   const { modulusLength } = key.algorithm as RsaHashedKeyAlgorithm;
@@ -29,6 +30,6 @@ export const webCrypto: Rs256Crypto = {
     return checkModulus(await crypto.subtle.importKey('spki', der, RS256, false, ['verify']));
   },
   verify(key, signingInput, signature) {
-    return crypto.subtle.verify(RS256, key as CryptoKey, signature, signingInput);
+    return crypto.subtle.verify(RS256, key as CryptoKey, signature, encoder.encode(signingInput));
   },
 };

@@ -15,11 +15,17 @@ export interface Rs256Crypto {
   importJwk(jwk: RsaPublicJwk): Promise<unknown>;
   /** A PEM `PUBLIC KEY` (SPKI); rejects when it is not an RSA public key of >= 2048 bits. */
   importPem(pem: string): Promise<unknown>;
-  verify(
-    key: unknown,
-    signingInput: Uint8Array<ArrayBuffer>,
-    signature: Uint8Array<ArrayBuffer>,
-  ): Promise<boolean>;
+  /**
+   * Whether `signature` is a valid RS256 signature of `signingInput` (the JWS text
+   * `header.payload`, ASCII) under `key`. May answer synchronously (`node:crypto` does, sparing the
+   * verifier a promise hop); a throw or a rejection counts as an invalid signature.
+   */
+  verify(key: unknown, signingInput: string, signature: Uint8Array<ArrayBuffer>): boolean | Promise<boolean>;
+  /**
+   * A faster decoder than `base64UrlToBytes` with exactly its results (the same bytes, null for the
+   * same texts), where the platform has one.
+   */
+  readonly base64UrlToBytes?: (text: string) => Uint8Array<ArrayBuffer> | null;
 }
 
 export const MIN_MODULUS_LENGTH = 2048;

@@ -5,6 +5,11 @@ import type { Rs256Crypto, RsaPublicJwk } from './crypto';
 export interface KeyStore {
   /** Resolves the imported key; rejects with `token-unknown-kid` or `jwks-unavailable`. */
   getKey(kid: string | undefined): Promise<unknown>;
+  /**
+   * The key `getKey(kid)` would resolve to when it is at hand with no waiting (imported, and no fetch
+   * due); undefined when only `getKey` can tell. Lets a verification stay synchronous.
+   */
+  keyIfReady(kid: string | undefined): unknown;
   /** Changes whenever the set of keys changes: a verification under another generation is stale. */
   generation(): number;
   /** How long a verification may be reused before the keys are consulted again. */
@@ -17,19 +22,27 @@ export interface KeyStore {
  */
 export function pemKeyStore(pem: string, crypto: Rs256Crypto): KeyStore {
   let imported: Promise<unknown> | undefined;
+  let ready: unknown;
   return {
     // One fixed key: it never changes, so a verification stays good (until the token's exp).
     generation: () => 0,
     reuseForMs: Number.POSITIVE_INFINITY,
     getKey() {
-      imported ??= crypto.importPem(pem).catch((cause: unknown) => {
-        throw new ConfigurationError(
-          'jwtKey',
-          `is not a usable RSA (>= 2048 bits) PEM public key (${String(cause)})`,
-        );
-      });
+      imported ??= crypto.importPem(pem).then(
+        (key) => {
+          ready = key;
+          return key;
+        },
+        (cause: unknown) => {
+          throw new ConfigurationError(
+            'jwtKey',
+            `is not a usable RSA (>= 2048 bits) PEM public key (${String(cause)})`,
+          );
+        },
+      );
       return imported;
     },
+    keyIfReady: () => ready,
   };
 }
 
@@ -123,6 +136,11 @@ export function remoteKeyStore(options: RemoteKeyStoreOptions): KeyStore {
     // A cached verification is reused at most for one JWKS lifetime, so a key that leaves the JWKS
     // stops admitting even the tokens already seen.
     reuseForMs: ttlMs,
+    keyIfReady(kid) {
+      // Exactly the case in which getKey below neither waits nor fetches, and finds the kid.
+      if (inflight !== null || keys === null || kid === undefined || now() >= expiresAt) return undefined;
+      return keys.get(kid)?.key;
+    },
     async getKey(kid) {
       if (inflight !== null) await inflight;
       if (keys === null || now() >= expiresAt) {
