@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseDatabaseUrl } from './config';
 import type { Clock } from './core/clock';
 import { systemClock } from './core/clock';
@@ -8,8 +9,8 @@ import { listen } from './http/node-server';
 import { type RequestLogger, stdoutRequestLogger } from './http/request-log';
 import { ROUTES } from './http/routes/index';
 import { bootstrapInstance } from './instance/bootstrap';
-import { SigningKeys } from './sessions/signing-keys';
-import { type Dialect, openDatabase } from './store/database';
+import { generateSigningKeyPair, SigningKeys } from './sessions/signing-keys';
+import { type DatabaseLocation, type Dialect, openDatabase } from './store/database';
 import { purgeExpired } from './store/housekeeping';
 
 const HOUSEKEEPING_INTERVAL_MS = 10 * 60 * 1000;
@@ -68,14 +69,24 @@ export interface RunningTessera {
  * console.log(tessera.url, tessera.secretKey);
  * await tessera.close();
  */
+function isNewSqliteDatabase(location: DatabaseLocation): boolean {
+  return location.kind === 'sqlite' && (location.path === ':memory:' || !existsSync(location.path));
+}
+
 export async function startTessera(options: TesseraOptions = {}): Promise<RunningTessera> {
   const clock = options.clock ?? systemClock;
   const host = options.host ?? '127.0.0.1';
-  const dialect = await openDatabase(
-    parseDatabaseUrl(options.databaseUrl ?? ':memory:', options.databasePoolSize),
-  );
+  const location = parseDatabaseUrl(options.databaseUrl ?? ':memory:', options.databasePoolSize);
+  // A new SQLite database needs a signing key: make it in the thread pool while migrations run.
+  const firstSigningKey = isNewSqliteDatabase(location) ? generateSigningKeyPair() : undefined;
+  firstSigningKey?.catch(() => {}); // a failure surfaces where the key is used
+  const dialect = await openDatabase(location);
   try {
-    const boot = await bootstrapInstance(dialect, { pinnedSecretKey: options.secretKey, clock });
+    const boot = await bootstrapInstance(dialect, {
+      pinnedSecretKey: options.secretKey,
+      clock,
+      firstSigningKey,
+    });
     const lifetime = options.sessionTokenLifetimeSeconds ?? 60;
     const keys = new SigningKeys(dialect, clock);
     await keys.current();

@@ -225,6 +225,21 @@ function storeConformance(name: string, prepare: () => Promise<Target>) {
       expect(await users.findUserIdByIdentifier(dialect.db, `del${sequence}@example.com`)).toBeUndefined();
     });
 
+    it('issues a ticket only to a user who exists and is not banned, in one statement', async () => {
+      const active = userRow();
+      const banned = userRow({ banned: 1 });
+      await users.insertUser(dialect.db, active, []);
+      await users.insertUser(dialect.db, banned, []);
+      const issued = ticketRow(active.id, { redirect_url: 'https://app.example/after' });
+      expect(await tickets.insertTicketForActiveUser(dialect.db, issued)).toBe(true);
+      expect(await tickets.findTicketByHash(dialect.db, issued.token_hash)).toEqual(issued);
+      for (const userId of [banned.id, 'user_missing']) {
+        const refused = ticketRow(userId);
+        expect(await tickets.insertTicketForActiveUser(dialect.db, refused)).toBe(false);
+        expect(await tickets.findTicketByHash(dialect.db, refused.token_hash)).toBeUndefined();
+      }
+    });
+
     it('accepts a ticket exactly once, even when 20 acceptances race', async () => {
       const ticket = ticketRow('user_x');
       await tickets.insertTicket(dialect.db, ticket);

@@ -26,9 +26,19 @@ export interface SigningKey {
   readonly encodedHeader: string;
 }
 
-/** A new RSA-2048 / e=65537 key (the exact shape `@clerk/backend` accepts as a PEM `jwtKey`). */
-export async function createSigningKey(db: Executor, now: number): Promise<SigningKeyTable> {
+/** A new RSA-2048 / e=65537 private key (the exact shape `@clerk/backend` accepts as a PEM `jwtKey`). */
+export async function generateSigningKeyPair(): Promise<KeyObject> {
   const { privateKey } = await generateRsaKeyPair('rsa', { modulusLength: 2048, publicExponent: 65537 });
+  return privateKey;
+}
+
+/** Stores a new signing key: `generated` when one was made ahead, otherwise made now. */
+export async function createSigningKey(
+  db: Executor,
+  now: number,
+  generated: Promise<KeyObject> = generateSigningKeyPair(),
+): Promise<SigningKeyTable> {
+  const privateKey = await generated;
   const kid = newId('signingKey', now);
   const { n, e } = createPublicKey(privateKey).export({ format: 'jwk' });
   const row: SigningKeyTable = {

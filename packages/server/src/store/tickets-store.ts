@@ -31,6 +31,47 @@ export async function insertTicket(db: Executor, ticket: TicketTable): Promise<v
   await insertTicketQuery(db, ticket);
 }
 
+/** SQL types of the columns: in `insert ... select`, Postgres would take a bare parameter as text. */
+const TICKET_COLUMN_TYPES = {
+  id: 'text',
+  kind: 'text',
+  user_id: 'text',
+  token_hash: 'text',
+  status: 'text',
+  redirect_url: 'text',
+  session_id: 'text',
+  expires_at: 'bigint',
+  session_max_duration_seconds: 'integer',
+  created_at: 'bigint',
+  updated_at: 'bigint',
+} as const satisfies Record<keyof TicketTable, string>;
+
+const insertTicketForActiveUserQuery = compiledOnce(TICKET_COLUMNS, (db, ticket: TicketTable) =>
+  db
+    .insertInto('tickets')
+    .columns(TICKET_COLUMNS)
+    .expression((eb) =>
+      eb
+        .selectFrom('users')
+        .select(
+          TICKET_COLUMNS.map((column) =>
+            eb.cast(eb.val(ticket[column]), TICKET_COLUMN_TYPES[column]).as(column),
+          ),
+        )
+        .where('users.id', '=', ticket.user_id)
+        .where('users.banned', '=', 0),
+    ),
+);
+
+/**
+ * Inserts the ticket only if its user exists and is not banned, checked by the statement that writes
+ * it: no ticket can be issued to a user deleted or banned a moment before. False when refused.
+ */
+export async function insertTicketForActiveUser(db: Executor, ticket: TicketTable): Promise<boolean> {
+  const result = await insertTicketForActiveUserQuery(db, ticket);
+  return (result.numAffectedRows ?? 0n) > 0n;
+}
+
 export async function findTicketById(
   db: Executor,
   kind: string,

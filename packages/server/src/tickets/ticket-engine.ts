@@ -42,13 +42,6 @@ export async function issueTicket(
   request: TicketRequest,
 ): Promise<IssuedTicket> {
   assertKindAllowed(ctx, kind);
-  const user = await findUserStatus(ctx.db, request.userId);
-  if (!user) throw ApiError.notFound('User', 'user_id');
-  if (user.banned === 1) {
-    throw new ApiError('user_banned', `User ${request.userId} is banned and cannot be signed in.`, {
-      param_name: 'user_id',
-    });
-  }
   const now = ctx.clock.now();
   const value = generateTicketValue();
   const ticket: TicketTable = {
@@ -64,7 +57,14 @@ export async function issueTicket(
     created_at: now,
     updated_at: now,
   };
-  await store.insertTicket(ctx.db, ticket);
+  // One statement checks the user and writes the ticket; only a refusal needs to read why.
+  if (!(await store.insertTicketForActiveUser(ctx.db, ticket))) {
+    const user = await findUserStatus(ctx.db, request.userId);
+    if (!user) throw ApiError.notFound('User', 'user_id');
+    throw new ApiError('user_banned', `User ${request.userId} is banned and cannot be signed in.`, {
+      param_name: 'user_id',
+    });
+  }
   return { ticket, value };
 }
 

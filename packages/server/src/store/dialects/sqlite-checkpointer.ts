@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 
 /** How often the WAL is copied back into the database file. */
 const CHECKPOINT_INTERVAL_MS = 100;
+const SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
 
 // Plain CommonJS evaluated in the worker, so it runs the same from the sources and from the build.
 const WORKER_SOURCE = `
@@ -25,29 +26,45 @@ export interface Checkpointer {
   stop(): Promise<void>;
 }
 
+/** The worker starts this long after the database opens, so that it costs a cold start nothing. */
+const START_DELAY_MS = 1000;
+
 /**
  * SQLite's automatic checkpoint copies the WAL into the database file, and fsyncs it, inside whichever
  * commit crosses the threshold: on the event loop, a stall of milliseconds every few hundred writes.
- * The serving connection turns it off and this worker thread, on a connection of its own, checkpoints
- * in the background instead (PASSIVE: it never blocks the writer). Should the worker die, the serving
- * connection takes automatic checkpoints back, so the WAL cannot grow without bound.
+ * Once this worker thread runs, on a connection of its own, it checkpoints in the background
+ * (PASSIVE: it never blocks the writer) and the serving connection stops checkpointing. Until then,
+ * or should the worker die, the serving connection checkpoints as SQLite does by default, so the WAL
+ * cannot grow without bound.
  */
-export function startCheckpointer(path: string, onLost: () => void): Checkpointer {
-  const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    workerData: { path, driverPath, intervalMs: CHECKPOINT_INTERVAL_MS },
-  });
-  worker.unref();
+export function startCheckpointer(path: string, serving: { pragma(source: string): unknown }): Checkpointer {
+  let worker: Worker | undefined;
+  let exited: Promise<void> = Promise.resolve();
   let stopping = false;
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  worker.on('error', () => {});
-  void exited.then(() => {
-    if (!stopping) onLost();
-  });
+  const start = () => {
+    const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
+    const running = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { path, driverPath, intervalMs: CHECKPOINT_INTERVAL_MS },
+    });
+    running.unref();
+    running.on('error', () => {});
+    running.once('online', () => {
+      if (!stopping) serving.pragma('wal_autocheckpoint = 0');
+    });
+    exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
+    void exited.then(() => {
+      if (!stopping) serving.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES}`);
+    });
+    worker = running;
+  };
+  const timer = setTimeout(start, START_DELAY_MS);
+  timer.unref();
   return {
     async stop() {
       stopping = true;
+      clearTimeout(timer);
+      if (!worker) return;
       // Unreferenced while it runs, so it never keeps a process alive; closing must wait for it.
       worker.ref();
       worker.postMessage('stop');

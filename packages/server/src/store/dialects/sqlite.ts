@@ -10,7 +10,6 @@ import { GroupCommitDriver } from './sqlite-group-commit';
 
 const STATEMENT_CACHE_SIZE = 500;
 const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
-const SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
 
 /** Kysely's SQLite dialect (SQL, introspection) over our own driver. */
 class GroupCommitSqliteDialect extends SqliteDialect {
@@ -59,12 +58,7 @@ export function openSqlite(path: string): Dialect {
   // Once checkpointed, the WAL file is cut back to this size instead of keeping its largest.
   sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   let checkpointer: Checkpointer | undefined;
-  if (path !== ':memory:') {
-    sqlite.pragma('wal_autocheckpoint = 0');
-    checkpointer = startCheckpointer(path, () => {
-      if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES}`);
-    });
-  }
+  if (path !== ':memory:') checkpointer = startCheckpointer(path, sqlite);
   cachePreparedStatements(sqlite);
   const driver = new GroupCommitDriver(sqlite);
   const db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(sqlite, driver) });
