@@ -7,24 +7,23 @@ const KSUID_BYTES = 20;
 
 /**
  * Base62 of a 20-byte big-endian number, left-padded to 27 characters (the KSUID encoding). Long
- * division of the bytes by 62, one digit per pass: no BigInt, which costs microseconds per id.
+ * division by 62 over five 32-bit words, one digit per pass: no BigInt, which costs microseconds per
+ * id. A partial value stays below 62 * 2^32, well within a double's exact integers.
  */
 function base62(bytes: Uint8Array): string {
-  const digits = new Uint8Array(ID_BODY_LENGTH);
-  const number = Uint8Array.from(bytes);
-  let start = 0;
-  for (let position = ID_BODY_LENGTH - 1; position >= 0 && start < number.length; position--) {
-    let remainder = 0;
-    for (let i = start; i < number.length; i++) {
-      const value = remainder * 256 + number[i]!;
-      number[i] = Math.floor(value / 62);
-      remainder = value % 62;
-    }
-    digits[position] = remainder;
-    while (start < number.length && number[start] === 0) start++;
-  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, KSUID_BYTES);
+  const words = [0, 4, 8, 12, 16].map((offset) => view.getUint32(offset));
   let out = '';
-  for (const digit of digits) out += BASE62[digit];
+  for (let digit = 0; digit < ID_BODY_LENGTH; digit++) {
+    let remainder = 0;
+    for (let i = 0; i < words.length; i++) {
+      const value = remainder * 0x1_0000_0000 + words[i]!;
+      const quotient = Math.floor(value / 62);
+      remainder = value - quotient * 62;
+      words[i] = quotient;
+    }
+    out = BASE62[remainder] + out;
+  }
   return out;
 }
 
