@@ -36,7 +36,8 @@ export function serializeTestSessionToken(
   };
 }
 
-async function resolveUserId(ctx: ServerContext, params: CreateTestSessionTokenParams): Promise<string> {
+/** The user a token is for: `user_id` as given, or the owner of `identifier` (a lookup). */
+function resolveUserId(ctx: ServerContext, params: CreateTestSessionTokenParams): string | Promise<string> {
   if (params.user_id !== undefined && params.identifier !== undefined) {
     throw ApiError.invalidParam('identifier', 'Give either user_id or identifier, not both.');
   }
@@ -46,13 +47,14 @@ async function resolveUserId(ctx: ServerContext, params: CreateTestSessionTokenP
       param_name: 'user_id',
     });
   }
-  const userId = await findUserIdByIdentifier(ctx.db, params.identifier);
-  if (!userId) {
-    throw new ApiError('resource_not_found', 'No user has this email address or username.', {
-      param_name: 'identifier',
-    });
-  }
-  return userId;
+  return findUserIdByIdentifier(ctx.db, params.identifier).then((userId) => {
+    if (!userId) {
+      throw new ApiError('resource_not_found', 'No user has this email address or username.', {
+        param_name: 'identifier',
+      });
+    }
+    return userId;
+  });
 }
 
 export async function createTestSessionToken(
@@ -61,7 +63,8 @@ export async function createTestSessionToken(
 ): Promise<TestSessionTokenJSON> {
   // A production instance that refuses test session tokens says so first, whatever the parameters.
   assertKindAllowed(ctx, TEST_SESSION_TOKEN_KIND);
-  const userId = await resolveUserId(ctx, params);
+  const resolved = resolveUserId(ctx, params);
+  const userId = typeof resolved === 'string' ? resolved : await resolved;
   const redirectUrl =
     params.redirect_url === undefined
       ? null

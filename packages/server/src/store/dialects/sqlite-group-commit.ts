@@ -134,16 +134,16 @@ export class GroupCommitDriver implements Driver {
   }
 
   /** A statement outside any Kysely transaction: it waits for none to be open, and joins the batch. */
-  async runStatement<R>(sql: string, parameters: readonly unknown[]): Promise<QueryResult<R>> {
-    if (this.#mutex.locked) {
-      await this.#mutex.lock();
+  runStatement<R>(sql: string, parameters: readonly unknown[]): Promise<QueryResult<R>> {
+    if (!this.#mutex.locked) return this.#runInBatch<R>(sql, parameters);
+    return this.#mutex.lock().then(() => {
       try {
         return this.#runInBatch<R>(sql, parameters);
       } finally {
+        // Held only while the statement runs, not until its batch commits.
         this.#mutex.unlock();
       }
-    }
-    return this.#runInBatch<R>(sql, parameters);
+    });
   }
 
   runInTransaction<R>(sql: string, parameters: readonly unknown[]): QueryResult<R> {
