@@ -5,24 +5,43 @@ const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const KSUID_EPOCH_SECONDS = 1_400_000_000;
 const KSUID_BYTES = 20;
 
+/** Three base62 digits at a time: a remainder below 62^3, times 2^32, plus a word, stays below 2^53. */
+const CHUNK = 62 ** 3;
+const WORD = 2 ** 32;
+
 /**
- * Base62 of a 20-byte big-endian number, left-padded to 27 characters (the KSUID encoding). Long
- * division by 62 over five 32-bit words, one digit per pass: no BigInt, which costs microseconds per
- * id. A partial value stays below 62 * 2^32, well within a double's exact integers.
+ * Base62 of a 160-bit number given as five big-endian 32-bit words, left-padded to 27 characters (the KSUID encoding): long
+ * division of its five 32-bit words by 62^3, nine times, written out unrolled. BigInt arithmetic
+ * cost microseconds per id.
  */
-function base62(bytes: Uint8Array): string {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, KSUID_BYTES);
-  const words = [0, 4, 8, 12, 16].map((offset) => view.getUint32(offset));
+function base62(words: readonly [number, number, number, number, number]): string {
+  let [w0, w1, w2, w3, w4] = words;
   let out = '';
-  for (let digit = 0; digit < ID_BODY_LENGTH; digit++) {
-    let remainder = 0;
-    for (let i = 0; i < words.length; i++) {
-      const value = remainder * 0x1_0000_0000 + words[i]!;
-      const quotient = Math.floor(value / 62);
-      remainder = value - quotient * 62;
-      words[i] = quotient;
-    }
-    out = BASE62[remainder] + out;
+  for (let chunk = 0; chunk < ID_BODY_LENGTH / 3; chunk++) {
+    let value = w0;
+    let quotient = Math.floor(value / CHUNK);
+    let remainder = value - quotient * CHUNK;
+    w0 = quotient;
+    value = remainder * WORD + w1;
+    quotient = Math.floor(value / CHUNK);
+    remainder = value - quotient * CHUNK;
+    w1 = quotient;
+    value = remainder * WORD + w2;
+    quotient = Math.floor(value / CHUNK);
+    remainder = value - quotient * CHUNK;
+    w2 = quotient;
+    value = remainder * WORD + w3;
+    quotient = Math.floor(value / CHUNK);
+    remainder = value - quotient * CHUNK;
+    w3 = quotient;
+    value = remainder * WORD + w4;
+    quotient = Math.floor(value / CHUNK);
+    remainder = value - quotient * CHUNK;
+    w4 = quotient;
+    const low = remainder % 62;
+    const middle = Math.floor(remainder / 62) % 62;
+    const high = Math.floor(remainder / 3844);
+    out = BASE62[high]! + BASE62[middle]! + BASE62[low]! + out;
   }
   return out;
 }
@@ -32,12 +51,27 @@ function base62(bytes: Uint8Array): string {
  * so ids sort by creation time to the second.
  */
 export function newId(kind: IdKind, nowMs: number): string {
-  const bytes = new Uint8Array(KSUID_BYTES);
-  const seconds = Math.floor(nowMs / 1000) - KSUID_EPOCH_SECONDS;
-  new DataView(bytes.buffer).setUint32(0, Math.max(0, seconds));
-  bytes.set(pooledRandomBytes(16), 4);
-  return `${ID_PREFIXES[kind]}_${base62(bytes)}`;
+  // A 32-bit field, as in every KSUID (it wraps in 2150).
+  const seconds = Math.max(0, Math.floor(nowMs / 1000) - KSUID_EPOCH_SECONDS) >>> 0;
+  const random = pooledRandomBytes(16);
+  const body = base62([
+    seconds,
+    random.readUInt32BE(0),
+    random.readUInt32BE(4),
+    random.readUInt32BE(8),
+    random.readUInt32BE(12),
+  ]);
+  return `${ID_PREFIXES[kind]}_${body}`;
 }
 
-/** Exposed for tests: the encoding must match the KSUID reference for any 20 bytes. */
-export const encodeKsuidBody = base62;
+/** The KSUID encoding of any 20 bytes: exposed for tests, which compare it with BigInt arithmetic. */
+export function encodeKsuidBody(bytes: Uint8Array): string {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, KSUID_BYTES);
+  return base62([
+    view.getUint32(0),
+    view.getUint32(4),
+    view.getUint32(8),
+    view.getUint32(12),
+    view.getUint32(16),
+  ]);
+}
