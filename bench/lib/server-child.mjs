@@ -40,7 +40,7 @@ async function startServer() {
   if (kind === 'bare') return startBare();
   if (kind !== 'tessera') throw new Error(`unknown server kind "${kind}"`);
   const { startTessera } = await import('@tessera/server');
-  return startTessera({ ...options, port: 0, log: () => {} });
+  return startTessera({ ...options, port: 0, log: false });
 }
 
 const running = await startServer();

@@ -40,8 +40,8 @@ export interface TesseraOptions {
   /** Session JWT lifetime (default 60). */
   readonly sessionTokenLifetimeSeconds?: number;
   readonly clock?: Clock;
-  /** Where the per-request log lines go (default: stdout). */
-  readonly log?: RequestLogger;
+  /** Where the per-request log lines go (default: stdout); `false` for none. */
+  readonly log?: RequestLogger | false;
 }
 
 export interface RunningTessera {
@@ -106,7 +106,11 @@ export async function startTessera(options: TesseraOptions = {}): Promise<Runnin
       secretKeyHash: boot.instance.secret_key_hash,
       keys,
     };
-    const app = createApp(context, ROUTES, options.log ?? stdoutRequestLogger);
+    const app = createApp(
+      context,
+      ROUTES,
+      options.log === false ? undefined : (options.log ?? stdoutRequestLogger),
+    );
     const housekeeping = startHousekeeping(dialect, clock);
     const listening = await listen(app, host, options.port ?? 0);
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${listening.port}`;

@@ -164,3 +164,15 @@ it('logs one line per request, with its shape, and never a ticket, handoff, JWT,
     ['POST', '/v1/users', 413],
   ]);
 });
+
+it('serves without a request log (log: false), replies still carrying their request id', async () => {
+  const { startTessera } = await import('../src/index');
+  const quiet = await startTessera({ databaseUrl: ':memory:', log: false });
+  try {
+    const reply = await fetch(`${quiet.url}/v1/health`);
+    expect(reply.status).toBe(200);
+    expect(reply.headers.get('x-request-id')).toMatch(/^req_[0-9a-f]{24}$/);
+  } finally {
+    await quiet.close();
+  }
+});

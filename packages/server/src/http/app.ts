@@ -70,7 +70,8 @@ async function run(
 }
 
 /** The whole server as a function from request to response: routing, auth, validation, errors, logs. */
-export function createApp(ctx: ServerContext, routes: readonly Route[], log: RequestLogger): App {
+/** `log` receives one entry per request; without it, no entry is built. */
+export function createApp(ctx: ServerContext, routes: readonly Route[], log?: RequestLogger): App {
   const router = new Router(routes);
   const authenticate = secretKeyAuthenticator(ctx.secretKeyHash);
 
@@ -83,7 +84,7 @@ export function createApp(ctx: ServerContext, routes: readonly Route[], log: Req
     failure: unknown,
   ): HttpResponse => {
     const status = response.status;
-    log({
+    log?.({
       level: status >= 500 ? 'error' : 'info',
       time: new Date().toISOString(),
       request_id: requestId,

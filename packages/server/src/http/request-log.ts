@@ -19,5 +19,3 @@ export type RequestLogger = (entry: RequestLogEntry) => void;
 export const stdoutRequestLogger: RequestLogger = (entry) => {
   process.stdout.write(`${JSON.stringify(entry)}\n`);
 };
-
-export const silentRequestLogger: RequestLogger = () => {};

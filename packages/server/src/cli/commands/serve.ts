@@ -3,7 +3,7 @@ import { dirname, join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { type RawServeSettings, resolveServeConfig, type ServeConfig } from '../../config';
 import { digestsEqual, sha256Hex } from '../../core/secrets';
-import { silentRequestLogger, stdoutRequestLogger } from '../../http/request-log';
+import { stdoutRequestLogger } from '../../http/request-log';
 import { BootstrapError } from '../../instance/bootstrap';
 import { DatabaseError } from '../../store/database';
 import { type RunningTessera, startTessera } from '../../tessera';
@@ -162,7 +162,7 @@ Environment only:
           allowedRedirectOrigins: config.allowedRedirectOrigins,
           enableTestSessionTokens: config.enableTestSessionTokens,
           sessionTokenLifetimeSeconds: config.sessionTokenLifetimeSeconds,
-          log: flags.quiet ? silentRequestLogger : stdoutRequestLogger,
+          log: flags.quiet ? false : stdoutRequestLogger,
         });
       } catch (error) {
         if (error instanceof BootstrapError || error instanceof DatabaseError)
