@@ -15,12 +15,20 @@ const PARAM_VALUE = /^[A-Za-z0-9_]{1,128}$/;
 
 export class Router {
   private readonly compiled: readonly CompiledRoute[];
+  /** Routes without parameters, by method and path: most requests are answered by one lookup. */
+  private readonly exact = new Map<string, Route>();
 
   constructor(routes: readonly Route[]) {
     this.compiled = routes.map((route) => ({ route, segments: route.path.split('/').filter(Boolean) }));
+    for (const route of routes) {
+      const key = `${route.method} ${route.path}`;
+      if (!route.path.includes('{') && !this.exact.has(key)) this.exact.set(key, route);
+    }
   }
 
   match(method: string, path: string): RouteMatch {
+    const exact = this.exact.get(`${method} ${path}`);
+    if (exact) return { kind: 'found', route: exact, params: {} };
     const segments = path.split('/').filter(Boolean);
     const allowed: string[] = [];
     for (const { route, segments: pattern } of this.compiled) {
