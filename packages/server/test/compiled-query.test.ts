@@ -43,4 +43,21 @@ describe('compiledOnce', () => {
     );
     await expect(inlined(dialect.db, { id: 'a' })).rejects.toThrow(/value "id" did not become a parameter/);
   });
+
+  it('refuses a parameter computed from a value, which could not be filled in later', async () => {
+    const concatenated = compiledOnce(['id'], (db, { id }: { id: string }) =>
+      // biome-ignore lint/suspicious/noExplicitAny: a scratch table outside tessera's schema
+      (db as any).selectFrom('things').selectAll().where('id', '=', id).where('kind', '=', `${id}-kind`),
+    );
+    const arithmetic = compiledOnce(['size'], (db, { size }: { size: number }) =>
+      // biome-ignore lint/suspicious/noExplicitAny: a scratch table outside tessera's schema
+      (db as any)
+        .selectFrom('things')
+        .selectAll()
+        .where('size', '=', size)
+        .where('size', '<', size * 2),
+    );
+    await expect(concatenated(dialect.db, { id: 'a' })).rejects.toThrow(/computed from a value/);
+    await expect(arithmetic(dialect.db, { size: 1 })).rejects.toThrow(/computed from a value/);
+  });
 });

@@ -97,6 +97,38 @@ describe('group commit on SQLite', () => {
     expect(committedLabels()).toEqual(['second']);
   });
 
+  it('commits a waiting batch right after the open transaction, ahead of transactions queued behind it', async () => {
+    const committedWhenStarted: Record<number, string[]> = {};
+    const slow = (id: number) =>
+      db.transaction().execute(async (trx) => {
+        committedWhenStarted[id] = committedLabels();
+        await trx
+          .insertInto('items')
+          .values({ id, label: `slow-${id}` })
+          .execute();
+        await sleep(30);
+      });
+    await Promise.all([insert(60, 'quick'), slow(61), slow(62)]);
+    expect(committedWhenStarted[61]).toEqual([]);
+    // The batch holding `quick` and transaction 61 was committed as soon as 61 ended, before 62 ran.
+    expect(committedWhenStarted[62]).toEqual(['quick', 'slow-61']);
+  });
+
+  it('ends a transaction whose batch SQLite rolled back on its own: nothing after it is written', async () => {
+    await insert(70, 'taken');
+    const outside = insert(71, 'same batch');
+    const transaction = db.transaction().execute(async (trx) => {
+      // OR ROLLBACK: on conflict SQLite abandons the whole transaction, the batch with it.
+      await sql`insert or rollback into items (id, label) values (72, 'taken')`.execute(trx).catch(() => {});
+      await trx.insertInto('items').values({ id: 73, label: 'after the rollback' }).execute();
+    });
+    await expect(transaction).rejects.toThrow(/UNIQUE/);
+    await expect(outside).rejects.toThrow(/UNIQUE/);
+    expect(committedLabels()).toEqual(['taken']);
+    await insert(74, 'later');
+    expect(committedLabels()).toEqual(['taken', 'later']);
+  });
+
   it('commits a transaction with its batch and answers after', async () => {
     await db.transaction().execute(async (trx) => {
       await trx.insertInto('items').values({ id: 30, label: 'parent' }).execute();
@@ -122,23 +154,64 @@ describe('group commit on SQLite', () => {
     expect(committedLabels()).toEqual(['after']);
   });
 
+  const autocheckpoint = async () =>
+    (await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db)).rows[0]
+      ?.wal_autocheckpoint;
+
+  async function untilTheWorkerRuns(): Promise<void> {
+    const deadline = Date.now() + 5_000;
+    while ((await autocheckpoint()) !== 10_000 && Date.now() < deadline) await sleep(50);
+    expect(await autocheckpoint()).toBe(10_000);
+  }
+
   it('checkpoints as SQLite does at first, then copies the WAL into the file from a worker', async () => {
-    const autocheckpoint = async () =>
-      (await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db)).rows[0]
-        ?.wal_autocheckpoint;
     // The worker starts a moment after opening, so as not to slow a cold start.
     expect(await autocheckpoint()).toBe(1000);
-    const deadline = Date.now() + 5_000;
-    while ((await autocheckpoint()) !== 0 && Date.now() < deadline) await sleep(50);
-    // Once it runs, the serving connection takes no checkpoints of its own.
-    expect(await autocheckpoint()).toBe(0);
-
+    // Once it runs, the serving connection checkpoints only as a backstop.
+    await untilTheWorkerRuns();
     const before = statSync(path).size;
     for (let round = 0; round < 20; round++) {
       await Promise.all(Array.from({ length: 50 }, (_, i) => insert(round * 50 + i, `row-${round}-${i}`)));
     }
-    while (statSync(path).size <= before && Date.now() < deadline + 5_000) await sleep(20);
+    const deadline = Date.now() + 5_000;
+    while (statSync(path).size <= before && Date.now() < deadline) await sleep(20);
     expect(statSync(path).size).toBeGreaterThan(before);
+  });
+
+  it('keeps the WAL bounded under writes that never pause', async () => {
+    await untilTheWorkerRuns();
+    const wal = `${path}-wal`;
+    let largest = 0;
+    let id = 0;
+    const label = 'x'.repeat(2_000); // about two rows a page: the WAL grows fast
+    const until = Date.now() + 2_500;
+    while (Date.now() < until) {
+      // The next writes are issued before this batch commits: there is never a turn without one.
+      const round = Array.from({ length: 20 }, () => {
+        id++;
+        return insert(id, `${id}-${label}`);
+      });
+      await Promise.all(round);
+      largest = Math.max(largest, statSync(wal).size);
+    }
+    expect(id).toBeGreaterThan(20_000); // well past the 10,000-page backstop
+    expect(largest).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('counts a busy or locked database, a full disk and I/O errors as unavailable (503), not constraints', () => {
+    const withCode = (code: string) => Object.assign(new Error(code), { code });
+    for (const code of [
+      'SQLITE_BUSY',
+      'SQLITE_BUSY_SNAPSHOT',
+      'SQLITE_LOCKED',
+      'SQLITE_FULL',
+      'SQLITE_IOERR_WRITE',
+    ]) {
+      expect(dialect.isUnavailable(withCode(code))).toBe(true);
+    }
+    for (const code of ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_ERROR', 'SQLITE_BUSYNESS']) {
+      expect(dialect.isUnavailable(withCode(code))).toBe(false);
+    }
   });
 
   it('commits what is pending when closed', async () => {

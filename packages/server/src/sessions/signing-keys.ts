@@ -129,9 +129,12 @@ export class SigningKeys {
 
   /** Makes a new key current; the others are retired and leave the JWKS once their JWTs have expired. */
   async rotate(): Promise<JwksJSON> {
+    // Generated first: the exclusive section holds up every other write on SQLite.
+    const generated = generateSigningKeyPair();
+    await generated;
     await this.dialect.exclusive(async (trx) => {
       const now = this.clock.now();
-      const created = await createSigningKey(trx, now);
+      const created = await createSigningKey(trx, now, generated);
       await retireSigningKeys(trx, created.kid, now);
     });
     await this.load();

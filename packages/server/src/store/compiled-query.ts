@@ -39,8 +39,21 @@ function compileTemplate<Values>(
   const standIns = Object.fromEntries(names.map((name) => [name, `${STAND_IN}${name}`])) as Values;
   const query = build(db, standIns).compile();
   const slots = query.parameters.map((parameter): Slot => {
-    if (typeof parameter === 'string' && parameter.startsWith(STAND_IN)) {
-      return { name: parameter.slice(STAND_IN.length) };
+    if (typeof parameter === 'string' && parameter.includes(STAND_IN)) {
+      const name = parameter.slice(STAND_IN.length);
+      // A value computed from a stand-in (`now + 1000`, `${name}%`) cannot be filled in later.
+      if (!parameter.startsWith(STAND_IN) || !(names as readonly string[]).includes(name)) {
+        throw new Error(
+          `compiledOnce: a parameter is computed from a value instead of being one: ${query.sql}`,
+        );
+      }
+      return { name };
+    }
+    // Arithmetic on a stand-in gives NaN, which no query means to bind.
+    if (typeof parameter === 'number' && Number.isNaN(parameter)) {
+      throw new Error(
+        `compiledOnce: a parameter is computed from a value instead of being one: ${query.sql}`,
+      );
     }
     return { constant: parameter };
   });
@@ -78,7 +91,13 @@ export function compiledOnce<Values extends object, Row>(
       'name' in slot ? (values as Record<string, unknown>)[slot.name] : slot.constant,
     );
     const direct = db.isTransaction ? undefined : directRunners.get(db);
-    if (direct) return direct(template.query.sql, parameters);
+    if (direct) {
+      try {
+        return direct(template.query.sql, parameters);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     return db.executeQuery<Row>({ ...template.query, parameters });
   };
 }

@@ -57,13 +57,16 @@ export async function issueTicket(
     created_at: now,
     updated_at: now,
   };
-  // One statement checks the user and writes the ticket; only a refusal needs to read why.
-  if (!(await store.insertTicketForActiveUser(ctx.db, ticket))) {
+  // One statement checks the user and writes the ticket; only a refusal needs to read why. A user
+  // unbanned (or created) between the two is given a second try rather than a wrong reason.
+  for (let attempt = 1; !(await store.insertTicketForActiveUser(ctx.db, ticket)); attempt++) {
     const user = await findUserStatus(ctx.db, request.userId);
     if (!user) throw ApiError.notFound('User', 'user_id');
-    throw new ApiError('user_banned', `User ${request.userId} is banned and cannot be signed in.`, {
-      param_name: 'user_id',
-    });
+    if (user.banned === 1 || attempt === 2) {
+      throw new ApiError('user_banned', `User ${request.userId} is banned and cannot be signed in.`, {
+        param_name: 'user_id',
+      });
+    }
   }
   return { ticket, value };
 }

@@ -4,6 +4,13 @@ import { Worker } from 'node:worker_threads';
 /** How often the WAL is copied back into the database file. */
 const CHECKPOINT_INTERVAL_MS = 100;
 const SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
+/**
+ * SQLite starts the WAL over only when a write begins after a checkpoint copied all of it. Under
+ * steady writes the worker's checkpoint never quite catches up (each batch follows the last at
+ * once), so the serving connection still checkpoints, rarely, once the WAL holds this many pages
+ * (40 MB): by then the worker has copied nearly all of it, and the WAL starts over.
+ */
+const BACKSTOP_AUTOCHECKPOINT_PAGES = 10_000;
 
 // Plain CommonJS evaluated in the worker, so it runs the same from the sources and from the build.
 const WORKER_SOURCE = `
@@ -33,9 +40,9 @@ const START_DELAY_MS = 1000;
  * SQLite's automatic checkpoint copies the WAL into the database file, and fsyncs it, inside whichever
  * commit crosses the threshold: on the event loop, a stall of milliseconds every few hundred writes.
  * Once this worker thread runs, on a connection of its own, it checkpoints in the background
- * (PASSIVE: it never blocks the writer) and the serving connection stops checkpointing. Until then,
- * or should the worker die, the serving connection checkpoints as SQLite does by default, so the WAL
- * cannot grow without bound.
+ * (PASSIVE: it never blocks the writer) and the serving connection checkpoints only as a backstop,
+ * ten times less often. Until then, or should the worker die, the serving connection checkpoints as
+ * SQLite does by default.
  */
 export function startCheckpointer(path: string, serving: { pragma(source: string): unknown }): Checkpointer {
   let worker: Worker | undefined;
@@ -50,7 +57,7 @@ export function startCheckpointer(path: string, serving: { pragma(source: string
     running.unref();
     running.on('error', () => {});
     running.once('online', () => {
-      if (!stopping) serving.pragma('wal_autocheckpoint = 0');
+      if (!stopping) serving.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
     });
     exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
     void exited.then(() => {

@@ -15,11 +15,16 @@ class Batch {
   readonly settled: Promise<void>;
   resolve!: () => void;
   reject!: (error: unknown) => void;
+  /** Why the batch was lost, once it was. */
+  failure: unknown;
 
   constructor() {
     this.settled = new Promise<void>((resolve, reject) => {
       this.resolve = resolve;
-      this.reject = reject;
+      this.reject = (error) => {
+        this.failure = error;
+        reject(error);
+      };
     });
     // Every statement of the batch awaits `settled`; this only keeps a failure from counting as unhandled.
     this.settled.catch(() => {});
@@ -107,15 +112,15 @@ export class GroupCommitDriver implements Driver {
 
   // Savepoints inside a Kysely transaction (`trx.savepoint()`): the lease holds the mutex already.
   async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    (connection as Lease).runInTransaction(`savepoint ${quoteName(name)}`, []);
+    this.runInTransaction(connection as Lease, `savepoint ${quoteName(name)}`, []);
   }
 
   async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    (connection as Lease).runInTransaction(`rollback to ${quoteName(name)}`, []);
+    this.runInTransaction(connection as Lease, `rollback to ${quoteName(name)}`, []);
   }
 
   async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    (connection as Lease).runInTransaction(`release ${quoteName(name)}`, []);
+    this.runInTransaction(connection as Lease, `release ${quoteName(name)}`, []);
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
@@ -127,26 +132,39 @@ export class GroupCommitDriver implements Driver {
     const batch = this.#batch;
     if (batch) {
       await this.#mutex.lock();
-      this.#commit(batch);
-      this.#mutex.unlock();
+      try {
+        this.#commit(batch);
+      } finally {
+        this.#mutex.unlock();
+      }
     }
     this.#sqlite.close();
   }
 
   /** A statement outside any Kysely transaction: it waits for none to be open, and joins the batch. */
   runStatement<R>(sql: string, parameters: readonly unknown[]): Promise<QueryResult<R>> {
-    if (!this.#mutex.locked) return this.#runInBatch<R>(sql, parameters);
-    return this.#mutex.lock().then(() => {
-      try {
-        return this.#runInBatch<R>(sql, parameters);
-      } finally {
-        // Held only while the statement runs, not until its batch commits.
-        this.#mutex.unlock();
-      }
-    });
+    if (this.#mutex.locked) {
+      return this.#mutex.lock().then(() => {
+        try {
+          return this.#runInBatch<R>(sql, parameters);
+        } finally {
+          // Held only while the statement runs, not until its batch commits.
+          this.#mutex.unlock();
+        }
+      });
+    }
+    try {
+      return this.#runInBatch<R>(sql, parameters);
+    } catch (error) {
+      return Promise.reject(error); // a statement that cannot be prepared, or a closed connection
+    }
   }
 
-  runInTransaction<R>(sql: string, parameters: readonly unknown[]): QueryResult<R> {
+  /** A statement of an open Kysely transaction (the lease holds the mutex): it runs at once. */
+  runInTransaction<R>(lease: Lease, sql: string, parameters: readonly unknown[]): QueryResult<R> {
+    // SQLite gave up the whole batch (a full disk, say): nothing this transaction does may be kept,
+    // and running on would write outside any transaction.
+    if (lease.batch !== this.#batch) throw lease.batch?.failure ?? new Error('the transaction is over');
     try {
       return resultOf<R>(this.#sqlite.prepare(sql), parameters);
     } catch (error) {
@@ -178,6 +196,8 @@ export class GroupCommitDriver implements Driver {
 
   #openBatch(): Batch {
     if (this.#batch) return this.#batch;
+    // Only a batch ever opens a transaction; one left over by a bug must not swallow the next batch.
+    if (this.#sqlite.inTransaction) this.#sqlite.exec('rollback');
     this.#sqlite.exec('begin');
     const batch = new Batch();
     this.#batch = batch;
@@ -191,8 +211,8 @@ export class GroupCommitDriver implements Driver {
       this.#commit(batch);
       return;
     }
-    // A transaction is open: commit right after it, before anyone queued behind it.
-    void this.#mutex.lock().then(() => {
+    // A transaction is open: commit right after it, ahead of anyone queued behind it.
+    void this.#mutex.lockFirst().then(() => {
       try {
         this.#commit(batch);
       } finally {
@@ -208,7 +228,11 @@ export class GroupCommitDriver implements Driver {
       this.#sqlite.exec('commit');
       batch.resolve();
     } catch (error) {
-      if (this.#sqlite.inTransaction) this.#sqlite.exec('rollback');
+      try {
+        if (this.#sqlite.inTransaction) this.#sqlite.exec('rollback');
+      } catch {
+        // The commit's error is the one to report; the connection is reset by the next batch.
+      }
       batch.reject(error);
     }
   }
@@ -241,20 +265,18 @@ class Lease implements DatabaseConnection {
   constructor(private readonly driver: GroupCommitDriver) {}
 
   executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    if (!this.holdsMutex) return this.driver.runStatement<R>(query.sql, query.parameters);
     try {
-      return Promise.resolve(this.runInTransaction<R>(query.sql, query.parameters));
+      if (!this.holdsMutex) return this.driver.runStatement<R>(query.sql, query.parameters);
+      return Promise.resolve(this.driver.runInTransaction<R>(this, query.sql, query.parameters));
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  runInTransaction<R>(sql: string, parameters: readonly unknown[]): QueryResult<R> {
-    return this.driver.runInTransaction<R>(sql, parameters);
-  }
-
   async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
     if (!SelectQueryNode.is(query.query)) throw new Error('SQLite can only stream select queries');
+    // A stream keeps its statement busy between rows: nothing else may run meanwhile, a commit included.
+    if (!this.holdsMutex) throw new Error('on SQLite, stream() runs only inside a transaction');
     for (const row of this.driver.iterate(query.sql, query.parameters)) yield { rows: [row as R] };
   }
 }

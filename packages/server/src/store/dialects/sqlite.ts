@@ -69,7 +69,9 @@ export function openSqlite(path: string): Dialect {
     // One connection, and the driver runs one transaction at a time: a transaction is already exclusive.
     exclusive: (work) => db.transaction().execute(work),
     isUniqueViolation: (error) => /^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)$/.test(errorCode(error) ?? ''),
-    isUnavailable: (error) => errorCode(error) === 'SQLITE_BUSY',
+    // Busy or locked (another process), a full disk, an I/O error: nothing of the request was kept,
+    // and a retry may succeed.
+    isUnavailable: (error) => /^SQLITE_(BUSY|LOCKED|FULL|IOERR)(_|$)/.test(errorCode(error) ?? ''),
     close: async () => {
       await checkpointer?.stop();
       await db.destroy();
