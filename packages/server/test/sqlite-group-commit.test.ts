@@ -8,6 +8,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Dialect } from '../src/store/dialects/dialect';
 import { openSqlite } from '../src/store/dialects/sqlite';
 
+/** Small, so that the backstop is reached in a test. */
+const BACKSTOP_PAGES = 2_000;
+
 // A scratch schema, so these tests exercise the driver rather than tessera's tables.
 interface Scratch {
   items: { id: number; label: string };
@@ -31,7 +34,7 @@ const insert = (id: number, label: string) => db.insertInto('items').values({ id
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tessera-group-commit-'));
   path = join(dir, 'scratch.db');
-  dialect = openSqlite(path);
+  dialect = openSqlite(path, { checkpointBackstopPages: BACKSTOP_PAGES });
   db = dialect.db as unknown as Kysely<Scratch>;
   await sql`create table items (id integer primary key, label text not null unique)`.execute(db);
   // Checked at commit, so a violation fails the commit itself, not the statement.
@@ -160,8 +163,8 @@ describe('group commit on SQLite', () => {
 
   async function untilTheWorkerRuns(): Promise<void> {
     const deadline = Date.now() + 5_000;
-    while ((await autocheckpoint()) !== 10_000 && Date.now() < deadline) await sleep(50);
-    expect(await autocheckpoint()).toBe(10_000);
+    while ((await autocheckpoint()) !== BACKSTOP_PAGES && Date.now() < deadline) await sleep(50);
+    expect(await autocheckpoint()).toBe(BACKSTOP_PAGES);
   }
 
   it('checkpoints as SQLite does at first, then copies the WAL into the file from a worker', async () => {
@@ -184,7 +187,7 @@ describe('group commit on SQLite', () => {
     let largest = 0;
     let id = 0;
     const label = 'x'.repeat(2_000); // about two rows a page: the WAL grows fast
-    const until = Date.now() + 2_500;
+    const until = Date.now() + 1_500;
     while (Date.now() < until) {
       // The next writes are issued before this batch commits: there is never a turn without one.
       const round = Array.from({ length: 20 }, () => {
@@ -194,8 +197,8 @@ describe('group commit on SQLite', () => {
       await Promise.all(round);
       largest = Math.max(largest, statSync(wal).size);
     }
-    expect(id).toBeGreaterThan(20_000); // well past the 10,000-page backstop
-    expect(largest).toBeLessThan(64 * 1024 * 1024);
+    expect(id).toBeGreaterThan(5 * BACKSTOP_PAGES); // well past the backstop
+    expect(largest).toBeLessThan(2 * BACKSTOP_PAGES * 4096);
   });
 
   it('counts a busy or locked database, a full disk and I/O errors as unavailable (503), not constraints', () => {

@@ -6,11 +6,13 @@ const CHECKPOINT_INTERVAL_MS = 100;
 const SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
 /**
  * SQLite starts the WAL over only when a write begins after a checkpoint copied all of it. Under
- * steady writes the worker's checkpoint never quite catches up (each batch follows the last at
- * once), so the serving connection still checkpoints, rarely, once the WAL holds this many pages
- * (40 MB): by then the worker has copied nearly all of it, and the WAL starts over.
+ * writes that never pause the worker's checkpoint never quite catches up (each batch follows the
+ * last at once), so the serving connection still checkpoints, as a backstop, once the WAL holds this
+ * many pages (about 200 MB): by then the worker has copied nearly all of it, and the WAL starts over.
+ * A checkpoint on the serving connection stalls it for milliseconds, so it must be rare: at the
+ * fastest this server writes, 50,000 pages take several seconds without a single idle moment.
  */
-const BACKSTOP_AUTOCHECKPOINT_PAGES = 10_000;
+export const BACKSTOP_AUTOCHECKPOINT_PAGES = 50_000;
 
 // Plain CommonJS evaluated in the worker, so it runs the same from the sources and from the build.
 const WORKER_SOURCE = `
@@ -44,7 +46,11 @@ const START_DELAY_MS = 1000;
  * ten times less often. Until then, or should the worker die, the serving connection checkpoints as
  * SQLite does by default.
  */
-export function startCheckpointer(path: string, serving: { pragma(source: string): unknown }): Checkpointer {
+export function startCheckpointer(
+  path: string,
+  serving: { pragma(source: string): unknown },
+  backstopPages = BACKSTOP_AUTOCHECKPOINT_PAGES,
+): Checkpointer {
   let worker: Worker | undefined;
   let exited: Promise<void> = Promise.resolve();
   let stopping = false;
@@ -57,7 +63,7 @@ export function startCheckpointer(path: string, serving: { pragma(source: string
     running.unref();
     running.on('error', () => {});
     running.once('online', () => {
-      if (!stopping) serving.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+      if (!stopping) serving.pragma(`wal_autocheckpoint = ${backstopPages}`);
     });
     exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
     void exited.then(() => {

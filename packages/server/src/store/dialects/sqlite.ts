@@ -43,7 +43,11 @@ function cachePreparedStatements(sqlite: SQLite.Database): void {
   }) as typeof sqlite.prepare;
 }
 
-export function openSqlite(path: string): Dialect {
+/** `checkpointBackstopPages` is for tests, which cannot write 200 MB to see the backstop work. */
+export function openSqlite(
+  path: string,
+  options: { readonly checkpointBackstopPages?: number } = {},
+): Dialect {
   if (path !== ':memory:') {
     // The file holds the signing private keys: only its owner may read it. SQLite gives the -wal and
     // -shm files the same mode as the database file.
@@ -58,7 +62,7 @@ export function openSqlite(path: string): Dialect {
   // Once checkpointed, the WAL file is cut back to this size instead of keeping its largest.
   sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   let checkpointer: Checkpointer | undefined;
-  if (path !== ':memory:') checkpointer = startCheckpointer(path, sqlite);
+  if (path !== ':memory:') checkpointer = startCheckpointer(path, sqlite, options.checkpointBackstopPages);
   cachePreparedStatements(sqlite);
   const driver = new GroupCommitDriver(sqlite);
   const db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(sqlite, driver) });
