@@ -192,6 +192,22 @@ describe('express', () => {
     }
   });
 
+  it('signOut() hands an unexpected error to next(), as Express 4 will not catch a rejected handler', async () => {
+    const broken = {
+      method: 'POST',
+      protocol: 'http',
+      originalUrl: '/sign-out',
+      get headers(): never {
+        throw new Error('headers unreadable');
+      },
+    };
+    const errors: unknown[] = [];
+    const response = { append: () => response, status: () => response, set: () => response, end: () => {} };
+    await signOut(options)(broken as never, response as never, (error) => errors.push(error));
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0])).toMatch(/headers unreadable/);
+  });
+
   it('bad options throw when the middleware or handler is created', () => {
     expect(() => withAuth({ ...options, secretKey: 'sk_test_short' })).toThrow(/secretKey/);
     expect(() => signOut({ ...options, redirectTo: '' })).toThrow(/redirectTo/);

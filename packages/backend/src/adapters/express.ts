@@ -84,7 +84,11 @@ export type ExpressMiddleware = (
  * app.post('/sign-out', handler);
  * ```
  */
-export type ExpressHandler = (req: ExpressRequestLike, res: ExpressResponseLike) => Promise<void>;
+export type ExpressHandler = (
+  req: ExpressRequestLike,
+  res: ExpressResponseLike,
+  next?: (error?: unknown) => void,
+) => Promise<void>;
 
 function browserRequest(req: ExpressRequestLike): BrowserRequest {
   return {
@@ -191,9 +195,21 @@ export function getAuth(req: { readonly auth?: AuthState | undefined }): AuthSta
 export function signOut(options?: SignOutOptions): ExpressHandler {
   const { redirectTo, auth } = signOutOptions(options);
   const sessions = createBrowserSessions(auth);
-  return async (req, res) => {
-    const { setCookies } = await sessions.signOut(browserRequest(req));
-    res.append('Set-Cookie', setCookies).status(303).set(redirectHeaders(redirectTo)).end();
+  return async (req, res, next) => {
+    let setCookies: readonly string[];
+    try {
+      ({ setCookies } = await sessions.signOut(browserRequest(req)));
+    } catch (error) {
+      // Express 4 does not catch a rejected handler: the error goes to the app's error handler.
+      if (!next) throw error;
+      next(error);
+      return;
+    }
+    res
+      .append('Set-Cookie', [...setCookies])
+      .status(303)
+      .set(redirectHeaders(redirectTo))
+      .end();
   };
 }
 
