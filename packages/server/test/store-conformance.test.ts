@@ -240,6 +240,24 @@ function storeConformance(name: string, prepare: () => Promise<Target>) {
       }
     });
 
+    if (name === 'postgres') {
+      it('makes a token for a user wait for a ban in flight, and then refuses it', async () => {
+        const user = userRow();
+        await users.insertUser(dialect.db, user, []);
+        const ban = await dialect.db.startTransaction().execute();
+        await ban.updateTable('users').set({ banned: 1 }).where('id', '=', user.id).execute();
+        let settled = false;
+        const issued = tickets.insertTicketForActiveUser(dialect.db, ticketRow(user.id)).finally(() => {
+          settled = true;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        // Without the row lock it would already have read the committed, unbanned row and inserted.
+        expect(settled).toBe(false);
+        await ban.commit().execute();
+        expect(await issued).toBe(false);
+      });
+    }
+
     it('accepts a ticket exactly once, even when 20 acceptances race', async () => {
       const ticket = ticketRow('user_x');
       await tickets.insertTicket(dialect.db, ticket);

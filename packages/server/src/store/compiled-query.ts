@@ -11,6 +11,15 @@ interface Template {
 
 const STAND_IN = '\u0000tessera-value:';
 
+/** Which database a query is compiled for, when the SQL must differ (a row lock Postgres needs). */
+export type SqlDialectName = 'sqlite' | 'postgres';
+const dialectNames = new WeakMap<object, SqlDialectName>();
+
+/** Tells compiled queries which database `db` (and every transaction on it) talks to. */
+export function compileQueriesFor(db: Executor, name: SqlDialectName): void {
+  dialectNames.set(adapterOf(db), name);
+}
+
 type DirectRunner = (sql: string, parameters: readonly unknown[]) => Promise<QueryResult<never>>;
 const directRunners = new WeakMap<Executor, DirectRunner>();
 
@@ -34,10 +43,10 @@ function adapterOf(db: Executor): object {
 function compileTemplate<Values>(
   db: Executor,
   names: readonly (keyof Values & string)[],
-  build: (db: Executor, values: Values) => Compilable<unknown>,
+  build: (db: Executor, values: Values, dialect: SqlDialectName | undefined) => Compilable<unknown>,
 ): Template {
   const standIns = Object.fromEntries(names.map((name) => [name, `${STAND_IN}${name}`])) as Values;
-  const query = build(db, standIns).compile();
+  const query = build(db, standIns, dialectNames.get(adapterOf(db))).compile();
   const slots = query.parameters.map((parameter): Slot => {
     if (typeof parameter === 'string' && parameter.includes(STAND_IN)) {
       const name = parameter.slice(STAND_IN.length);
@@ -69,11 +78,12 @@ function compileTemplate<Values>(
  * A query Kysely builds and compiles once per database, then runs with new values. On the hot paths
  * (create a token, accept a ticket) building and compiling a query cost more than SQLite takes to
  * run a lookup by key. `build` gets stand-ins for `names`; each must reach the SQL as a parameter,
- * which is checked on first use.
+ * which is checked on first use. It also gets the database's name, where one was registered with
+ * `compileQueriesFor`.
  */
 export function compiledOnce<Values extends object, Row>(
   names: readonly (keyof Values & string)[],
-  build: (db: Executor, values: Values) => Compilable<Row>,
+  build: (db: Executor, values: Values, dialect: SqlDialectName | undefined) => Compilable<Row>,
 ): (db: Executor, values: Values) => Promise<QueryResult<Row>> {
   const templates = new WeakMap<object, Template>();
   return (db, values) => {

@@ -46,12 +46,12 @@ const TICKET_COLUMN_TYPES = {
   updated_at: 'bigint',
 } as const satisfies Record<keyof TicketTable, string>;
 
-const insertTicketForActiveUserQuery = compiledOnce(TICKET_COLUMNS, (db, ticket: TicketTable) =>
+const insertTicketForActiveUserQuery = compiledOnce(TICKET_COLUMNS, (db, ticket: TicketTable, dialect) =>
   db
     .insertInto('tickets')
     .columns(TICKET_COLUMNS)
-    .expression((eb) =>
-      eb
+    .expression((eb) => {
+      const user = eb
         .selectFrom('users')
         .select(
           TICKET_COLUMNS.map((column) =>
@@ -59,8 +59,11 @@ const insertTicketForActiveUserQuery = compiledOnce(TICKET_COLUMNS, (db, ticket:
           ),
         )
         .where('users.id', '=', ticket.user_id)
-        .where('users.banned', '=', 0),
-    ),
+        .where('users.banned', '=', 0);
+      // Postgres runs writers side by side: the row lock makes a ban or a delete in flight either
+      // wait for this ticket (and revoke or remove it) or be seen by it. SQLite has one writer.
+      return dialect === 'postgres' ? user.forShare() : user;
+    }),
 );
 
 /**

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { compileQueriesFor } from '../compiled-query';
 import type { Database } from '../schema';
 import { type Dialect, errorCode } from './dialect';
 
@@ -41,6 +42,7 @@ export function openPostgres(url: string, poolSize: number): Dialect {
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  compileQueriesFor(db, 'postgres');
   return {
     name: 'postgres',
     db,
