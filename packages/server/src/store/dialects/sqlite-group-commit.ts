@@ -40,11 +40,12 @@ function resultOf<R>(statement: SQLite.Statement, parameters: readonly unknown[]
 /**
  * Kysely's driver for the one better-sqlite3 connection, with group commit.
  *
- * A commit is the expensive part of a small write: SQLite appends the transaction's pages to the WAL
- * in a system call. Writes that arrive in the same turn of the event loop (50 clients creating tokens
- * at once) therefore share one SQLite transaction, committed when the turn ends. Nothing is
- * acknowledged early: every statement that ran in a batch, a read included, settles only once its
- * batch is committed, and fails with it if the commit fails.
+ * A commit is the expensive part of a small write: SQLite writes every page the transaction changed
+ * to the WAL, two system calls a page, and neighbouring writes change many of the same pages (a
+ * table's last page, indexes ordered by time). Writes that arrive in the same turn of the event loop
+ * (50 clients creating tokens at once) therefore share one SQLite transaction, committed when the
+ * turn ends. Nothing is acknowledged early: every statement that ran in a batch, a read included,
+ * settles only once its batch is committed, and fails with it if the commit fails.
  *
  * Kysely transactions run inside the batch as a savepoint, and nothing else runs while one is open
  * (a rollback must undo only its own statements). A read with no batch open runs at once: it can
