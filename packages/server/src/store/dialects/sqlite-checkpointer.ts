@@ -43,7 +43,7 @@ const START_DELAY_MS = 1000;
  * commit crosses the threshold: on the event loop, a stall of milliseconds every few hundred writes.
  * Once this worker thread runs, on a connection of its own, it checkpoints in the background
  * (PASSIVE: it never blocks the writer) and the serving connection checkpoints only as a backstop,
- * ten times less often. Until then, or should the worker die, the serving connection checkpoints as
+ * fifty times less often. Until then, or should the worker die, the serving connection checkpoints as
  * SQLite does by default.
  */
 export function startCheckpointer(
