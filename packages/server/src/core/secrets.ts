@@ -1,12 +1,13 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { pooledRandomBytes } from './random-pool';
 
 export const SECRET_KEY_PATTERN = /^sk_(test|live)_[A-Za-z0-9_-]{32,128}$/;
 
 export type Environment = 'development' | 'production';
 
+/** SHA-256 in hex. `crypto.hash` (Node >= 20.12) is one call, with no Hash object to build. */
 export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
+  return hash('sha256', value, 'hex');
 }
 
 /** Compares two hex digests in constant time. */
