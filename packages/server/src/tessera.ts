@@ -61,6 +61,11 @@ export interface RunningTessera {
   close(): Promise<void>;
 }
 
+/** A SQLite database about to be created: it will need its first signing key. */
+function isNewSqliteDatabase(location: DatabaseLocation): boolean {
+  return location.kind === 'sqlite' && (location.path === ':memory:' || !existsSync(location.path));
+}
+
 /**
  * Opens the database (applying migrations), bootstraps the instance and serves the API.
  *
@@ -69,10 +74,6 @@ export interface RunningTessera {
  * console.log(tessera.url, tessera.secretKey);
  * await tessera.close();
  */
-function isNewSqliteDatabase(location: DatabaseLocation): boolean {
-  return location.kind === 'sqlite' && (location.path === ':memory:' || !existsSync(location.path));
-}
-
 export async function startTessera(options: TesseraOptions = {}): Promise<RunningTessera> {
   const clock = options.clock ?? systemClock;
   const host = options.host ?? '127.0.0.1';

@@ -69,8 +69,10 @@ async function run(
   return execute();
 }
 
-/** The whole server as a function from request to response: routing, auth, validation, errors, logs. */
-/** `log` receives one entry per request; without it, no entry is built. */
+/**
+ * The whole server as a function from request to response: routing, auth, validation, errors, logs.
+ * `log` receives one entry per request; without it, no entry is built.
+ */
 export function createApp(ctx: ServerContext, routes: readonly Route[], log?: RequestLogger): App {
   const router = new Router(routes);
   const authenticate = secretKeyAuthenticator(ctx.secretKeyHash);

@@ -122,10 +122,6 @@ export async function listTickets(
   return { rows, totalCount: Number(count.count) };
 }
 
-/**
- * The single-use guard: only one caller can move a pending ticket to accepted, whatever the
- * concurrency or the number of nodes, because the condition and the write are one statement.
- */
 const markTicketAcceptedQuery = compiledOnce(
   ['id', 'sessionId', 'now'],
   (db, { id, sessionId, now }: { id: string; sessionId: string; now: number }) =>
@@ -137,6 +133,10 @@ const markTicketAcceptedQuery = compiledOnce(
       .where('expires_at', '>', now),
 );
 
+/**
+ * The single-use guard: only one caller can move a pending ticket to accepted, whatever the
+ * concurrency or the number of nodes, because the condition and the write are one statement.
+ */
 export async function markTicketAccepted(
   db: Executor,
   id: string,

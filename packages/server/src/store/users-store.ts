@@ -89,11 +89,11 @@ export async function insertUser(db: Executor, user: UserTable, emails: readonly
       .execute();
 }
 
-/** Whether a user exists and is banned, without their email addresses: for the hot paths. */
 const findUserStatusQuery = compiledOnce(['id'], (db, { id }: { id: string }) =>
   db.selectFrom('users').select('banned').where('id', '=', id),
 );
 
+/** Whether a user exists and is banned, without their email addresses: for the hot paths. */
 export async function findUserStatus(db: Executor, id: string): Promise<{ banned: number } | undefined> {
   return (await findUserStatusQuery(db, { id })).rows[0];
 }
