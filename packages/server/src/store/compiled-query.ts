@@ -13,23 +13,25 @@ const STAND_IN = '\u0000tessera-value:';
 
 /** Which database a query is compiled for, when the SQL must differ (a row lock Postgres needs). */
 export type SqlDialectName = 'sqlite' | 'postgres';
-const dialectNames = new WeakMap<object, SqlDialectName>();
-
-/** Tells compiled queries which database `db` (and every transaction on it) talks to. */
-export function compileQueriesFor(db: Executor, name: SqlDialectName): void {
-  dialectNames.set(adapterOf(db), name);
-}
 
 type DirectRunner = (sql: string, parameters: readonly unknown[]) => Promise<QueryResult<never>>;
-const directRunners = new WeakMap<Executor, DirectRunner>();
+
+interface Registration {
+  readonly dialect: SqlDialectName;
+  /** Runs a compiled query straight on the driver, outside a transaction; none: through Kysely. */
+  readonly direct?: DirectRunner;
+}
+
+/** By Kysely adapter: one per database, shared by every transaction on it. */
+const registrations = new WeakMap<object, Registration>();
 
 /**
- * Lets compiled queries outside a transaction skip Kysely's executor (its connection provider and
- * their promise hops) and go straight to the driver, which gives the same result. SQLite registers
- * its group-commit driver; inside a transaction, queries go through Kysely's connection as usual.
+ * Tells compiled queries which database `db` talks to. With `direct`, those outside a transaction
+ * skip Kysely's executor (its connection provider and their promise hops) and go straight to the
+ * driver, which gives the same result: SQLite's group-commit driver does.
  */
-export function runCompiledQueriesWith(db: Executor, runner: DirectRunner): void {
-  directRunners.set(db, runner);
+export function compileQueriesFor(db: Executor, registration: Registration): void {
+  registrations.set(adapterOf(db), registration);
 }
 
 /**
@@ -40,30 +42,28 @@ function adapterOf(db: Executor): object {
   return (db as unknown as { getExecutor(): { adapter: object } }).getExecutor().adapter;
 }
 
+function computedFromValue(sql: string): Error {
+  return new Error(`compiledOnce: a parameter is computed from a value instead of being one: ${sql}`);
+}
+
 function compileTemplate<Values>(
   db: Executor,
   names: readonly (keyof Values & string)[],
   build: (db: Executor, values: Values, dialect: SqlDialectName | undefined) => Compilable<unknown>,
 ): Template {
   const standIns = Object.fromEntries(names.map((name) => [name, `${STAND_IN}${name}`])) as Values;
-  const query = build(db, standIns, dialectNames.get(adapterOf(db))).compile();
+  const query = build(db, standIns, registrations.get(adapterOf(db))?.dialect).compile();
   const slots = query.parameters.map((parameter): Slot => {
     if (typeof parameter === 'string' && parameter.includes(STAND_IN)) {
       const name = parameter.slice(STAND_IN.length);
       // A value computed from a stand-in (`now + 1000`, `${name}%`) cannot be filled in later.
       if (!parameter.startsWith(STAND_IN) || !(names as readonly string[]).includes(name)) {
-        throw new Error(
-          `compiledOnce: a parameter is computed from a value instead of being one: ${query.sql}`,
-        );
+        throw computedFromValue(query.sql);
       }
       return { name };
     }
     // Arithmetic on a stand-in gives NaN, which no query means to bind.
-    if (typeof parameter === 'number' && Number.isNaN(parameter)) {
-      throw new Error(
-        `compiledOnce: a parameter is computed from a value instead of being one: ${query.sql}`,
-      );
-    }
+    if (typeof parameter === 'number' && Number.isNaN(parameter)) throw computedFromValue(query.sql);
     return { constant: parameter };
   });
   for (const name of names) {
@@ -100,7 +100,7 @@ export function compiledOnce<Values extends object, Row>(
     const parameters = template.slots.map((slot) =>
       'name' in slot ? (values as Record<string, unknown>)[slot.name] : slot.constant,
     );
-    const direct = db.isTransaction ? undefined : directRunners.get(db);
+    const direct = db.isTransaction ? undefined : registrations.get(adapter)?.direct;
     if (direct) {
       try {
         return direct(template.query.sql, parameters);
@@ -112,7 +112,7 @@ export function compiledOnce<Values extends object, Row>(
   };
 }
 
-/** Every column of a table, checked complete at compile time: the names of an insert's values. */
-export function columnsOf<Table>(columns: Record<keyof Table & string, true>): (keyof Table & string)[] {
+/** The keys of an object naming every column of a table (checked at compile time): an insert's values. */
+export function columnsOf<Table>(columns: Record<keyof Table & string, unknown>): (keyof Table & string)[] {
   return Object.keys(columns) as (keyof Table & string)[];
 }

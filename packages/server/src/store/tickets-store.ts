@@ -9,29 +9,7 @@ export interface TicketFilters {
   readonly status?: TestSessionTokenStatus;
 }
 
-const TICKET_COLUMNS = columnsOf<TicketTable>({
-  id: true,
-  kind: true,
-  user_id: true,
-  token_hash: true,
-  status: true,
-  redirect_url: true,
-  session_id: true,
-  expires_at: true,
-  session_max_duration_seconds: true,
-  created_at: true,
-  updated_at: true,
-});
-
-const insertTicketQuery = compiledOnce(TICKET_COLUMNS, (db, ticket: TicketTable) =>
-  db.insertInto('tickets').values(ticket),
-);
-
-export async function insertTicket(db: Executor, ticket: TicketTable): Promise<void> {
-  await insertTicketQuery(db, ticket);
-}
-
-/** SQL types of the columns: in `insert ... select`, Postgres would take a bare parameter as text. */
+/** Every column, with its SQL type: in `insert ... select`, Postgres would take a bare parameter as text. */
 const TICKET_COLUMN_TYPES = {
   id: 'text',
   kind: 'text',
@@ -45,6 +23,11 @@ const TICKET_COLUMN_TYPES = {
   created_at: 'bigint',
   updated_at: 'bigint',
 } as const satisfies Record<keyof TicketTable, string>;
+const TICKET_COLUMNS = columnsOf<TicketTable>(TICKET_COLUMN_TYPES);
+
+export async function insertTicket(db: Executor, ticket: TicketTable): Promise<void> {
+  await db.insertInto('tickets').values(ticket).execute();
+}
 
 const insertTicketForActiveUserQuery = compiledOnce(TICKET_COLUMNS, (db, ticket: TicketTable, dialect) =>
   db

@@ -42,7 +42,7 @@ export function openPostgres(url: string, poolSize: number): Dialect {
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  compileQueriesFor(db, 'postgres');
+  compileQueriesFor(db, { dialect: 'postgres' });
   return {
     name: 'postgres',
     db,

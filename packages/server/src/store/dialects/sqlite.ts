@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { type Driver, Kysely, SqliteDialect } from 'kysely';
-import { compileQueriesFor, runCompiledQueriesWith } from '../compiled-query';
+import { compileQueriesFor } from '../compiled-query';
 import type { Database } from '../schema';
 import { type Dialect, errorCode } from './dialect';
 import { type Checkpointer, startCheckpointer } from './sqlite-checkpointer';
@@ -66,8 +66,10 @@ export function openSqlite(
   cachePreparedStatements(sqlite);
   const driver = new GroupCommitDriver(sqlite);
   const db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(sqlite, driver) });
-  compileQueriesFor(db, 'sqlite');
-  runCompiledQueriesWith(db, (query, parameters) => driver.runStatement(query, parameters));
+  compileQueriesFor(db, {
+    dialect: 'sqlite',
+    direct: (query, parameters) => driver.runStatement(query, parameters),
+  });
   return {
     name: 'sqlite',
     db,
