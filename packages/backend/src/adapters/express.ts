@@ -196,7 +196,7 @@ export function signOut(options?: SignOutOptions): ExpressHandler {
   const { redirectTo, auth } = signOutOptions(options);
   const sessions = createBrowserSessions(auth);
   return async (req, res, next) => {
-    let setCookies: readonly string[];
+    let setCookies: string[];
     try {
       ({ setCookies } = await sessions.signOut(browserRequest(req)));
     } catch (error) {
@@ -205,11 +205,7 @@ export function signOut(options?: SignOutOptions): ExpressHandler {
       next(error);
       return;
     }
-    res
-      .append('Set-Cookie', [...setCookies])
-      .status(303)
-      .set(redirectHeaders(redirectTo))
-      .end();
+    res.append('Set-Cookie', setCookies).status(303).set(redirectHeaders(redirectTo)).end();
   };
 }
 
