@@ -30,12 +30,34 @@ describe('KSUID ids', () => {
     }
   });
 
-  it('sort by creation second and never repeat', () => {
-    const earlier = newId('user', 1_700_000_000_000);
-    const later = newId('user', 1_700_000_001_000);
-    expect(earlier < later).toBe(true);
-    const ids = new Set(Array.from({ length: 10_000 }, () => newId('session', 1_700_000_000_000)));
+  it('sort by creation time to the millisecond and never repeat', () => {
+    const second = 1_700_000_000_000;
+    const times = [
+      second,
+      second + 1,
+      second + 2,
+      second + 500,
+      second + 999,
+      second + 1000,
+      second + 86_400_000,
+    ];
+    for (let round = 0; round < 200; round++) {
+      const ids = times.map((time) => newId('user', time));
+      expect([...ids].sort()).toEqual(ids);
+    }
+    const ids = new Set(Array.from({ length: 10_000 }, () => newId('session', second + 123)));
     expect(ids.size).toBe(10_000);
+  });
+
+  it('carry the KSUID timestamp: seconds since 2014-05-13 in the first four bytes', () => {
+    const id = newId('user', 1_700_000_000_999);
+    const body = id.slice('user_'.length);
+    // Every 20-byte value with the same first four bytes encodes between these two.
+    const low = new Uint8Array(20);
+    const high = new Uint8Array(20).fill(255);
+    new DataView(low.buffer).setUint32(0, 1_700_000_000 - 1_400_000_000);
+    new DataView(high.buffer).setUint32(0, 1_700_000_000 - 1_400_000_000);
+    expect(body >= encodeKsuidBody(low) && body <= encodeKsuidBody(high)).toBe(true);
   });
 });
 

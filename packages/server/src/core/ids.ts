@@ -36,19 +36,23 @@ function base62(words: readonly [number, number, number, number, number]): strin
 }
 
 /**
- * A new id: the kind's prefix and a KSUID (4 bytes of seconds since 2014-05-13, 16 random bytes),
- * so ids sort by creation time to the second.
+ * A new id: the kind's prefix and a KSUID (4 bytes of seconds since 2014-05-13, then a 16-byte
+ * payload). The payload starts with the millisecond within that second and carries 112 random bits,
+ * so ids sort by creation time to the millisecond: a new row's key lands at the end of its index
+ * instead of on a random page, which is most of what an insert costs.
  */
 export function newId(kind: IdKind, nowMs: number): string {
+  const wholeSeconds = Math.floor(nowMs / 1000);
   // A 32-bit field, as in every KSUID (it wraps in 2150).
-  const seconds = Math.max(0, Math.floor(nowMs / 1000) - KSUID_EPOCH_SECONDS) >>> 0;
-  const random = pooledRandomBytes(16);
+  const seconds = Math.max(0, wholeSeconds - KSUID_EPOCH_SECONDS) >>> 0;
+  const millisecond = Math.floor(nowMs) - wholeSeconds * 1000;
+  const random = pooledRandomBytes(14);
   const body = base62([
     seconds,
-    random.readUInt32BE(0),
-    random.readUInt32BE(4),
-    random.readUInt32BE(8),
-    random.readUInt32BE(12),
+    ((millisecond << 16) | random.readUInt16BE(0)) >>> 0,
+    random.readUInt32BE(2),
+    random.readUInt32BE(6),
+    random.readUInt32BE(10),
   ]);
   return `${ID_PREFIXES[kind]}_${body}`;
 }
