@@ -166,10 +166,12 @@ export function insertPendingTickets(path, { userIds, count, now = Date.now(), l
     const values = new Array(count);
     db.transaction(() => {
       for (let i = 0; i < count; i++) {
-        const value = randomBytes(32).toString('base64url');
+        // As the server makes them: the ticket's id, a dot, 256 random bits.
+        const id = ids.make('testSessionToken', now);
+        const value = `${id}.${randomBytes(32).toString('base64url')}`;
         values[i] = value;
         insert.run({
-          id: ids.make('testSessionToken', now),
+          id,
           user_id: userIds[i % userIds.length],
           token_hash: sha256Hex(value),
           status: 'pending',

@@ -100,7 +100,7 @@ describe('tessera CLI against a running server', () => {
     const token = await tessera(['tokens', 'create', '--user', 'carol@example.com'], { cwd: dir, env });
     expect(token.code).toBe(0);
     const url = token.stdout.trim();
-    expect(url).toMatch(/\/v1\/tickets\/accept\?ticket=[A-Za-z0-9_-]{43}$/);
+    expect(url).toMatch(/\/v1\/tickets\/accept\?ticket=tst_[A-Za-z0-9]{27}\.[A-Za-z0-9_-]{43}$/);
     const accepted = await fetch(url, { redirect: 'manual' });
     expect(accepted.status).toBe(303);
 

@@ -14,48 +14,16 @@ import * as sessions from '../src/store/sessions-store';
 import * as tickets from '../src/store/tickets-store';
 import * as users from '../src/store/users-store';
 import { createTestDatabase, POSTGRES_URL, type TestDatabase } from './support/postgres';
+import * as rows from './support/rows';
 
 // Far-future millisecond timestamps: they need 64-bit columns and must read back as numbers.
 const T0 = 4_102_444_800_000;
 let sequence = 0;
 const id = (prefix: string) => `${prefix}_${String(++sequence).padStart(27, '0')}`;
 
-function userRow(overrides: Partial<UserTable> = {}): UserTable {
-  return {
-    id: id('user'),
-    external_id: null,
-    username: null,
-    first_name: null,
-    last_name: null,
-    primary_email_address_id: null,
-    public_metadata: '{}',
-    private_metadata: '{}',
-    unsafe_metadata: '{}',
-    banned: 0,
-    last_sign_in_at: null,
-    last_active_at: null,
-    created_at: T0,
-    updated_at: T0,
-    ...overrides,
-  };
-}
-
-function ticketRow(userId: string, overrides: Partial<TicketTable> = {}): TicketTable {
-  return {
-    id: id('tst'),
-    kind: 'test_session_token',
-    user_id: userId,
-    token_hash: `hash-${++sequence}`,
-    status: 'pending',
-    redirect_url: null,
-    session_id: null,
-    expires_at: T0 + 600_000,
-    session_max_duration_seconds: 1800,
-    created_at: T0,
-    updated_at: T0,
-    ...overrides,
-  };
-}
+const userRow = (overrides: Partial<UserTable> = {}) => rows.userRow(id('user'), T0, overrides);
+const ticketRow = (userId: string, overrides: Partial<TicketTable> = {}) =>
+  rows.ticketRow(id('tst'), userId, T0, overrides);
 
 function sessionRow(userId: string, overrides: Partial<SessionTable> = {}): SessionTable {
   return {
@@ -232,11 +200,11 @@ function storeConformance(name: string, prepare: () => Promise<Target>) {
       await users.insertUser(dialect.db, banned, []);
       const issued = ticketRow(active.id, { redirect_url: 'https://app.example/after' });
       expect(await tickets.insertTicketForActiveUser(dialect.db, issued)).toBe(true);
-      expect(await tickets.findTicketByHash(dialect.db, issued.token_hash)).toEqual(issued);
+      expect(await tickets.findTicketForAcceptance(dialect.db, issued.id)).toEqual(issued);
       for (const userId of [banned.id, 'user_missing']) {
         const refused = ticketRow(userId);
         expect(await tickets.insertTicketForActiveUser(dialect.db, refused)).toBe(false);
-        expect(await tickets.findTicketByHash(dialect.db, refused.token_hash)).toBeUndefined();
+        expect(await tickets.findTicketForAcceptance(dialect.db, refused.id)).toBeUndefined();
       }
     });
 
@@ -269,7 +237,7 @@ function storeConformance(name: string, prepare: () => Promise<Target>) {
         ),
       );
       expect(results.filter(Boolean)).toHaveLength(1);
-      const stored = await tickets.findTicketByHash(dialect.db, ticket.token_hash);
+      const stored = await tickets.findTicketForAcceptance(dialect.db, ticket.id);
       expect(stored?.status).toBe('accepted');
       expect(stored?.session_id).toBe(`sess_${results.indexOf(true)}`);
       expect(await tickets.revokeTicket(dialect.db, ticket.id, T0 + 2)).toBe(false);
@@ -384,11 +352,20 @@ function storeConformance(name: string, prepare: () => Promise<Target>) {
         .insertInto('session_handoffs')
         .values([handoff('h-old', T0 + 10), handoff('h-live', T0 + 1000)])
         .execute();
+      await dialect.db
+        .insertInto('legacy_ticket_hashes')
+        .values([
+          { token_hash: 'l-old', ticket_id: 'tst_old', expires_at: T0 + 10 },
+          { token_hash: 'l-live', ticket_id: 'tst_live', expires_at: T0 + 1000 },
+        ])
+        .execute();
       await purgeExpired(dialect.db, T0 + 500);
       expect(await idempotency.findIdempotencyKey(dialect.db, 'purge-old')).toBeUndefined();
       expect(await idempotency.findIdempotencyKey(dialect.db, 'purge-live')).toBeDefined();
       const left = await dialect.db.selectFrom('session_handoffs').select('handoff_hash').execute();
       expect(left.map((row) => row.handoff_hash)).toEqual(['h-live']);
+      const legacy = await dialect.db.selectFrom('legacy_ticket_hashes').select('token_hash').execute();
+      expect(legacy.map((row) => row.token_hash)).toEqual(['l-live']);
     });
 
     it('runs exclusive sections one at a time', async () => {

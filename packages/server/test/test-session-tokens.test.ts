@@ -41,7 +41,8 @@ describe('POST /v1/test_session_tokens', () => {
       id: expect.stringMatching(ID.testSessionToken),
       user_id: user.id,
       status: 'pending',
-      token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      // The token's own id, a dot, 256 random bits in base64url.
+      token: expect.stringMatching(/^tst_[A-Za-z0-9]{27}\.[A-Za-z0-9_-]{43}$/),
       url: `${server.tessera.publicUrl}/v1/tickets/accept?ticket=${token.token}`,
       redirect_url: null,
       session_id: null,

@@ -308,6 +308,31 @@ describe('POST /v1/tickets/accept', () => {
     expect(await sessionCount(outcast.id)).toBe(0);
   });
 
+  it('finds a ticket by the id its value carries, but accepts only the whole value', async () => {
+    const token = await server.createToken({ user_id: user.id });
+    expect(token.token.startsWith(`${token.id}.`)).toBe(true);
+    const secret = token.token.slice(token.id.length + 1);
+    const other = await server.createToken({ user_id: user.id });
+    const flipped = `${secret[0] === 'A' ? 'B' : 'A'}${secret.slice(1)}`;
+    const before = await sessionCount();
+    const post = (ticket: string) => server.post(ACCEPT, { ticket }, { auth: false });
+    for (const forged of [
+      `${token.id}.${flipped}`, // the right id, a wrong secret
+      `${token.id}.`, // the id alone
+      `${token.id}.${other.token.slice(other.id.length + 1)}`, // another ticket's secret
+      `${other.id}.${secret}`, // this secret under another id
+      `tst_${'0'.repeat(27)}.${secret}`, // an id that does not exist
+      `.${secret}`,
+      secret, // the secret alone reads as a value from before ids were carried
+    ]) {
+      expectError(await post(forged), 404, 'ticket_not_found');
+    }
+    expect(await sessionCount()).toBe(before);
+    // None of that used the tickets up.
+    expect((await post(token.token)).status).toBe(200);
+    expect((await post(other.token)).status).toBe(200);
+  });
+
   it('refuses a malformed body', async () => {
     expectError(await server.post(ACCEPT, {}, { auth: false }), 422, 'form_param_missing', 'ticket');
     expectError(await server.post(ACCEPT, undefined, { auth: false }), 422, 'form_param_missing', 'ticket');

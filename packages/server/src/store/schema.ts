@@ -44,7 +44,7 @@ export interface TicketTable {
   id: string;
   kind: string;
   user_id: string;
-  /** SHA-256 (hex) of the ticket value; the value itself is never stored. */
+  /** SHA-256 (hex) of the ticket value, which carries the id; the value itself is never stored. */
   token_hash: string;
   status: 'pending' | 'accepted' | 'revoked';
   redirect_url: string | null;
@@ -53,6 +53,13 @@ export interface TicketTable {
   session_max_duration_seconds: number;
   created_at: number;
   updated_at: number;
+}
+
+/** Tickets issued before values carried their id, found by hash until they expire. */
+export interface LegacyTicketHashTable {
+  token_hash: string;
+  ticket_id: string;
+  expires_at: number;
 }
 
 export interface SessionTable {
@@ -100,6 +107,7 @@ export interface Database {
   users: UserTable;
   email_addresses: EmailAddressTable;
   tickets: TicketTable;
+  legacy_ticket_hashes: LegacyTicketHashTable;
   sessions: SessionTable;
   idempotency_keys: IdempotencyKeyTable;
   session_handoffs: SessionHandoffTable;

@@ -71,12 +71,23 @@ export async function findTicketById(
     .executeTakeFirst();
 }
 
-const findTicketByHashQuery = compiledOnce(['tokenHash'], (db, { tokenHash }: { tokenHash: string }) =>
-  db.selectFrom('tickets').selectAll().where('token_hash', '=', tokenHash),
+const findTicketForAcceptanceQuery = compiledOnce(['id'], (db, { id }: { id: string }) =>
+  db.selectFrom('tickets').selectAll().where('id', '=', id),
 );
 
-export async function findTicketByHash(db: Executor, tokenHash: string): Promise<TicketTable | undefined> {
-  return (await findTicketByHashQuery(db, { tokenHash })).rows[0];
+/** Any kind of ticket, by the id its value carries: the value's hash is compared by the caller. */
+export async function findTicketForAcceptance(db: Executor, id: string): Promise<TicketTable | undefined> {
+  return (await findTicketForAcceptanceQuery(db, { id })).rows[0];
+}
+
+/** A ticket issued before values carried their id, by the hash of its value. */
+export async function findLegacyTicket(db: Executor, tokenHash: string): Promise<TicketTable | undefined> {
+  return db
+    .selectFrom('legacy_ticket_hashes')
+    .innerJoin('tickets', 'tickets.id', 'legacy_ticket_hashes.ticket_id')
+    .selectAll('tickets')
+    .where('legacy_ticket_hashes.token_hash', '=', tokenHash)
+    .executeTakeFirst();
 }
 
 export async function listTickets(

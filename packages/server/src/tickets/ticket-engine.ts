@@ -1,7 +1,7 @@
 import { ApiError } from '../core/api-error';
 import type { ServerContext } from '../core/context';
 import { newId } from '../core/ids';
-import { generateTicketValue, sha256Hex } from '../core/secrets';
+import { digestsEqual, sha256Hex } from '../core/secrets';
 import { handoffRedirect } from '../sessions/handoffs';
 import { insertNewSession, signJwtFor } from '../sessions/sessions-service';
 import type { Paging } from '../store/paging';
@@ -9,6 +9,7 @@ import type { SessionTable, TicketTable } from '../store/schema';
 import * as store from '../store/tickets-store';
 import { findUserStatus, recordSignIn } from '../store/users-store';
 import { TICKET_KINDS, type TicketKind } from './ticket-kinds';
+import { newTicketValue, ticketIdOf } from './ticket-value';
 
 export interface TicketRequest {
   readonly userId: string;
@@ -43,9 +44,10 @@ export async function issueTicket(
 ): Promise<IssuedTicket> {
   assertKindAllowed(ctx, kind);
   const now = ctx.clock.now();
-  const value = generateTicketValue();
+  const id = newId(kind.idKind, now);
+  const value = newTicketValue(id);
   const ticket: TicketTable = {
-    id: newId(kind.idKind, now),
+    id,
     kind: kind.name,
     user_id: request.userId,
     token_hash: sha256Hex(value),
@@ -116,11 +118,18 @@ export async function acceptTicket(
   options: { readonly authorizedParty?: string | null; readonly handoff?: boolean } = {},
 ): Promise<Acceptance> {
   const tokenHash = sha256Hex(value);
+  const id = ticketIdOf(value);
   const { ticket, session, redirectTo } = await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
-    const found = await store.findTicketByHash(trx, tokenHash);
+    const found =
+      id === undefined
+        ? await store.findLegacyTicket(trx, tokenHash)
+        : await store.findTicketForAcceptance(trx, id);
     const kind = found && TICKET_KINDS[found.kind];
-    if (!found || !kind) throw new ApiError('ticket_not_found', 'This ticket is not valid.');
+    // The same answer for an unknown id and a wrong secret, and a comparison that takes the same time.
+    if (!found || !kind || !digestsEqual(found.token_hash, tokenHash)) {
+      throw new ApiError('ticket_not_found', 'This ticket is not valid.');
+    }
     const refusal = refusalOf(found, now);
     if (refusal) throw refusal;
     assertKindAllowed(ctx, kind);

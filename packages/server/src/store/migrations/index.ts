@@ -1,11 +1,13 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial';
 import * as sessionHandoffs from './0002-session-handoffs';
+import * as ticketsFoundById from './0003-tickets-found-by-id';
 
 /** Every migration, in order. Names sort; add new ones at the end and never edit an applied one. */
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-session-handoffs': sessionHandoffs,
+  '0003-tickets-found-by-id': ticketsFoundById,
 };
 
 export const migrationProvider: MigrationProvider = {
