@@ -12,8 +12,9 @@ const KSUID_EPOCH_SECONDS = 1_400_000_000;
 const TIME_CHARS = 6;
 
 /**
- * Ids shaped like the server's (prefix, `_`, 27 base62 characters sorting by creation second), made
- * without BigInt: 6 characters of seconds, then random ones. Millions per second.
+ * Ids shaped like the server's (prefix, `_`, 27 base62 characters), made without BigInt: 6 characters
+ * of seconds, then random ones, so they sort by creation second (the server's, to the millisecond).
+ * Millions per second.
  */
 class IdMaker {
   #random = Buffer.alloc(0);

@@ -49,6 +49,16 @@ describe('KSUID ids', () => {
     expect(ids.size).toBe(10_000);
   });
 
+  it('stay well-formed for fractional, negative and pre-epoch times', () => {
+    // A fractional time counts as its whole millisecond.
+    const fractional = newId('user', 1_700_000_000_123.9);
+    expect(newId('user', 1_700_000_000_122) < fractional).toBe(true);
+    expect(fractional < newId('user', 1_700_000_000_124)).toBe(true);
+    for (const time of [0, -1, -999.5, -1_000_000_000_000, 1_399_999_999_999, 1_400_000_000_000.5]) {
+      expect(newId('user', time), String(time)).toMatch(/^user_[0-9A-Za-z]{27}$/);
+    }
+  });
+
   it('carry the KSUID timestamp: seconds since 2014-05-13 in the first four bytes', () => {
     const id = newId('user', 1_700_000_000_999);
     const body = id.slice('user_'.length);

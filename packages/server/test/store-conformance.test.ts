@@ -409,6 +409,21 @@ function storeConformance(name: string, prepare: () => Promise<Target>) {
         expect(new Set(refused.map((reply) => (reply.json.errors as { code: string }[])[0]?.code))).toEqual(
           new Set(['ticket_already_used']),
         );
+        // Values no ticket could have, some of which no database would take as text, are simply unknown.
+        const secret = String(token.json.token).split('.')[1];
+        for (const forged of [
+          `tst_\u0000.${secret}`,
+          `tst_${'\u0000'.repeat(27)}.${secret}`,
+          `${'x'.repeat(400)}.${secret}`,
+          `tst_${'é'.repeat(27)}.${secret}`,
+          `${user.json.id}.${secret}`,
+          '\u0000'.repeat(43),
+          '\ud800'.repeat(43),
+        ]) {
+          const reply = await call('POST', '/v1/tickets/accept', { ticket: forged });
+          expect(reply.status, JSON.stringify(forged)).toBe(404);
+          expect((reply.json.errors as { code: string }[])[0]?.code).toBe('ticket_not_found');
+        }
       } finally {
         await tessera.close();
       }

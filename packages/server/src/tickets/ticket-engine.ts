@@ -9,7 +9,7 @@ import type { SessionTable, TicketTable } from '../store/schema';
 import * as store from '../store/tickets-store';
 import { findUserStatus, recordSignIn } from '../store/users-store';
 import { TICKET_KINDS, type TicketKind } from './ticket-kinds';
-import { newTicketValue, ticketIdOf } from './ticket-value';
+import { newTicketValue, ticketLookupOf } from './ticket-value';
 
 export interface TicketRequest {
   readonly userId: string;
@@ -117,14 +117,15 @@ export async function acceptTicket(
   value: string,
   options: { readonly authorizedParty?: string | null; readonly handoff?: boolean } = {},
 ): Promise<Acceptance> {
+  const lookup = ticketLookupOf(value);
+  if (lookup.by === 'none') throw new ApiError('ticket_not_found', 'This ticket is not valid.');
   const tokenHash = sha256Hex(value);
-  const id = ticketIdOf(value);
   const { ticket, session, redirectTo } = await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
     const found =
-      id === undefined
-        ? await store.findLegacyTicket(trx, tokenHash)
-        : await store.findTicketForAcceptance(trx, id);
+      lookup.by === 'id'
+        ? await store.findTicketForAcceptance(trx, lookup.id)
+        : await store.findLegacyTicket(trx, tokenHash);
     const kind = found && TICKET_KINDS[found.kind];
     // The same answer for an unknown id and a wrong secret, and a comparison that takes the same time.
     if (!found || !kind || !digestsEqual(found.token_hash, tokenHash)) {

@@ -1,4 +1,6 @@
+import { ID_BODY_LENGTH, ID_PREFIXES } from '@tessera/wire';
 import { generateTicketValue } from '../core/secrets';
+import { TICKET_KINDS } from './ticket-kinds';
 
 /**
  * A ticket's value: the ticket's id, a dot, and 256 bits from the CSPRNG in base64url. Acceptance
@@ -10,11 +12,25 @@ export function newTicketValue(ticketId: string): string {
   return `${ticketId}.${generateTicketValue()}`;
 }
 
+const SECRET = '[A-Za-z0-9_-]{43}';
+const TICKET_PREFIXES = Object.values(TICKET_KINDS).map((kind) => ID_PREFIXES[kind.idKind]);
+const CARRYING_ID = new RegExp(
+  `^((?:${TICKET_PREFIXES.join('|')})_[0-9A-Za-z]{${ID_BODY_LENGTH}})\\.${SECRET}$`,
+);
+/** Values issued before they carried their id: the 256 bits alone. */
+const LEGACY = new RegExp(`^${SECRET}$`);
+
+export type TicketLookup =
+  | { readonly by: 'id'; readonly id: string }
+  | { readonly by: 'legacy hash' }
+  | { readonly by: 'none' };
+
 /**
- * The ticket id a value carries, or undefined for a value without one: issued before values carried
- * their id, or not a ticket at all. Ids are `[A-Za-z0-9_]`, so the first dot ends one.
+ * How to find the ticket a presented value names. Anything shaped like neither kind of value names
+ * no ticket, and reaches no query.
  */
-export function ticketIdOf(value: string): string | undefined {
-  const end = value.indexOf('.');
-  return end > 0 ? value.slice(0, end) : undefined;
+export function ticketLookupOf(value: string): TicketLookup {
+  const id = CARRYING_ID.exec(value)?.[1];
+  if (id !== undefined) return { by: 'id', id };
+  return LEGACY.test(value) ? { by: 'legacy hash' } : { by: 'none' };
 }

@@ -8,14 +8,19 @@ import { type Kysely, sql } from 'kysely';
  * Tickets still pending from before carry no id: their hashes move to `legacy_ticket_hashes`, which
  * nothing else writes and which empties as they expire.
  *
- * Kysely runs a migration in a transaction where DDL is transactional (Postgres), and there the
- * constraint is dropped. SQLite cannot drop a column's UNIQUE constraint: the table is rebuilt, in a
- * transaction of its own.
+ * Kysely runs a migration in a transaction where DDL is transactional, which tells the dialects
+ * apart here (`migrate` never disables that). On Postgres the constraint is dropped first: that holds
+ * the table's exclusive lock, so no ticket can be written between the copy and the commit. SQLite
+ * cannot drop a column's UNIQUE constraint: the table is rebuilt in a transaction of its own, and
+ * Kysely records the migration in the next one, so every step is safe to run a second time.
+ *
+ * Nodes still running the earlier code would issue tickets this one does not find: stop them before
+ * the first node of this version starts (README, "Several nodes on Postgres").
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   if (db.isTransaction) {
-    await moveLegacyHashes(db);
     await sql`alter table tickets drop constraint tickets_token_hash_key`.execute(db);
+    await moveLegacyHashes(db);
   } else {
     await db.transaction().execute(async (trx) => {
       await moveLegacyHashes(trx);
@@ -24,22 +29,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   }
 }
 
+/** The earlier code finds tickets by the hash of the whole value, which it accepts whatever its shape. */
 export async function down(db: Kysely<unknown>): Promise<void> {
   if (db.isTransaction) {
-    await revokeTicketsCarryingIds(db);
     await sql`alter table tickets add constraint tickets_token_hash_key unique (token_hash)`.execute(db);
+    await db.schema.dropTable('legacy_ticket_hashes').execute();
   } else {
     await db.transaction().execute(async (trx) => {
-      await revokeTicketsCarryingIds(trx);
       await rebuildTickets(trx, { uniqueTokenHash: true });
+      await trx.schema.dropTable('legacy_ticket_hashes').execute();
     });
   }
-  await db.schema.dropTable('legacy_ticket_hashes').execute();
 }
 
 async function moveLegacyHashes(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('legacy_ticket_hashes')
+    .ifNotExists()
     .addColumn('token_hash', 'text', (c) => c.primaryKey())
     .addColumn('ticket_id', 'text', (c) => c.notNull())
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
@@ -47,14 +53,7 @@ async function moveLegacyHashes(db: Kysely<unknown>): Promise<void> {
   await sql`
     insert into legacy_ticket_hashes (token_hash, ticket_id, expires_at)
     select token_hash, id, expires_at from tickets where status = 'pending'
-  `.execute(db);
-}
-
-/** The earlier code cannot read a value carrying an id: such tickets are revoked, not left unusable. */
-async function revokeTicketsCarryingIds(db: Kysely<unknown>): Promise<void> {
-  await sql`
-    update tickets set status = 'revoked'
-    where status = 'pending' and token_hash not in (select token_hash from legacy_ticket_hashes)
+    on conflict (token_hash) do nothing
   `.execute(db);
 }
 
