@@ -19,6 +19,11 @@ export interface ParseOptions {
   readonly unknownKeys: 'reject' | 'strip';
   /** Query strings: integers and booleans arrive as text. */
   readonly fromText?: boolean;
+  /**
+   * A request to the server: its strings may not contain U+0000, which no field has a use for and
+   * Postgres cannot store as text. (Responses are read as they come.)
+   */
+  readonly request?: boolean;
 }
 
 const INVALID: unique symbol = Symbol('invalid');
@@ -74,6 +79,8 @@ export function string(options: StringOptions = {}): Schema<string> {
     'string',
     (value, path, ctx) => {
       if (typeof value !== 'string') return fail(ctx, path, 'invalid', 'must be a string');
+      if (ctx.request && value.includes('\u0000'))
+        return fail(ctx, path, 'invalid', 'must not contain the NUL character (U+0000)');
       if (value.length < minLength)
         return fail(ctx, path, 'invalid', `must be at least ${minLength} characters`);
       if (value.length > maxLength)

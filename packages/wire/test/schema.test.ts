@@ -73,6 +73,16 @@ describe('object schemas', () => {
     expect(result).toEqual({ ok: true, value: { name: 'a', kind: 'b', note: 'x' } });
   });
 
+  it('refuses U+0000 in the strings of a request, and reads responses as they come', () => {
+    const value = { name: 'a\u0000b', kind: 'a', note: null, tags: ['x\u0000'] };
+    const request = parse(shape, value, { unknownKeys: 'reject', request: true });
+    expect(request.ok ? [] : request.issues.map((issue) => [issue.path, issue.message])).toEqual([
+      ['name', 'must not contain the NUL character (U+0000)'],
+      ['tags[0]', 'must not contain the NUL character (U+0000)'],
+    ]);
+    expect(parse(shape, value, { unknownKeys: 'strip' })).toEqual({ ok: true, value });
+  });
+
   it('refuses a value that is not an object at the top', () => {
     for (const value of [null, [], 'text', 3]) {
       const result = parse(shape, value, { unknownKeys: 'reject' });

@@ -46,7 +46,7 @@ export function parseBody(schema: ObjectSchema<Shape>, raw: Buffer): unknown {
       );
     }
   }
-  const result = parse(schema, value, { unknownKeys: 'reject' });
+  const result = parse(schema, value, { unknownKeys: 'reject', request: true });
   if (!result.ok) throw validationError(result.issues, 'body');
   return result.value;
 }
@@ -67,7 +67,7 @@ export function parseQuery(schema: ObjectSchema<Shape>, query: URLSearchParams):
       if (value !== null) input[key] = value;
     }
   }
-  const result = parse(schema, input, { unknownKeys: 'strip', fromText: true });
+  const result = parse(schema, input, { unknownKeys: 'strip', fromText: true, request: true });
   if (!result.ok) throw validationError(result.issues, 'query');
   return result.value;
 }
