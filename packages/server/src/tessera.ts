@@ -12,6 +12,7 @@ import { bootstrapInstance } from './instance/bootstrap';
 import { generateSigningKeyPair, SigningKeys } from './sessions/signing-keys';
 import { type DatabaseLocation, type Dialect, openDatabase } from './store/database';
 import { purgeExpired } from './store/housekeeping';
+import { checkAllowedOrigins } from './tickets/redirect-policy';
 
 const HOUSEKEEPING_INTERVAL_MS = 10 * 60 * 1000;
 
@@ -88,6 +89,7 @@ export async function startTessera(options: TesseraOptions = {}): Promise<Runnin
       clock,
       firstSigningKey,
     });
+    checkAllowedOrigins(options.allowedRedirectOrigins ?? [], boot.instance.environment);
     const lifetime = options.sessionTokenLifetimeSeconds ?? 60;
     const keys = new SigningKeys(dialect, clock);
     await keys.current();

@@ -208,6 +208,22 @@ describe('tessera serve configuration', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('refuses an http redirect origin on a production instance at start, in one line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-'));
+    const run = await tessera(['serve', '--port', '0', '--db', `file:${join(dir, 't.db')}`], {
+      cwd: dir,
+      env: {
+        TESSERA_SECRET_KEY: `sk_live_${'a'.repeat(43)}`,
+        TESSERA_ALLOWED_REDIRECT_ORIGINS: 'https://app.example.com,http://plain.example.com',
+      },
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('TESSERA_ALLOWED_REDIRECT_ORIGINS lists http://plain.example.com');
+    expect(run.stderr).not.toContain('a'.repeat(43));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('keeps the instance across restarts and does not print a pinned key', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-'));
     const first = serve(dir);

@@ -350,6 +350,20 @@ describe('POST /v1/test_session_tokens/{id}/revoke', () => {
 });
 
 describe('a production instance', () => {
+  it('will not start with an http redirect origin, which it would refuse on every redirect', async () => {
+    const start = (secretKey: string) =>
+      startTestServer({
+        secretKey,
+        allowedRedirectOrigins: ['https://app.example.com', 'http://plain.example.com'],
+      });
+    await expect(start(newSecretKey('live'))).rejects.toThrow(
+      'TESSERA_ALLOWED_REDIRECT_ORIGINS lists http://plain.example.com, but a production instance',
+    );
+    // A development instance lists what it likes: loopback and plain-http apps are its daily work.
+    const development = await start(newSecretKey('test'));
+    await development.close();
+  });
+
   it('refuses test session tokens with 403 unless they are enabled', async () => {
     const production = await startTestServer({ secretKey: newSecretKey('live') });
     try {
@@ -386,7 +400,7 @@ describe('a production instance', () => {
       production = await startTestServer({
         secretKey: newSecretKey('live'),
         enableTestSessionTokens: true,
-        allowedRedirectOrigins: ['https://app.example.com', 'http://plain.example.com'],
+        allowedRedirectOrigins: ['https://app.example.com'],
       });
       someone = await production.createUser({ username: 'prod' });
     });

@@ -1,3 +1,4 @@
+import { ConfigError } from '../config';
 import { ApiError } from '../core/api-error';
 import type { Settings } from '../core/context';
 import type { Environment } from '../core/secrets';
@@ -39,4 +40,19 @@ export function checkRedirectUrl(raw: string, settings: Settings, environment: E
     );
   }
   return url.href;
+}
+
+/**
+ * Refuses, at start-up, an http origin in the list of a production instance: every redirect to it
+ * would be refused anyway, and better the operator learns it from the start than from a test run.
+ */
+export function checkAllowedOrigins(origins: readonly string[], environment: Environment): void {
+  if (environment !== 'production') return;
+  const plain = origins.find((origin) => !origin.startsWith('https:'));
+  if (plain !== undefined) {
+    throw new ConfigError(
+      'TESSERA_ALLOWED_REDIRECT_ORIGINS',
+      `lists ${plain}, but a production instance (sk_live_ key) redirects only to https origins`,
+    );
+  }
 }
