@@ -31,7 +31,7 @@ describe('VerifiedTokenCache', () => {
     expect(cache.size).toBe(0);
   });
 
-  it('works for tokens shorter than the tail', () => {
+  it('works for tokens shorter than the eight characters it files them by', () => {
     const cache = new VerifiedTokenCache(10);
     cache.set('a.b.c', entry(1));
     cache.set('x.a.b.c', entry(2));
