@@ -40,6 +40,21 @@ describe('VerifiedTokenCache', () => {
     expect(cache.get('b.c')).toBeUndefined();
   });
 
+  it('files a token that takes the key of another as the newest entry', () => {
+    const cache = new VerifiedTokenCache(2);
+    const a = sameTail('aaaa');
+    const b = sameTail('bbbb'); // ends like a: the same key
+    const c = `c.d.${'e'.repeat(40)}`;
+    cache.set(a, entry(1));
+    cache.set(c, entry(2));
+    cache.set(b, entry(3)); // replaces a, after c
+    cache.set(`f.g.${'h'.repeat(40)}`, entry(4)); // evicts the oldest: c, not b
+    expect(cache.get(c)).toBeUndefined();
+    expect(cache.get(b)).toEqual(entry(3));
+    expect(cache.get(a)).toBeUndefined();
+    expect(cache.size).toBe(2);
+  });
+
   it('evicts oldest first, exactly as a list would, through many insertions and deletions', () => {
     const max = 50;
     const cache = new VerifiedTokenCache(max);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { parseDatabaseUrl } from './config';
+import { parseDatabaseUrl, parseOrigin } from './config';
 import type { Clock } from './core/clock';
 import { systemClock } from './core/clock';
 import type { ServerContext } from './core/context';
@@ -79,6 +79,10 @@ export async function startTessera(options: TesseraOptions = {}): Promise<Runnin
   const clock = options.clock ?? systemClock;
   const host = options.host ?? '127.0.0.1';
   const location = parseDatabaseUrl(options.databaseUrl ?? ':memory:', options.databasePoolSize);
+  // Normalised as the CLI does, so `HTTPS://app.example.com/` names the origin a redirect will have.
+  const allowedRedirectOrigins = (options.allowedRedirectOrigins ?? []).map((origin) =>
+    parseOrigin('allowedRedirectOrigins', origin),
+  );
   // A new SQLite database needs a signing key: make it in the thread pool while migrations run.
   const firstSigningKey = isNewSqliteDatabase(location) ? generateSigningKeyPair() : undefined;
   firstSigningKey?.catch(() => {}); // a failure surfaces where the key is used
@@ -89,13 +93,13 @@ export async function startTessera(options: TesseraOptions = {}): Promise<Runnin
       clock,
       firstSigningKey,
     });
-    checkAllowedOrigins(options.allowedRedirectOrigins ?? [], boot.instance.environment);
+    checkAllowedOrigins(allowedRedirectOrigins, boot.instance.environment);
     const lifetime = options.sessionTokenLifetimeSeconds ?? 60;
     const keys = new SigningKeys(dialect, clock);
     await keys.current();
     const settings = {
       publicUrl: options.publicUrl ?? '',
-      allowedRedirectOrigins: options.allowedRedirectOrigins ?? [],
+      allowedRedirectOrigins,
       testSessionTokensEnabled: options.enableTestSessionTokens ?? false,
       sessionTokenLifetimeSeconds: lifetime,
     };

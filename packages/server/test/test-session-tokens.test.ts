@@ -192,6 +192,25 @@ describe('redirect_url on a development instance', () => {
   });
 });
 
+describe('allowedRedirectOrigins given to startTessera', () => {
+  it('are normalised as the CLI normalises them, and a path is refused', async () => {
+    const normalised = await startTestServer({ allowedRedirectOrigins: ['HTTPS://App.Example.com:443/'] });
+    try {
+      const someone = await normalised.createUser({ username: 'norm' });
+      const token = await normalised.createToken({
+        user_id: someone.id,
+        redirect_url: 'https://app.example.com/x',
+      });
+      expect(token.redirect_url).toBe('https://app.example.com/x');
+    } finally {
+      await normalised.close();
+    }
+    await expect(
+      startTestServer({ allowedRedirectOrigins: ['https://app.example.com/dashboard'] }),
+    ).rejects.toThrow('allowedRedirectOrigins entries must be origins like https://app.example.com');
+  });
+});
+
 describe('GET /v1/test_session_tokens/{id}', () => {
   it('answers the token without its value or URL', async () => {
     const created = await server.createToken({ user_id: user.id });
