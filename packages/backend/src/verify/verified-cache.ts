@@ -64,9 +64,11 @@ export class VerifiedTokenCache {
   set(token: string, entry: VerifiedEntry): void {
     if (this.maxEntries === 0) return;
     const key = slotKey(token);
-    // Another token under the same key gives way, so the newer one is filed as the newest entry.
-    if (this.#entries.get(key)?.token !== token) this.#entries.delete(key);
-    if (this.#entries.size >= this.maxEntries && !this.#entries.has(key)) {
+    const filed = this.#entries.get(key);
+    if (filed !== undefined) {
+      // Another token under the same key gives way, so the newer one is filed as the newest entry.
+      if (filed.token !== token) this.#entries.delete(key);
+    } else if (this.#entries.size >= this.maxEntries) {
       this.#oldest ??= this.#entries.keys();
       let oldest = this.#oldest.next();
       if (oldest.done) {

@@ -32,11 +32,11 @@ export async function generateSigningKeyPair(): Promise<KeyObject> {
   return privateKey;
 }
 
-/** Stores a new signing key: `generated` when one was made ahead, otherwise made now. */
+/** Stores a new signing key: `generated` when one was made (or started) ahead, otherwise made now. */
 export async function createSigningKey(
   db: Executor,
   now: number,
-  generated: Promise<KeyObject> = generateSigningKeyPair(),
+  generated: KeyObject | Promise<KeyObject> = generateSigningKeyPair(),
 ): Promise<SigningKeyTable> {
   const privateKey = await generated;
   const kid = newId('signingKey', now);
@@ -130,11 +130,10 @@ export class SigningKeys {
   /** Makes a new key current; the others are retired and leave the JWKS once their JWTs have expired. */
   async rotate(): Promise<JwksJSON> {
     // Generated first: the exclusive section holds up every other write on SQLite.
-    const generated = generateSigningKeyPair();
-    await generated;
+    const privateKey = await generateSigningKeyPair();
     await this.dialect.exclusive(async (trx) => {
       const now = this.clock.now();
-      const created = await createSigningKey(trx, now, generated);
+      const created = await createSigningKey(trx, now, privateKey);
       await retireSigningKeys(trx, created.kid, now);
     });
     await this.load();
