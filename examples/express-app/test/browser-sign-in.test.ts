@@ -1,4 +1,4 @@
-import { HANDOFF_PARAM } from '@tessera/wire';
+import { HANDOFF_PARAM, REFRESH_COOKIE_NAME, SESSION_COOKIE_NAME } from '@tessera/wire';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExample } from '../server.js';
@@ -51,8 +51,8 @@ describe('signing a real browser in with a test session token', () => {
     expect(await heading(page)).toBe('Signed in as ada@example.com');
     expect(page.url()).toBe(`${example.appUrl}/`);
     const cookies = await context.cookies(example.appUrl);
-    const session = cookies.find((cookie) => cookie.name === '__session');
-    const refresh = cookies.find((cookie) => cookie.name === '__tessera_refresh');
+    const session = cookies.find((cookie) => cookie.name === SESSION_COOKIE_NAME);
+    const refresh = cookies.find((cookie) => cookie.name === REFRESH_COOKIE_NAME);
     expect(session).toMatchObject({ domain: 'localhost', httpOnly: true, sameSite: 'Lax', path: '/' });
     expect(refresh).toMatchObject({ domain: 'localhost', httpOnly: true, sameSite: 'Lax', path: '/' });
 
@@ -63,7 +63,9 @@ describe('signing a real browser in with a test session token', () => {
     const handoffUrl = visited.find((url) => url.includes(HANDOFF_PARAM))!;
     expect(handoffUrl).toBeDefined();
     const replay = await fetch(handoffUrl, { redirect: 'manual' });
-    expect(replay.headers.getSetCookie().some((cookie) => cookie.startsWith('__session=ey'))).toBe(false);
+    expect(
+      replay.headers.getSetCookie().some((cookie) => cookie.startsWith(`${SESSION_COOKIE_NAME}=ey`)),
+    ).toBe(false);
     await context.close();
   });
 
@@ -87,7 +89,7 @@ describe('signing a real browser in with a test session token', () => {
     expect(afterRevoke?.status()).toBe(401);
     expect(await heading(page)).toBe('Signed out');
     expect((await context.cookies(example.appUrl)).map((cookie) => cookie.name)).not.toContain(
-      '__tessera_refresh',
+      REFRESH_COOKIE_NAME,
     );
     await context.close();
   });
@@ -126,7 +128,9 @@ describe('signing a real browser in with a test session token', () => {
     await intruder.goto(handoffUrl!);
     expect(intruder.url()).not.toContain(HANDOFF_PARAM);
     expect(await heading(intruder)).toBe('Signed out');
-    expect((await second.cookies(example.appUrl)).map((cookie) => cookie.name)).not.toContain('__session');
+    expect((await second.cookies(example.appUrl)).map((cookie) => cookie.name)).not.toContain(
+      SESSION_COOKIE_NAME,
+    );
     await first.close();
     await second.close();
   });

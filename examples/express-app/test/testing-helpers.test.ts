@@ -1,4 +1,5 @@
 import { createStorageState, signIn, tesseraSetup } from '@tessera/testing';
+import { REFRESH_COOKIE_NAME, SESSION_COOKIE_NAME } from '@tessera/wire';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startExample } from '../server.js';
@@ -64,7 +65,10 @@ describe('@tessera/testing', () => {
       baseURL: example.appUrl,
       ...connection(),
     });
-    expect(state.cookies.map((cookie) => cookie.name).sort()).toEqual(['__session', '__tessera_refresh']);
+    expect(state.cookies.map((cookie) => cookie.name).sort()).toEqual([
+      SESSION_COOKIE_NAME,
+      REFRESH_COOKIE_NAME,
+    ]);
     const context = await browser.newContext({ storageState: state });
     const page = await context.newPage();
     await page.goto(`${example.appUrl}/protected`);

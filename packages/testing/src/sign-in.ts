@@ -1,5 +1,5 @@
 import type { Session } from '@tessera/backend';
-import { HANDOFF_PARAM } from '@tessera/wire';
+import { HANDOFF_PARAM, SESSION_COOKIE_NAME } from '@tessera/wire';
 import { type ConnectionOptions, clientFor } from './connection';
 import { type SignInAs, tokenTarget } from './who';
 
@@ -57,7 +57,10 @@ export async function signIn(page: PageLike, who: SignInAs, options: SignInOptio
     const landed = new URL(page.url());
     const target = new URL(redirectUrl);
     const cookies = await page.context().cookies(target.origin);
-    if (landed.searchParams.has(HANDOFF_PARAM) || !cookies.some((cookie) => cookie.name === '__session')) {
+    if (
+      landed.searchParams.has(HANDOFF_PARAM) ||
+      !cookies.some((cookie) => cookie.name === SESSION_COOKIE_NAME)
+    ) {
       throw new Error(
         `@tessera/testing: the app at ${target.origin} did not take the session. Is its tessera middleware (withAuth) configured with the secret key?`,
       );

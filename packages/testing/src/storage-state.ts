@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { SESSION_COOKIE_NAME } from '@tessera/wire';
 import { type ConnectionOptions, clientFor } from './connection';
 import { type SignInAs, tokenTarget } from './who';
 
@@ -86,7 +87,7 @@ export async function createStorageState(options: CreateStorageStateOptions): Pr
   const landed = await fetch(handoffUrl, { redirect: 'manual' });
   const now = Date.now();
   const cookies = landed.headers.getSetCookie().map((header) => parseSetCookie(header, appUrl, now));
-  if (!cookies.some((cookie) => cookie.name === '__session' && cookie.value !== '')) {
+  if (!cookies.some((cookie) => cookie.name === SESSION_COOKIE_NAME && cookie.value !== '')) {
     throw new Error(
       `@tessera/testing: the app at ${appUrl.origin} set no session cookie (HTTP ${landed.status}). Is its tessera middleware (withAuth) configured with the secret key?`,
     );

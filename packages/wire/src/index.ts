@@ -1,3 +1,4 @@
+export * from './cookies';
 export * from './errors';
 export * from './ids';
 export * from './resources/common';

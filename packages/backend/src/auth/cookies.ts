@@ -1,3 +1,5 @@
+import { REFRESH_COOKIE_NAME, SESSION_COOKIE_NAME } from '@tessera/wire';
+
 /**
  * The app's cookie holding the session JWT (as on tessera's own origin). HttpOnly, SameSite=Lax,
  * Path=/, Secure on https.
@@ -9,7 +11,7 @@
  * await page.context().cookies().then((cookies) => cookies.find((c) => c.name === SESSION_COOKIE));
  * ```
  */
-export const SESSION_COOKIE = '__session';
+export const SESSION_COOKIE = SESSION_COOKIE_NAME;
 
 /**
  * The app's cookie holding the refresh token of a session handed to the app's origin. HttpOnly,
@@ -22,7 +24,7 @@ export const SESSION_COOKIE = '__session';
  * const signedIn = (await context.cookies()).some((cookie) => cookie.name === REFRESH_COOKIE);
  * ```
  */
-export const REFRESH_COOKIE = '__tessera_refresh';
+export const REFRESH_COOKIE = REFRESH_COOKIE_NAME;
 
 /** The first non-empty value of cookie `name` in a `Cookie` header, or null. */
 export function readCookie(header: string | null | undefined, name: string): string | null {

@@ -1,4 +1,10 @@
-import { acceptTicketParams, object, string, ticketAcceptanceObject } from '@tessera/wire';
+import {
+  acceptTicketParams,
+  object,
+  SESSION_COOKIE_NAME,
+  string,
+  ticketAcceptanceObject,
+} from '@tessera/wire';
 import type { ServerContext } from '../../core/context';
 import { serializeSession, sessionStatusAt } from '../../sessions/serialize-session';
 import { readOwnSessionJwt } from '../../sessions/session-jwt';
@@ -11,7 +17,7 @@ import { defineRoute } from '../route';
 import type { HttpRequest } from '../types';
 import { jsonResponse } from '../types';
 
-export const SESSION_COOKIE = '__session';
+export const SESSION_COOKIE = SESSION_COOKIE_NAME;
 const SIGNED_IN_PATH = '/v1/tickets/signed-in';
 
 function sessionCookie(ctx: ServerContext, jwt: string, session: SessionTable): string {
