@@ -98,6 +98,36 @@ export async function findUserStatus(db: Executor, id: string): Promise<{ banned
   return (await findUserStatusQuery(db, { id })).rows[0];
 }
 
+const lockUserStatusQuery = compiledOnce(['id'], (db, { id }: { id: string }, dialect) => {
+  const query = db.selectFrom('users').select('banned').where('id', '=', id);
+  return dialect === 'postgres' ? query.forNoKeyUpdate() : query;
+});
+
+/**
+ * `findUserStatus` for a transaction about to start a session: on Postgres it locks the user row
+ * until the commit, so a ban or a delete in flight either waits for the session (and then revokes
+ * it) or is seen here. Not a share lock: the same transaction then updates the row (the last sign-in),
+ * and two acceptances each holding a share lock would deadlock on that update. SQLite has one writer
+ * and needs no lock.
+ */
+export async function lockUserStatus(db: Executor, id: string): Promise<{ banned: number } | undefined> {
+  return (await lockUserStatusQuery(db, { id })).rows[0];
+}
+
+const lockUserForChangeQuery = compiledOnce(['id'], (db, { id }: { id: string }, dialect) => {
+  const query = db.selectFrom('users').select('id').where('id', '=', id);
+  return dialect === 'postgres' ? query.forUpdate() : query;
+});
+
+/**
+ * Takes the user row for a ban or a delete before anything else in the transaction: it waits for
+ * every session start holding the row (`lockUserStatus`) to commit, so the revocations that follow
+ * see those sessions. False when the user does not exist.
+ */
+export async function lockUserForChange(db: Executor, id: string): Promise<boolean> {
+  return (await lockUserForChangeQuery(db, { id })).rows.length > 0;
+}
+
 export async function findUserById(db: Executor, id: string): Promise<UserRecord | undefined> {
   const user = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   return user ? (await withEmails(db, [user]))[0] : undefined;

@@ -7,7 +7,7 @@ import { insertNewSession, signJwtFor } from '../sessions/sessions-service';
 import type { Paging } from '../store/paging';
 import type { SessionTable, TicketTable } from '../store/schema';
 import * as store from '../store/tickets-store';
-import { findUserStatus, recordSignIn } from '../store/users-store';
+import { findUserStatus, lockUserStatus, recordSignIn } from '../store/users-store';
 import { TICKET_KINDS, type TicketKind } from './ticket-kinds';
 import { newTicketValue, ticketLookupOf } from './ticket-value';
 
@@ -134,7 +134,7 @@ export async function acceptTicket(
     const refusal = refusalOf(found, now);
     if (refusal) throw refusal;
     assertKindAllowed(ctx, kind);
-    const user = await findUserStatus(trx, found.user_id);
+    const user = await lockUserStatus(trx, found.user_id);
     if (!user) throw new ApiError('ticket_not_found', 'This ticket is not valid.');
     if (user.banned === 1) throw new ApiError('user_banned', 'This user is banned and cannot be signed in.');
 

@@ -140,7 +140,7 @@ export async function updateUser(
 export async function deleteUser(ctx: ServerContext, id: string): Promise<void> {
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
-    if (!(await store.findUserById(trx, id))) throw ApiError.notFound('User');
+    if (!(await store.lockUserForChange(trx, id))) throw ApiError.notFound('User');
     await revokeUserSessions(trx, id, now);
     await revokeUserTickets(trx, id, now);
     await store.deleteUser(trx, id);
@@ -155,6 +155,7 @@ export async function setUserBanned(
 ): Promise<store.UserRecord> {
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (trx) => {
+    if (!(await store.lockUserForChange(trx, id))) throw ApiError.notFound('User');
     const user = await store.findUserById(trx, id);
     if (!user) throw ApiError.notFound('User');
     await store.updateUser(trx, id, { banned: banned ? 1 : 0, updated_at: now });
