@@ -323,6 +323,14 @@ describe('routing', () => {
     expectError(await server.call('DELETE', '/v1/sessions'), 405, 'method_not_allowed');
     expectError(await server.call('HEAD', '/v1/health', { auth: false }), 405, 'method_not_allowed');
   });
+
+  it('names the methods a path accepts in the Allow header of a 405', async () => {
+    expect((await server.call('PUT', '/v1/users')).headers.allow).toBe('POST, GET');
+    expect((await server.call('POST', '/v1/jwks')).headers.allow).toBe('GET');
+    const user = (await server.call('POST', '/v1/users', { body: {} })).body;
+    expect((await server.call('PUT', `/v1/users/${user.id}`)).headers.allow).toBe('GET, PATCH, DELETE');
+    expect((await server.call('GET', '/v1/users/count')).headers.allow).toBeUndefined();
+  });
 });
 
 describe('wire objects', () => {

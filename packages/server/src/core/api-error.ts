@@ -1,20 +1,32 @@
-import { ERROR_CODES, type ErrorCode } from '@tessera/wire';
+import { ERROR_CODES, type ErrorCode, type WireError } from '@tessera/wire';
 
 /**
- * A failure the client should hear about, with a code from the wire registry. Services throw it;
- * the HTTP layer turns it into the wire error shape. Messages never carry secret values.
+ * The one error type of the server: a failure the client should hear about, with a code from the
+ * wire registry. Services throw it; the HTTP layer turns it into the wire error shape. A request
+ * that breaks several rules at once carries one wire error per rule (`errors`); the first gives the
+ * status. Messages never carry secret values.
  */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   readonly status: number;
+  readonly errors: readonly [WireError, ...WireError[]];
 
   constructor(
     readonly code: ErrorCode,
     readonly longMessage: string,
     readonly meta: Readonly<Record<string, unknown>> | null = null,
+    /** Further errors found in the same request (validation reports every field, not only the first). */
+    further: readonly WireError[] = [],
   ) {
     super(longMessage);
     this.status = ERROR_CODES[code].status;
+    const first = {
+      code,
+      message: ERROR_CODES[code].message,
+      long_message: longMessage,
+      meta: meta && { ...meta },
+    };
+    this.errors = [first, ...further];
   }
 
   static notFound(what: string, paramName?: string): ApiError {

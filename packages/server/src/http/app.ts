@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { object } from '@tessera/wire';
+import { ApiError } from '../core/api-error';
 import type { ServerContext } from '../core/context';
 import { pooledRandomBytes } from '../core/random-pool';
 import { type Authenticate, secretKeyAuthenticator } from './auth';
@@ -10,7 +11,7 @@ import type { RequestLogger } from './request-log';
 import type { Route } from './route';
 import { type RouteMatch, Router } from './router';
 import { type HttpRequest, type HttpResponse, jsonResponse } from './types';
-import { errorBody, RequestError, toRequestError } from './wire-errors';
+import { errorBody, toApiError } from './wire-errors';
 
 export interface App {
   handle(request: HttpRequest): Promise<HttpResponse>;
@@ -18,7 +19,7 @@ export interface App {
    * Answers a request the socket adapter could not read (a body over the limit): with a request id,
    * and logged, like any other request.
    */
-  refuse(request: HttpRequest, failure: RequestError): HttpResponse;
+  refuse(request: HttpRequest, failure: ApiError): HttpResponse;
 }
 
 const NO_PARAMETERS = object({});
@@ -27,7 +28,7 @@ function newRequestId(): string {
   return `req_${pooledRandomBytes(12).toString('hex')}`;
 }
 
-const UNAVAILABLE = RequestError.of(
+const UNAVAILABLE = new ApiError(
   'service_unavailable',
   'The database cannot be reached right now. Retry shortly; nothing of this request was kept.',
 );
@@ -36,7 +37,11 @@ function withRetryAfter(response: HttpResponse): HttpResponse {
   return { ...response, headers: { ...response.headers, 'retry-after': '1' } };
 }
 
-function errorResponse(error: RequestError, requestId: string, asHtml: boolean): HttpResponse {
+function withAllow(response: HttpResponse, allowed: readonly string[]): HttpResponse {
+  return { ...response, headers: { ...response.headers, allow: allowed.join(', ') } };
+}
+
+function errorResponse(error: ApiError, requestId: string, asHtml: boolean): HttpResponse {
   if (!asHtml) return jsonResponse(error.status, errorBody(error, requestId));
   const first = error.errors[0];
   // Parameter errors have terse messages ("is missing"); on a page, the link itself is what is wrong.
@@ -88,7 +93,7 @@ export function createApp(ctx: ServerContext, routes: readonly Route[], log?: Re
     const status = response.status;
     log?.({
       level: status >= 500 ? 'error' : 'info',
-      time: new Date().toISOString(),
+      time: new Date(ctx.clock.now()).toISOString(),
       request_id: requestId,
       method: request.method,
       route: match.kind === 'found' ? match.route.path : 'unmatched',
@@ -110,10 +115,10 @@ export function createApp(ctx: ServerContext, routes: readonly Route[], log?: Re
       let failure: unknown;
       try {
         if (match.kind === 'not_found') {
-          throw RequestError.of('resource_not_found', `No route matches ${request.method} ${request.path}.`);
+          throw new ApiError('resource_not_found', `No route matches ${request.method} ${request.path}.`);
         }
         if (match.kind === 'method_not_allowed') {
-          throw RequestError.of('method_not_allowed', `This path accepts ${match.allowed.join(', ')}.`);
+          throw new ApiError('method_not_allowed', `This path accepts ${match.allowed.join(', ')}.`);
         }
         response = await run(ctx, authenticate, match.route, match.params, request);
       } catch (error) {
@@ -121,7 +126,9 @@ export function createApp(ctx: ServerContext, routes: readonly Route[], log?: Re
         const asHtml = rendersHtml(match);
         response = ctx.dialect.isUnavailable(error)
           ? withRetryAfter(errorResponse(UNAVAILABLE, requestId, asHtml))
-          : errorResponse(toRequestError(error), requestId, asHtml);
+          : errorResponse(toApiError(error), requestId, asHtml);
+        // RFC 9110: a 405 names the methods the path does accept.
+        if (match.kind === 'method_not_allowed') response = withAllow(response, match.allowed);
       }
       return finish(request, match, started, requestId, response, failure);
     },

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
+import { ApiError } from '../core/api-error';
 import { digestsEqual, SECRET_KEY_PATTERN, sha256Hex } from '../core/secrets';
-import { RequestError } from './wire-errors';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
@@ -17,7 +17,7 @@ export function secretKeyAuthenticator(secretKeyHash: string): Authenticate {
   return (authorization) => {
     const presented = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
     if (!presented) {
-      throw RequestError.of(
+      throw new ApiError(
         'authentication_invalid',
         'The Authorization header must be "Bearer <secret key>", with the instance secret key (sk_test_... or sk_live_...).',
       );
@@ -27,13 +27,13 @@ export function secretKeyAuthenticator(secretKeyHash: string): Authenticate {
       return presented;
     }
     if (!SECRET_KEY_PATTERN.test(presented)) {
-      throw RequestError.of(
+      throw new ApiError(
         'authentication_invalid',
         'The bearer token is not a secret key (sk_test_... or sk_live_...).',
       );
     }
     if (!digestsEqual(sha256Hex(presented), secretKeyHash)) {
-      throw RequestError.of(
+      throw new ApiError(
         'clerk_key_invalid',
         'The secret key provided is not the secret key of this instance.',
       );

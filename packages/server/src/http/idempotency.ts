@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { ApiError } from '../core/api-error';
 import type { ServerContext } from '../core/context';
 import {
   completeIdempotencyKey,
@@ -8,7 +9,6 @@ import {
   reserveIdempotencyKey,
 } from '../store/idempotency-store';
 import type { HttpResponse } from './types';
-import { RequestError } from './wire-errors';
 
 const RETENTION_MS = 24 * 3600 * 1000;
 /** A first request still running after this long is taken as crashed, and its key is freed. */
@@ -56,7 +56,7 @@ function requestFingerprint(scope: string, body: unknown): string {
 
 export function validateIdempotencyKey(key: string): void {
   if (key.length === 0 || key.length > 255) {
-    throw RequestError.of(
+    throw new ApiError(
       'form_param_value_invalid',
       'The Idempotency-Key header must be 1 to 255 characters.',
       {
@@ -104,7 +104,7 @@ export async function withIdempotency(
       continue;
     }
     if (existing.request_hash !== fingerprint) {
-      throw RequestError.of(
+      throw new ApiError(
         'idempotency_key_reused',
         'This Idempotency-Key was already used with a different request. Use a new key for a new request.',
         { param_name: 'Idempotency-Key' },
@@ -115,7 +115,7 @@ export async function withIdempotency(
         return unseal(sealingKey, existing.response_sealed);
       } catch {
         // Sealed under another secret key (the instance's key was replaced since): not this caller's reply.
-        throw RequestError.of(
+        throw new ApiError(
           'idempotency_key_reused',
           'This Idempotency-Key was already used with another secret key. Use a new key for a new request.',
           { param_name: 'Idempotency-Key' },

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ApiError } from '../core/api-error';
 import type { App } from './app';
 import type { HttpRequest } from './types';
-import { RequestError } from './wire-errors';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -54,8 +54,8 @@ async function serve(app: App, req: IncomingMessage, res: ServerResponse): Promi
   } catch (error) {
     const tooLarge = error instanceof BodyTooLarge;
     const failure = tooLarge
-      ? RequestError.of('request_body_too_large', `The request body must be at most ${MAX_BODY_BYTES} bytes.`)
-      : RequestError.of('request_body_invalid', 'The request body could not be read.');
+      ? new ApiError('request_body_too_large', `The request body must be at most ${MAX_BODY_BYTES} bytes.`)
+      : new ApiError('request_body_invalid', 'The request body could not be read.');
     const response = app.refuse(toHttpRequest(req, Buffer.alloc(0)), failure);
     // The rest of the body is never read, so the connection cannot carry another request.
     res.writeHead(response.status, { ...response.headers, connection: 'close' }).end(response.body);

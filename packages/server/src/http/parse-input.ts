@@ -1,5 +1,6 @@
 import { type ObjectSchema, parse, type Shape } from '@tessera/wire';
-import { RequestError, validationError } from './wire-errors';
+import { ApiError } from '../core/api-error';
+import { validationError } from './wire-errors';
 
 const NO_PARAMETERS = Object.freeze({});
 
@@ -31,13 +32,13 @@ export function parseBody(schema: ObjectSchema<Shape>, raw: Buffer): unknown {
     try {
       value = JSON.parse(text);
     } catch {
-      throw RequestError.of('request_body_invalid', 'The request body is not valid JSON.');
+      throw new ApiError('request_body_invalid', 'The request body is not valid JSON.');
     }
   }
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const key = tooDeepKey(value as Record<string, unknown>);
     if (key !== undefined) {
-      throw RequestError.of(
+      throw new ApiError(
         'form_param_value_invalid',
         `${key} must not nest deeper than ${MAX_BODY_DEPTH} levels.`,
         {

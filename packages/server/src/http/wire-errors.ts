@@ -7,23 +7,8 @@ import {
 } from '@tessera/wire';
 import { ApiError } from '../core/api-error';
 
-/** One or more wire errors with their HTTP status: what every failed request becomes. */
-export class RequestError extends Error {
-  override readonly name = 'RequestError';
-
-  constructor(
-    readonly status: number,
-    readonly errors: readonly WireError[],
-  ) {
-    super(errors[0]?.long_message ?? 'request failed');
-  }
-
-  static of(code: ErrorCode, longMessage: string, meta: Record<string, unknown> | null = null): RequestError {
-    return new RequestError(ERROR_CODES[code].status, [
-      { code, message: ERROR_CODES[code].message, long_message: longMessage, meta },
-    ]);
-  }
-}
+// How the HTTP layer turns failures into the wire error shape. The error type itself is
+// `ApiError` (core/api-error.ts), which services throw as well.
 
 function issueToWireError(issue: SchemaIssue, where: 'body' | 'query'): WireError {
   if (issue.path === '') {
@@ -60,23 +45,25 @@ function issueToWireError(issue: SchemaIssue, where: 'body' | 'query'): WireErro
   }
 }
 
-export function validationError(issues: readonly SchemaIssue[], where: 'body' | 'query'): RequestError {
-  const errors = issues.map((issue) => issueToWireError(issue, where));
-  const status = errors.some((error) => error.code === 'request_body_invalid') ? 400 : 422;
-  return new RequestError(status, errors);
+/**
+ * Every issue of a body or query as one error. An issue about the whole value (not an object) is
+ * only ever reported alone, so the first error's status (400 or 422) is the request's.
+ */
+export function validationError(issues: readonly SchemaIssue[], where: 'body' | 'query'): ApiError {
+  const [first, ...rest] = issues.map((issue) => issueToWireError(issue, where));
+  if (!first) return new ApiError('request_body_invalid', `The request ${where} is invalid.`);
+  return new ApiError(first.code as ErrorCode, first.long_message, first.meta, rest);
 }
 
-/** Any thrown value as a RequestError; unknown ones become an opaque 500 (the details go to the log). */
-export function toRequestError(error: unknown): RequestError {
-  if (error instanceof RequestError) return error;
-  if (error instanceof ApiError)
-    return RequestError.of(error.code, error.longMessage, error.meta ? { ...error.meta } : null);
-  return RequestError.of(
+/** Any thrown value as an ApiError; unknown ones become an opaque 500 (the details go to the log). */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  return new ApiError(
     'internal_error',
     'Something went wrong on the server. The request id is in clerk_trace_id.',
   );
 }
 
-export function errorBody(error: RequestError, traceId: string): WireErrorBody {
+export function errorBody(error: ApiError, traceId: string): WireErrorBody {
   return { errors: [...error.errors], clerk_trace_id: traceId };
 }
