@@ -55,10 +55,13 @@ export class GroupCommitDriver implements Driver {
   readonly #sqlite: SQLite.Database;
   /** Held by an open Kysely transaction, and by a commit. */
   readonly #mutex = new FifoMutex();
+  /** How long a transaction, or a statement, waits for the open transaction before giving up. */
+  readonly #waitTimeoutMs: number;
   #batch: Batch | undefined;
 
-  constructor(sqlite: SQLite.Database) {
+  constructor(sqlite: SQLite.Database, options: { readonly waitTimeoutMs: number }) {
     this.#sqlite = sqlite;
+    this.#waitTimeoutMs = options.waitTimeoutMs;
   }
 
   async init(): Promise<void> {}
@@ -69,7 +72,7 @@ export class GroupCommitDriver implements Driver {
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
     const lease = connection as Lease;
-    await this.#mutex.lock();
+    await this.#mutex.lock(this.#waitTimeoutMs);
     lease.holdsMutex = true;
     try {
       lease.batch = this.#openBatch();
@@ -145,7 +148,7 @@ export class GroupCommitDriver implements Driver {
   /** A statement outside any Kysely transaction: it waits for none to be open, and joins the batch. */
   runStatement<R>(sql: string, parameters: readonly unknown[]): Promise<QueryResult<R>> {
     if (this.#mutex.locked) {
-      return this.#mutex.lock().then(() => {
+      return this.#mutex.lock(this.#waitTimeoutMs).then(() => {
         try {
           return this.#runInBatch<R>(sql, parameters);
         } finally {

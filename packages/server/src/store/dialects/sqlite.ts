@@ -5,11 +5,17 @@ import { type Driver, Kysely, SqliteDialect } from 'kysely';
 import { compileQueriesFor } from '../compiled-query';
 import type { Database } from '../schema';
 import { type Dialect, errorCode } from './dialect';
+import { LockWaitTimeout } from './fifo-mutex';
 import { type Checkpointer, startCheckpointer } from './sqlite-checkpointer';
 import { GroupCommitDriver } from './sqlite-group-commit';
 
 const STATEMENT_CACHE_SIZE = 500;
 const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+/**
+ * How long a transaction waits for the open one to end, as long as the Postgres pool waits for a
+ * connection: past it the request is answered 503 (`service_unavailable`), never left hanging.
+ */
+export const TRANSACTION_WAIT_TIMEOUT_MS = 3000;
 
 /** Kysely's SQLite dialect (SQL, introspection) over our own driver. */
 class GroupCommitSqliteDialect extends SqliteDialect {
@@ -43,11 +49,13 @@ function cachePreparedStatements(sqlite: SQLite.Database): void {
   }) as typeof sqlite.prepare;
 }
 
-/** `checkpointBackstopPages` is for tests, which cannot write 200 MB to see the backstop work. */
-export function openSqlite(
-  path: string,
-  options: { readonly checkpointBackstopPages?: number } = {},
-): Dialect {
+export interface SqliteOptions {
+  /** For tests, which cannot write 200 MB to see the backstop work. */
+  readonly checkpointBackstopPages?: number;
+  readonly transactionWaitTimeoutMs?: number;
+}
+
+export function openSqlite(path: string, options: SqliteOptions = {}): Dialect {
   if (path !== ':memory:') {
     // The file holds the signing private keys: only its owner may read it. SQLite gives the -wal and
     // -shm files the same mode as the database file.
@@ -64,7 +72,9 @@ export function openSqlite(
   let checkpointer: Checkpointer | undefined;
   if (path !== ':memory:') checkpointer = startCheckpointer(path, sqlite, options.checkpointBackstopPages);
   cachePreparedStatements(sqlite);
-  const driver = new GroupCommitDriver(sqlite);
+  const driver = new GroupCommitDriver(sqlite, {
+    waitTimeoutMs: options.transactionWaitTimeoutMs ?? TRANSACTION_WAIT_TIMEOUT_MS,
+  });
   const db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(sqlite, driver) });
   compileQueriesFor(db, {
     dialect: 'sqlite',
@@ -77,8 +87,10 @@ export function openSqlite(
     exclusive: (work) => db.transaction().execute(work),
     isUniqueViolation: (error) => /^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)$/.test(errorCode(error) ?? ''),
     // Busy or locked (another process), a full disk, an I/O error: nothing of the request was kept,
-    // and a retry may succeed.
-    isUnavailable: (error) => /^SQLITE_(BUSY|LOCKED|FULL|IOERR)(_|$)/.test(errorCode(error) ?? ''),
+    // and a retry may succeed. So too a wait for this connection's open transaction that timed out.
+    isUnavailable: (error) =>
+      error instanceof LockWaitTimeout ||
+      /^SQLITE_(BUSY|LOCKED|FULL|IOERR)(_|$)/.test(errorCode(error) ?? ''),
     close: async () => {
       await checkpointer?.stop();
       await db.destroy();
