@@ -176,3 +176,10 @@ it('serves without a request log (log: false), replies still carrying their requ
     await quiet.close();
   }
 });
+
+it("stamps each line with the server's clock, not the machine's", async () => {
+  const before = server.logs.length;
+  server.clock.t = Date.UTC(2031, 5, 1, 8, 30, 0);
+  await server.get('/v1/users');
+  expect(server.logs.slice(before).map((entry) => entry.time)).toEqual(['2031-06-01T08:30:00.000Z']);
+});

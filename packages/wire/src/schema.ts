@@ -71,16 +71,24 @@ export interface StringOptions {
   /** Said in the error when `pattern` does not match, e.g. "a user id (user_...)". */
   readonly format?: string;
   readonly description?: string;
+  /** Refuse control characters (C0, DEL, C1) and bidi overrides in requests: for text shown to people. */
+  readonly printable?: boolean;
 }
 
+/** C0, DEL, C1, and the bidi embeddings, overrides and isolates that reorder what a terminal shows. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+export const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
 export function string(options: StringOptions = {}): Schema<string> {
-  const { minLength = 0, maxLength = 10_000, pattern, format, description } = options;
+  const { minLength = 0, maxLength = 10_000, pattern, format, description, printable = false } = options;
   return make(
     'string',
     (value, path, ctx) => {
       if (typeof value !== 'string') return fail(ctx, path, 'invalid', 'must be a string');
       if (ctx.request && value.includes('\u0000'))
         return fail(ctx, path, 'invalid', 'must not contain the NUL character (U+0000)');
+      if (ctx.request && printable && UNPRINTABLE.test(value))
+        return fail(ctx, path, 'invalid', 'must not contain control or bidi-override characters');
       if (value.length < minLength)
         return fail(ctx, path, 'invalid', `must be at least ${minLength} characters`);
       if (value.length > maxLength)
@@ -152,15 +160,29 @@ export function literal<const V extends readonly [string, ...string[]]>(...value
 }
 
 /** Any JSON object, kept exactly as given (metadata, actor). */
-export function jsonObject(): Schema<Record<string, unknown>> {
+/** `maxBytes` bounds a request's object by the UTF-8 bytes of its JSON serialisation. */
+export function jsonObject(options: { maxBytes?: number } = {}): Schema<Record<string, unknown>> {
+  const { maxBytes } = options;
   return make(
     'json',
-    (value, path, ctx) =>
-      typeof value === 'object' && value !== null && !Array.isArray(value)
-        ? (value as Record<string, unknown>)
-        : fail(ctx, path, 'invalid', 'must be a JSON object'),
-    () => ({ type: 'object', additionalProperties: true }),
+    (value, path, ctx) => {
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return fail(ctx, path, 'invalid', 'must be a JSON object');
+      if (ctx.request && maxBytes !== undefined && utf8Length(JSON.stringify(value)) > maxBytes)
+        return fail(ctx, path, 'invalid', `must be at most ${maxBytes} bytes as JSON`);
+      return value as Record<string, unknown>;
+    },
+    () => ({
+      type: 'object',
+      additionalProperties: true,
+      ...(maxBytes !== undefined && { description: `At most ${maxBytes} bytes as UTF-8 JSON.` }),
+    }),
   );
+}
+
+const utf8 = new TextEncoder();
+function utf8Length(text: string): number {
+  return utf8.encode(text).length;
 }
 
 export function array<T>(item: Schema<T>, options: { maxItems?: number } = {}): Schema<T[]> {

@@ -1,12 +1,28 @@
+import { UNPRINTABLE } from '@tessera/wire';
 import type { CliIo } from './io';
 
-/** Prints rows as aligned columns, or a note when there are none. */
+const UNPRINTABLE_ALL = new RegExp(UNPRINTABLE.source, 'g');
+
+/**
+ * Text from the API made safe for a terminal: control and bidi-override characters become `\xNN` or
+ * `\u{NNNN}`, so a value can neither drive the terminal (ESC sequences, BEL) nor reorder the line.
+ * Every user-supplied value in human output goes through here; `--json` already escapes them.
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE_ALL, (char) => {
+    const code = char.codePointAt(0) ?? 0;
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+  });
+}
+
+/** Prints rows as aligned columns (each cell made printable), or a note when there are none. */
 export function printTable(
   io: CliIo,
   headers: readonly string[],
-  rows: readonly (readonly string[])[],
+  rawRows: readonly (readonly string[])[],
   empty: string,
 ): void {
+  const rows = rawRows.map((row) => row.map(printable));
   if (rows.length === 0) {
     io.stdout(`${empty}\n`);
     return;

@@ -11,7 +11,7 @@ import {
   string,
 } from '../schema';
 import { orderBy, pagingQuery, timestamp } from './common';
-import { emailAddress, emailAddressObject } from './email-address';
+import { EMAIL_PATTERN, emailAddressObject } from './email-address';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -19,7 +19,18 @@ const username = string({
   pattern: USERNAME_PATTERN,
   format: '1 to 64 letters, digits, "_", "." or "-"',
 });
-const name = string({ maxLength: 256 });
+// Shown in terminals and dashboards: no control or bidi-override characters.
+const emailAddress = string({
+  maxLength: 320,
+  pattern: EMAIL_PATTERN,
+  format: 'an email address',
+  printable: true,
+});
+const name = string({ maxLength: 256, printable: true });
+
+/** Each metadata object, as UTF-8 bytes of its JSON (Clerk's limit for public and private metadata). */
+export const METADATA_MAX_BYTES = 8192;
+const metadata = jsonObject({ maxBytes: METADATA_MAX_BYTES });
 const externalId = string({ minLength: 1, maxLength: 256 });
 
 export const userObject = object({
@@ -62,9 +73,9 @@ export const createUserParams = object({
   first_name: optional(name),
   last_name: optional(name),
   external_id: optional(externalId),
-  public_metadata: optional(jsonObject()),
-  private_metadata: optional(jsonObject()),
-  unsafe_metadata: optional(jsonObject()),
+  public_metadata: optional(metadata),
+  private_metadata: optional(metadata),
+  unsafe_metadata: optional(metadata),
 });
 
 export const updateUserParams = object({
@@ -73,9 +84,9 @@ export const updateUserParams = object({
   last_name: optional(nullable(name)),
   external_id: optional(nullable(externalId)),
   primary_email_address_id: optional(idSchema('emailAddress')),
-  public_metadata: optional(jsonObject()),
-  private_metadata: optional(jsonObject()),
-  unsafe_metadata: optional(jsonObject()),
+  public_metadata: optional(metadata),
+  private_metadata: optional(metadata),
+  unsafe_metadata: optional(metadata),
 });
 
 const userFilters = {

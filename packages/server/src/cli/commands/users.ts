@@ -2,7 +2,7 @@ import type { UserJSON } from '@tessera/wire';
 import type { Command } from 'commander';
 import { type ApiOptions, createApiClient } from '../api-client';
 import type { CliIo } from '../io';
-import { formatTime, printJson, printTable } from '../output';
+import { formatTime, printable, printJson, printTable } from '../output';
 
 function primaryEmail(user: UserJSON): string {
   return (
@@ -46,7 +46,7 @@ export function registerUserCommands(program: Command, io: CliIo): void {
         if (options.json) printJson(io, user);
         else
           io.stdout(
-            `Created user ${user.id} (${primaryEmail(user) !== '-' ? primaryEmail(user) : (user.username ?? 'no identifier')})\n`,
+            `Created user ${user.id} (${printable(primaryEmail(user) !== '-' ? primaryEmail(user) : (user.username ?? 'no identifier'))})\n`,
           );
       },
     );
