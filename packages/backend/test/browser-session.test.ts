@@ -12,7 +12,7 @@ import {
 import { type RunningTessera, startTessera } from '@tessera/server';
 import { HANDOFF_PARAM } from '@tessera/wire';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createBrowserSessions, withoutQueryParam } from '../src/browser/browser-session';
+import { withoutQueryParam } from '../src/browser/browser-session';
 import { handoffLocation, parseSetCookie } from './support/browser';
 
 // The web-platform core against the real server (in-process, over a socket). The server and the
@@ -251,20 +251,29 @@ describe('handleBrowserSession: staying signed in', () => {
     expect(result.auth).toMatchObject({ isSignedIn: true, userId: user.id });
   });
 
-  it('concurrent requests of one browser share one refresh', async () => {
+  it('concurrent requests of one browser share one refresh, each call with its own options object', async () => {
+    const { cookies, user } = await handOff();
+    pastOneLifetime();
+    // Options built anew per request (as an app does inline): equal values, the same fetch.
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => handleBrowserSession(appRequest('/', cookies), { ...options })),
+    );
+    expect(results.map((result) => result.auth.userId)).toEqual(Array(6).fill(user.id));
+    expect(sent).toEqual(['POST /v1/sessions/refresh']);
+    expect(new Set(results.map((result) => result.setCookies[0])).size).toBe(1);
+  });
+
+  it('calls with another configuration do not share a refresh', async () => {
     const { cookies } = await handOff();
     pastOneLifetime();
-    sent.length = 0;
-    const sessions = createBrowserSessions(options);
-    const request = () => ({
-      method: 'GET',
-      url: new URL('http://localhost:3000/'),
-      authorization: null,
-      cookie: `${SESSION_COOKIE}=${cookies[SESSION_COOKIE]}; ${REFRESH_COOKIE}=${cookies[REFRESH_COOKIE]}`,
-    });
-    const results = await Promise.all([sessions.handle(request()), sessions.handle(request())]);
-    expect(results.map((result) => result.auth.isSignedIn)).toEqual([true, true]);
-    expect(sent).toEqual(['POST /v1/sessions/refresh']);
+    await Promise.all([
+      handleBrowserSession(appRequest('/', cookies), options),
+      handleBrowserSession(appRequest('/', cookies), {
+        ...options,
+        authorizedParties: ['http://localhost:3000'],
+      }),
+    ]);
+    expect(sent).toEqual(['POST /v1/sessions/refresh', 'POST /v1/sessions/refresh']);
   });
 
   it('after a revoke, the next request past the JWT lifetime is signed out and both cookies cleared', async () => {
@@ -317,7 +326,7 @@ describe('handleBrowserSession: staying signed in', () => {
     const { cookies, user } = await handOff();
     const [header, payload] = cookies[SESSION_COOKIE]!.split('.');
     const forged = { ...cookies, [SESSION_COOKIE]: `${header}.${payload}.${'A'.repeat(342)}` };
-    const result = await handleBrowserSession(appRequest('/', forged), options);
+    const result = await handleBrowserSession(appRequest('/', forged, { method: 'POST' }), options);
     expect(result.auth).toMatchObject({ isSignedIn: true, userId: user.id });
     expect(sent).toEqual(['POST /v1/sessions/refresh']);
     expect(cookiesOf(result.setCookies)[SESSION_COOKIE]!.value).not.toBe(forged[SESSION_COOKIE]);
@@ -399,31 +408,73 @@ describe('signOutBrowserSession', () => {
   it('with an expired JWT, ends the session its refresh cookie is bound to', async () => {
     const { sessionId, cookies } = await handOff();
     pastOneLifetime();
-    const { setCookies } = await signOutBrowserSession(appRequest('/sign-out', cookies), options);
+    const { setCookies } = await signOutBrowserSession(
+      appRequest('/sign-out', cookies, { method: 'POST' }),
+      options,
+    );
     expect(maxAges(setCookies)).toEqual(cleared);
     expect((await client.sessions.get(sessionId)).status).toBe('ended');
   });
 
   it('never throws: a forged token, an ended session, tessera unreachable, no secret key', async () => {
     const forged = { [SESSION_COOKIE]: 'a.b.c', [REFRESH_COOKIE]: 'nope' };
-    expect(maxAges((await signOutBrowserSession(appRequest('/', forged), options)).setCookies)).toEqual(
-      cleared,
-    );
+    expect(
+      maxAges((await signOutBrowserSession(appRequest('/', forged, { method: 'POST' }), options)).setCookies),
+    ).toEqual(cleared);
 
     const { sessionId, cookies } = await handOff();
     await client.sessions.end(sessionId);
-    expect(maxAges((await signOutBrowserSession(appRequest('/', cookies), options)).setCookies)).toEqual(
-      cleared,
-    );
+    expect(
+      maxAges(
+        (await signOutBrowserSession(appRequest('/', cookies, { method: 'POST' }), options)).setCookies,
+      ),
+    ).toEqual(cleared);
 
     failNetwork = true;
-    expect(maxAges((await signOutBrowserSession(appRequest('/', cookies), options)).setCookies)).toEqual(
-      cleared,
-    );
+    expect(
+      maxAges(
+        (await signOutBrowserSession(appRequest('/', cookies, { method: 'POST' }), options)).setCookies,
+      ),
+    ).toEqual(cleared);
 
     vi.stubEnv('TESSERA_SECRET_KEY', '');
-    const withoutKey = await signOutBrowserSession(appRequest('/', cookies), { jwtKey, clock });
+    const withoutKey = await signOutBrowserSession(appRequest('/', cookies, { method: 'POST' }), {
+      jwtKey,
+      clock,
+    });
     expect(maxAges(withoutKey.setCookies)).toEqual(cleared);
+  });
+  it('refuses another method (405, Allow: POST) and another origin (403), ending nothing', async () => {
+    const { sessionId, cookies } = await handOff();
+    const own = 'http://localhost:3000';
+    const attempts: [RequestInit, number][] = [
+      [{ method: 'GET' }, 405],
+      [{ method: 'PUT', headers: { Origin: own } }, 405],
+      [{ method: 'POST', headers: { Origin: 'https://evil.example' } }, 403],
+      [{ method: 'POST', headers: { Origin: 'null' } }, 403],
+      [{ method: 'POST', headers: { Origin: 'https://localhost:3000' } }, 403],
+      [{ method: 'POST', headers: { 'Sec-Fetch-Site': 'cross-site' } }, 403],
+      [{ method: 'POST', headers: { Origin: own, 'Sec-Fetch-Site': 'same-site' } }, 403],
+    ];
+    for (const [init, status] of attempts) {
+      const { setCookies, refused } = await signOutBrowserSession(
+        appRequest('/sign-out', cookies, init),
+        options,
+      );
+      expect([init, refused]).toEqual([init, expect.objectContaining({ status })]);
+      expect(setCookies).toEqual([]);
+    }
+    expect(
+      (await signOutBrowserSession(appRequest('/sign-out', cookies, { method: 'DELETE' }), options)).refused,
+    ).toEqual({ status: 405, code: 'method_not_allowed', headers: { Allow: 'POST' } });
+    expect(sent).toEqual([]);
+    expect((await client.sessions.get(sessionId)).status).toBe('active');
+
+    // The app's own origin, or a same-origin fetch, signs out.
+    const sameOrigin = { method: 'POST', headers: { Origin: own, 'Sec-Fetch-Site': 'same-origin' } };
+    const out = await signOutBrowserSession(appRequest('/sign-out', cookies, sameOrigin), options);
+    expect(out.refused).toBeNull();
+    expect((await client.sessions.get(sessionId)).status).toBe('ended');
   });
 });
 

@@ -105,7 +105,8 @@ describe('public signatures', () => {
       [request: Request, options?: BrowserSessionOptions]
     >();
     expectTypeOf(signOutBrowserSession).returns.toEqualTypeOf<Promise<SignOutResult>>();
-    expectTypeOf<SignOutResult>().toEqualTypeOf<{ readonly setCookies: string[] }>();
+    expectTypeOf<SignOutResult['setCookies']>().toEqualTypeOf<string[]>();
+    expectTypeOf<NonNullable<SignOutResult['refused']>['status']>().toEqualTypeOf<403 | 405>();
     expectTypeOf<BrowserSessionOptions['secretKey']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<typeof SESSION_COOKIE>().toEqualTypeOf<'__session'>();
     expectTypeOf<typeof REFRESH_COOKIE>().toEqualTypeOf<'__tessera_refresh'>();

@@ -1,16 +1,7 @@
-import {
-  authOrThrow,
-  currentCookieHeader,
-  redirectHeaders,
-  rememberSetCookies,
-  requestUrl,
-  type SignOutOptions,
-  signOutOptions,
-  UNAUTHORIZED_HEADERS,
-  unauthorizedBody,
-} from '../auth/adapter-support';
+import { authOrThrow, requestUrl, type SignOutOptions } from '../auth/adapter-support';
 import type { AuthenticateRequestOptions, AuthState } from '../auth/authenticate-request';
-import { type BrowserRequest, createBrowserSessions } from '../browser/browser-session';
+import type { BrowserRequest } from '../browser/browser-session';
+import { type AdapterReply, authMiddleware, signOutRunner } from './runner';
 
 declare global {
   // Express's own extension point for request properties.
@@ -41,7 +32,14 @@ export interface ExpressRequestLike {
   readonly protocol: string;
   /** The path and query as received, also inside mounted routers. */
   readonly originalUrl: string;
-  readonly headers: { readonly authorization?: string | undefined; readonly cookie?: string | undefined };
+  readonly headers: {
+    readonly authorization?: string | undefined;
+    readonly cookie?: string | undefined;
+    /** With `protocol`, the request's own origin, which a sign-out's `Origin` must match. */
+    readonly host?: string | undefined;
+    readonly origin?: string | undefined;
+    readonly 'sec-fetch-site'?: string | string[] | undefined;
+  };
   auth?: AuthState;
 }
 
@@ -91,37 +89,41 @@ export type ExpressHandler = (
 ) => Promise<void>;
 
 function browserRequest(req: ExpressRequestLike): BrowserRequest {
+  const { authorization, cookie, host, origin } = req.headers;
+  const fetchSite = req.headers['sec-fetch-site'];
   return {
     method: req.method,
-    url: requestUrl(req.protocol, req.originalUrl),
-    authorization: req.headers.authorization,
-    cookie: currentCookieHeader(req, req.headers.cookie),
+    url: requestUrl(req.protocol, host, req.originalUrl),
+    authorization,
+    cookie,
+    origin,
+    fetchSite: Array.isArray(fetchSite) ? fetchSite.join(',') : fetchSite,
   };
 }
 
+function send(res: ExpressResponseLike, reply: AdapterReply): void {
+  if (reply.setCookies.length > 0) res.append('Set-Cookie', [...reply.setCookies]);
+  res.status(reply.status).set({ ...reply.headers });
+  if (reply.body === null) res.end();
+  else res.json(reply.body);
+}
+
 function middleware(options: AuthenticateRequestOptions | undefined, refuse: boolean): ExpressMiddleware {
-  const sessions = createBrowserSessions(options);
+  const run = authMiddleware(options, refuse);
   return async (req, res, next) => {
-    const request = browserRequest(req);
-    let result: Awaited<ReturnType<typeof sessions.handle>>;
+    let outcome: Awaited<ReturnType<typeof run>>;
     try {
-      result = await sessions.handle(request);
+      outcome = await run(browserRequest(req), req);
     } catch (error) {
       next(error);
       return;
     }
-    const { auth, setCookies, redirectTo } = result;
-    req.auth = auth;
-    rememberSetCookies(req, request.cookie, setCookies);
-    if (setCookies.length > 0) res.append('Set-Cookie', setCookies);
-    if (redirectTo !== null) {
-      res.status(303).set(redirectHeaders(redirectTo)).end();
+    req.auth = outcome.auth;
+    if (outcome.kind === 'reply') {
+      send(res, outcome.reply);
       return;
     }
-    if (refuse && !auth.isSignedIn) {
-      res.status(401).set(UNAUTHORIZED_HEADERS).json(unauthorizedBody(auth.reason));
-      return;
-    }
+    if (outcome.setCookies.length > 0) res.append('Set-Cookie', [...outcome.setCookies]);
     next();
   };
 }
@@ -185,6 +187,12 @@ export function getAuth(req: { readonly auth?: AuthState | undefined }): AuthSta
  * and `__tessera_refresh` cookies) and answers `303 See Other` to `redirectTo` (default `/`). Never
  * fails for a bad or missing token. A bad option throws here, at startup.
  *
+ * Only a POST from the app's own origin signs out (see `signOutBrowserSession`): another method is
+ * answered 405 with `Allow: POST`, an `Origin` naming another origin or a cross-site or same-site
+ * `Sec-Fetch-Site` 403 (`origin_invalid`). A POST with neither header (an old browser, curl) is
+ * allowed. The origin is `req.protocol` and the `Host` header: behind a proxy, set Express's
+ * `trust proxy` and pass the original `Host` on. Route it with `app.all` to answer other methods.
+ *
  * @example
  * ```ts
  * import { signOut } from '@tessera/backend/express';
@@ -193,19 +201,18 @@ export function getAuth(req: { readonly auth?: AuthState | undefined }): AuthSta
  * ```
  */
 export function signOut(options?: SignOutOptions): ExpressHandler {
-  const { redirectTo, auth } = signOutOptions(options);
-  const sessions = createBrowserSessions(auth);
+  const run = signOutRunner(options);
   return async (req, res, next) => {
-    let setCookies: string[];
+    let reply: AdapterReply;
     try {
-      ({ setCookies } = await sessions.signOut(browserRequest(req)));
+      reply = await run(browserRequest(req), req);
     } catch (error) {
       // Express 4 does not catch a rejected handler: the error goes to the app's error handler.
       if (!next) throw error;
       next(error);
       return;
     }
-    res.append('Set-Cookie', setCookies).status(303).set(redirectHeaders(redirectTo)).end();
+    send(res, reply);
   };
 }
 

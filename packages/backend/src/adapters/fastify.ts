@@ -1,17 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import {
-  authOrThrow,
-  currentCookieHeader,
-  redirectHeaders,
-  rememberSetCookies,
-  requestUrl,
-  type SignOutOptions,
-  signOutOptions,
-  UNAUTHORIZED_HEADERS,
-  unauthorizedBody,
-} from '../auth/adapter-support';
+import { authOrThrow, requestUrl, type SignOutOptions } from '../auth/adapter-support';
 import type { AuthenticateRequestOptions, AuthState } from '../auth/authenticate-request';
-import { type BrowserRequest, createBrowserSessions } from '../browser/browser-session';
+import type { BrowserRequest } from '../browser/browser-session';
+import { type AdapterReply, authMiddleware, signOutRunner } from './runner';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -44,28 +35,35 @@ export type FastifyAuthHook = (
  */
 export type FastifyHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
 
+const firstHeader = (value: string | string[] | undefined) =>
+  Array.isArray(value) ? value.join(',') : value;
+
 function browserRequest(request: FastifyRequest): BrowserRequest {
-  const { authorization, cookie } = request.headers;
+  const { authorization, cookie, origin } = request.headers;
   return {
     method: request.method,
-    url: requestUrl(request.protocol, request.url),
+    // `request.host` honours `trustProxy` (Fastify 5); Fastify 4's `hostname` carries the port.
+    url: requestUrl(request.protocol, request.host ?? request.hostname, request.url),
     authorization,
-    cookie: currentCookieHeader(request, cookie),
+    cookie,
+    origin,
+    fetchSite: firstHeader(request.headers['sec-fetch-site']),
   };
 }
 
+function send(reply: FastifyReply, answer: AdapterReply): FastifyReply {
+  if (answer.setCookies.length > 0) reply.header('set-cookie', [...answer.setCookies]);
+  reply.code(answer.status).headers({ ...answer.headers });
+  return answer.body === null ? reply.send() : reply.send(answer.body);
+}
+
 function hook(options: AuthenticateRequestOptions | undefined, refuse: boolean): FastifyAuthHook {
-  const sessions = createBrowserSessions(options);
+  const run = authMiddleware(options, refuse);
   return async (request, reply) => {
-    const browser = browserRequest(request);
-    const { auth, setCookies, redirectTo } = await sessions.handle(browser);
-    request.auth = auth;
-    rememberSetCookies(request, browser.cookie, setCookies);
-    if (setCookies.length > 0) reply.header('set-cookie', setCookies);
-    if (redirectTo !== null) return reply.code(303).headers(redirectHeaders(redirectTo)).send();
-    if (refuse && !auth.isSignedIn) {
-      return reply.code(401).headers(UNAUTHORIZED_HEADERS).send(unauthorizedBody(auth.reason));
-    }
+    const outcome = await run(browserRequest(request), request);
+    request.auth = outcome.auth;
+    if (outcome.kind === 'reply') return send(reply, outcome.reply);
+    if (outcome.setCookies.length > 0) reply.header('set-cookie', [...outcome.setCookies]);
     return undefined;
   };
 }
@@ -122,6 +120,11 @@ export function getAuth(request: { readonly auth?: AuthState | undefined }): Aut
  * `__session` and `__tessera_refresh` cookies) and answers `303 See Other` to `redirectTo` (default
  * `/`). Never fails for a bad or missing token. A bad option throws here, at startup.
  *
+ * Only a POST from the app's own origin signs out (see `signOutBrowserSession`): another method is
+ * answered 405 with `Allow: POST` (route it with `app.all` to answer them), an `Origin` naming
+ * another origin or a cross-site or same-site `Sec-Fetch-Site` 403 (`origin_invalid`). A POST with
+ * neither header (an old browser, curl) is allowed. Behind a proxy, set `trustProxy`.
+ *
  * @example
  * ```ts
  * import { signOut } from '@tessera/backend/fastify';
@@ -130,12 +133,8 @@ export function getAuth(request: { readonly auth?: AuthState | undefined }): Aut
  * ```
  */
 export function signOut(options?: SignOutOptions): FastifyHandler {
-  const { redirectTo, auth } = signOutOptions(options);
-  const sessions = createBrowserSessions(auth);
-  return async (request, reply) => {
-    const { setCookies } = await sessions.signOut(browserRequest(request));
-    return reply.header('set-cookie', setCookies).code(303).headers(redirectHeaders(redirectTo)).send();
-  };
+  const run = signOutRunner(options);
+  return async (request, reply) => send(reply, await run(browserRequest(request), request));
 }
 
 export type { SignOutOptions } from '../auth/adapter-support';

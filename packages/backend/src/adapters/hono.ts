@@ -1,16 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import {
-  authOrThrow,
-  currentCookieHeader,
-  redirectHeaders,
-  rememberSetCookies,
-  type SignOutOptions,
-  signOutOptions,
-  UNAUTHORIZED_HEADERS,
-  unauthorizedBody,
-} from '../auth/adapter-support';
+import { authOrThrow, type SignOutOptions } from '../auth/adapter-support';
 import type { AuthenticateRequestOptions, AuthState, SignedInAuthState } from '../auth/authenticate-request';
-import { type BrowserRequest, createBrowserSessions } from '../browser/browser-session';
+import type { BrowserRequest } from '../browser/browser-session';
+import { type AdapterReply, authMiddleware, signOutRunner } from './runner';
 
 /**
  * Options, or a function of the request context returning them (for runtimes such as Cloudflare
@@ -40,7 +32,9 @@ function browserRequest(c: Context): BrowserRequest {
     method: c.req.method,
     url: new URL(c.req.url),
     authorization: c.req.header('authorization'),
-    cookie: currentCookieHeader(c, c.req.header('cookie')),
+    cookie: c.req.header('cookie'),
+    origin: c.req.header('origin'),
+    fetchSite: c.req.header('sec-fetch-site'),
   };
 }
 
@@ -50,28 +44,26 @@ function appendCookies(c: Context, setCookies: readonly string[]): void {
   for (const cookie of setCookies) c.header('Set-Cookie', cookie, { append: true });
 }
 
+function send(c: Context, reply: AdapterReply): Response {
+  appendCookies(c, reply.setCookies);
+  const status = reply.status as 303 | 401 | 403 | 405;
+  const headers = { ...reply.headers };
+  return reply.body === null ? c.body(null, status, headers) : c.json(reply.body, status, headers);
+}
+
 function middleware<A extends AuthState>(options: HonoAuthOptions | undefined, refuse: boolean) {
-  const sessionsOf = perContext(options, createBrowserSessions);
+  const runOf = perContext(options, (fixed) => authMiddleware(fixed, refuse));
   const handler: MiddlewareHandler<{ Variables: { auth: A } }> = async (c, next) => {
-    const request = browserRequest(c);
-    const { auth, setCookies, redirectTo } = await sessionsOf(c).handle(request);
-    c.set('auth', auth as A);
-    rememberSetCookies(c, request.cookie, setCookies);
-    if (redirectTo !== null) {
-      appendCookies(c, setCookies);
-      return c.body(null, 303, redirectHeaders(redirectTo));
-    }
-    if (refuse && !auth.isSignedIn) {
-      appendCookies(c, setCookies);
-      return c.json(unauthorizedBody(auth.reason), 401, UNAUTHORIZED_HEADERS);
-    }
+    const outcome = await runOf(c)(browserRequest(c), c);
+    c.set('auth', outcome.auth as A);
+    if (outcome.kind === 'reply') return send(c, outcome.reply);
     await next();
     // Added to the response the handler made (c.json, c.html or a `new Response`), unless the
     // handler set the same cookie itself (signOut() clearing it, for one): its word is the last.
     const setByHandler = new Set(c.res.headers.getSetCookie().map(cookieName));
     appendCookies(
       c,
-      setCookies.filter((cookie) => !setByHandler.has(cookieName(cookie))),
+      outcome.setCookies.filter((cookie) => !setByHandler.has(cookieName(cookie))),
     );
     return undefined;
   };
@@ -141,6 +133,12 @@ export type HonoSignOutOptions = SignOutOptions | ((c: Context) => SignOutOption
  * and `__tessera_refresh` cookies) and answers `303 See Other` to `redirectTo` (default `/`). Never
  * fails for a bad or missing token.
  *
+ * Only a POST from the app's own origin (that of `c.req.url`) signs out (see
+ * `signOutBrowserSession`): another method is answered 405 with `Allow: POST` (route it with
+ * `app.all` to answer them), an `Origin` naming another origin or a cross-site or same-site
+ * `Sec-Fetch-Site` 403 (`origin_invalid`). A POST with neither header (an old browser, curl) is
+ * allowed.
+ *
  * @example
  * ```ts
  * import { signOut } from '@tessera/backend/hono';
@@ -149,16 +147,8 @@ export type HonoSignOutOptions = SignOutOptions | ((c: Context) => SignOutOption
  * ```
  */
 export function signOut(options?: HonoSignOutOptions): (c: Context) => Promise<Response> {
-  const configOf = perContext(options, (fixed) => {
-    const { redirectTo, auth } = signOutOptions(fixed);
-    return { redirectTo, sessions: createBrowserSessions(auth) };
-  });
-  return async (c) => {
-    const { redirectTo, sessions } = configOf(c);
-    const { setCookies } = await sessions.signOut(browserRequest(c));
-    appendCookies(c, setCookies);
-    return c.body(null, 303, redirectHeaders(redirectTo));
-  };
+  const runOf = perContext(options, signOutRunner);
+  return async (c) => send(c, await runOf(c)(browserRequest(c), c));
 }
 
 export type { SignOutOptions } from '../auth/adapter-support';

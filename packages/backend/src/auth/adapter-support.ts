@@ -70,10 +70,11 @@ export function redirectHeaders(location: string): Record<string, string> {
 }
 
 /**
- * A URL for the browser flow from a Node request's scheme and target (`/path?query`, or the
- * absolute form). Only its scheme, path and query are used, so the host is a placeholder.
+ * A URL for the browser flow from a Node request's scheme, `Host` and target (`/path?query`, or the
+ * absolute form): the request's own origin and the page's path and query. A missing or malformed
+ * host gives a placeholder that no `Origin` header matches.
  */
-export function requestUrl(protocol: string, target: string): URL {
+export function requestUrl(protocol: string, host: string | null | undefined, target: string): URL {
   const scheme = protocol.replace(/:$/, '') === 'https' ? 'https' : 'http';
   let pathAndQuery = target;
   if (!target.startsWith('/')) {
@@ -84,10 +85,25 @@ export function requestUrl(protocol: string, target: string): URL {
       pathAndQuery = '/';
     }
   }
+  const origin = originOf(scheme, host);
   try {
-    return new URL(`${scheme}://app.invalid${pathAndQuery}`);
+    return new URL(`${origin}${pathAndQuery}`);
   } catch {
-    return new URL(`${scheme}://app.invalid/`);
+    return new URL(`${origin}/`);
+  }
+}
+
+const PLACEHOLDER_HOST = 'app.invalid';
+
+function originOf(scheme: string, host: string | null | undefined): string {
+  // Only a bare host[:port]: anything with a path, credentials or a second host is not one.
+  if (!host || !/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)) {
+    return `${scheme}://${PLACEHOLDER_HOST}`;
+  }
+  try {
+    return new URL(`${scheme}://${host}`).origin;
+  } catch {
+    return `${scheme}://${PLACEHOLDER_HOST}`;
   }
 }
 

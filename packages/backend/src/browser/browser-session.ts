@@ -20,6 +20,8 @@ import { ApiResponseError, TesseraError } from '../errors';
 import { readEnv } from '../internal/env';
 import { requireSecretKey } from '../internal/validate';
 import type { Session } from '../resources/session';
+import { sharedFlows } from './shared-flows';
+import { type SignOutRefusal, signOutRefusal } from './sign-out-guard';
 
 /**
  * Options of `handleBrowserSession`, `signOutBrowserSession` and the adapters: those of
@@ -60,23 +62,33 @@ export interface BrowserSessionResult {
 }
 
 /**
- * What `signOutBrowserSession` did: the `Set-Cookie` values that clear the session cookies.
+ * What `signOutBrowserSession` did: the `Set-Cookie` values that clear the session cookies, or, for a
+ * request that may not sign out (not a POST, or from another origin), why it was `refused` (then
+ * nothing was ended and `setCookies` is empty).
  *
  * @example
  * ```ts
- * const { setCookies }: SignOutResult = await signOutBrowserSession(request);
+ * const { setCookies, refused }: SignOutResult = await signOutBrowserSession(request);
  * ```
  */
 export interface SignOutResult {
   readonly setCookies: string[];
+  readonly refused: SignOutRefusal | null;
 }
 
-/** The parts of a request the browser flow reads. Only the scheme, path and query of `url` are used. */
+/**
+ * The parts of a request the browser flow reads. The scheme and host of `url` are the request's own
+ * origin (a sign-out's `Origin` must match it); its path and query are the page's.
+ */
 export interface BrowserRequest {
   readonly method: string;
   readonly url: URL;
   readonly authorization: string | null | undefined;
   readonly cookie: string | null | undefined;
+  /** The `Origin` header. */
+  readonly origin: string | null | undefined;
+  /** The `Sec-Fetch-Site` header. */
+  readonly fetchSite: string | null | undefined;
 }
 
 export interface BrowserSessions {
@@ -253,8 +265,10 @@ export function createBrowserSessions(options: BrowserSessionOptions = {}): Brow
     },
 
     async signOut(request) {
+      const refused = signOutRefusal(request);
+      if (refused !== null) return { setCookies: [], refused };
       const setCookies = clearSessionCookies(request.url.protocol === 'https:');
-      if (sessions === null) return { setCookies };
+      if (sessions === null) return { setCookies, refused: null };
       const auth = await authenticate(tokenOf(request));
       let sessionId = auth.sessionId;
       if (sessionId === null) {
@@ -269,10 +283,17 @@ export function createBrowserSessions(options: BrowserSessionOptions = {}): Brow
           if (!(error instanceof TesseraError)) throw error;
         }
       }
-      return { setCookies };
+      return { setCookies, refused: null };
     },
   };
 }
+
+/**
+ * The flow for `options`, shared by every call with the same configuration (and so are its
+ * refreshes in flight). Bad options throw on every call.
+ */
+export const browserSessionsFor: (options: BrowserSessionOptions) => BrowserSessions =
+  sharedFlows(createBrowserSessions);
 
 function browserRequestOf(request: Request): BrowserRequest {
   return {
@@ -280,6 +301,8 @@ function browserRequestOf(request: Request): BrowserRequest {
     url: new URL(request.url),
     authorization: request.headers.get('authorization'),
     cookie: request.headers.get('cookie'),
+    origin: request.headers.get('origin'),
+    fetchSite: request.headers.get('sec-fetch-site'),
   };
 }
 
@@ -295,7 +318,11 @@ function browserRequestOf(request: Request): BrowserRequest {
  * - otherwise the JWT (`Authorization: Bearer` or the `__session` cookie) is verified; when the
  *   cookie's JWT is expired or absent and a `__tessera_refresh` cookie is present, a fresh JWT is
  *   fetched (`setCookies` renews `__session`), or both cookies are cleared once the session is no
- *   longer active. If tessera is unreachable the request is signed out and the cookies kept.
+ *   longer active. Concurrent requests with one refresh cookie share one refresh (for calls with
+ *   the same configuration: options equal key by key, `fetch` and `clock` the same functions). If
+ *   tessera cannot be reached for the refresh, the cookies are kept (the next request tries again)
+ *   and the request is judged on its JWT alone: signed out when it has none or it is past `exp`
+ *   plus the clock skew, still signed in when it is stale but within the skew.
  *
  * Without a secret key it only verifies JWTs, like `authenticateRequest`. Never throws for a bad token
  * or a failed call to tessera; only bad options throw (`ConfigurationError`). The JWT and the refresh
@@ -327,7 +354,7 @@ export async function handleBrowserSession(
   request: Request,
   options: BrowserSessionOptions = {},
 ): Promise<BrowserSessionResult> {
-  return createBrowserSessions(options).handle(browserRequestOf(request));
+  return browserSessionsFor(options).handle(browserRequestOf(request));
 }
 
 /**
@@ -336,12 +363,22 @@ export async function handleBrowserSession(
  * values that clear both cookies. Never throws for a bad or missing token, or when tessera cannot be
  * reached (the cookies are cleared all the same). Without a secret key it only clears the cookies.
  *
+ * Only a POST from the app's own origin signs out; anything else is `refused` and changes nothing:
+ * another method (answer 405 with `Allow: POST`), an `Origin` header naming another origin than the
+ * request's own (scheme and `Host`, so a proxy must pass the original `Host` on), or a
+ * `Sec-Fetch-Site` other than `same-origin` or `none` (`same-site` too: a sibling subdomain is
+ * another app) (answer 403). A POST with neither `Origin` nor `Sec-Fetch-Site` (an old browser,
+ * curl) is allowed: browsers that send cross-origin POSTs send at least one of them.
+ *
  * @example
  * ```ts
  * import { signOutBrowserSession } from '@tessera/backend';
  *
- * if (url.pathname === '/sign-out' && request.method === 'POST') {
- *   const { setCookies } = await signOutBrowserSession(request, { secretKey: env.TESSERA_SECRET_KEY });
+ * if (url.pathname === '/sign-out') {
+ *   const { setCookies, refused } = await signOutBrowserSession(request, { secretKey: env.TESSERA_SECRET_KEY });
+ *   if (refused) {
+ *     return Response.json({ errors: [{ code: refused.code }] }, { status: refused.status, headers: refused.headers });
+ *   }
  *   const headers = new Headers({ Location: '/' });
  *   for (const cookie of setCookies) headers.append('Set-Cookie', cookie);
  *   return new Response(null, { status: 303, headers });
@@ -352,5 +389,5 @@ export async function signOutBrowserSession(
   request: Request,
   options: BrowserSessionOptions = {},
 ): Promise<SignOutResult> {
-  return createBrowserSessions(options).signOut(browserRequestOf(request));
+  return browserSessionsFor(options).signOut(browserRequestOf(request));
 }

@@ -1,0 +1,99 @@
+import {
+  currentCookieHeader,
+  redirectHeaders,
+  rememberSetCookies,
+  type SignOutOptions,
+  signOutOptions,
+  UNAUTHORIZED_HEADERS,
+  unauthorizedBody,
+} from '../auth/adapter-support';
+import type { AuthenticateRequestOptions, AuthState } from '../auth/authenticate-request';
+import { type BrowserRequest, browserSessionsFor } from '../browser/browser-session';
+import type { SignOutRefusal } from '../browser/sign-out-guard';
+
+// The bodies of withAuth(), requireAuth() and signOut(), framework-neutral: an adapter turns its
+// request into a `BrowserRequest` and writes the `AdapterReply` it gets back, nothing else.
+
+/** A reply for the adapter to send as it is; `body` is JSON, or null for none. */
+export interface AdapterReply {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly setCookies: readonly string[];
+  readonly body: unknown;
+}
+
+/** What the middleware decided: go on to the app (adding `setCookies` to its response), or reply. */
+export type MiddlewareOutcome =
+  | { readonly kind: 'next'; readonly auth: AuthState; readonly setCookies: readonly string[] }
+  | { readonly kind: 'reply'; readonly auth: AuthState; readonly reply: AdapterReply };
+
+/**
+ * The request as the adapter read it; `perRequest` is any object living as long as the request (the
+ * framework's request or context), so stacked middlewares see the cookies an earlier one renewed.
+ */
+export type RunMiddleware = (request: BrowserRequest, perRequest: object) => Promise<MiddlewareOutcome>;
+
+/** Options validated now (a bad one throws at construction); the flow is shared per configuration. */
+export function authMiddleware(
+  options: AuthenticateRequestOptions | undefined,
+  refuse: boolean,
+): RunMiddleware {
+  const sessions = browserSessionsFor(options ?? {});
+  return async (received, perRequest) => {
+    const request = { ...received, cookie: currentCookieHeader(perRequest, received.cookie) };
+    const { auth, setCookies, redirectTo } = await sessions.handle(request);
+    rememberSetCookies(perRequest, request.cookie, setCookies);
+    if (redirectTo !== null) {
+      return {
+        kind: 'reply',
+        auth,
+        reply: { status: 303, headers: redirectHeaders(redirectTo), setCookies, body: null },
+      };
+    }
+    if (refuse && !auth.isSignedIn) {
+      return {
+        kind: 'reply',
+        auth,
+        reply: {
+          status: 401,
+          headers: UNAUTHORIZED_HEADERS,
+          setCookies,
+          body: unauthorizedBody(auth.reason),
+        },
+      };
+    }
+    return { kind: 'next', auth, setCookies };
+  };
+}
+
+const REFUSAL_MESSAGES: Record<SignOutRefusal['code'], { message: string; long_message: string }> = {
+  method_not_allowed: { message: 'Method not allowed', long_message: 'Sign out with a POST.' },
+  origin_invalid: {
+    message: 'Cross-origin request refused',
+    long_message: "A sign-out must come from the app's own origin.",
+  },
+};
+
+/** The wire-shaped error reply for a refused sign-out. */
+export function refusalReply(refused: SignOutRefusal): AdapterReply {
+  return {
+    status: refused.status,
+    headers: refused.headers,
+    setCookies: [],
+    body: { errors: [{ code: refused.code, ...REFUSAL_MESSAGES[refused.code], meta: null }] },
+  };
+}
+
+/** The sign-out handler: a 303 to `redirectTo` clearing the cookies, or a 405 / 403 refusal. */
+export function signOutRunner(
+  options: SignOutOptions | undefined,
+): (request: BrowserRequest, perRequest: object) => Promise<AdapterReply> {
+  const { redirectTo, auth } = signOutOptions(options);
+  const sessions = browserSessionsFor(auth);
+  return async (received, perRequest) => {
+    const request = { ...received, cookie: currentCookieHeader(perRequest, received.cookie) };
+    const { setCookies, refused } = await sessions.signOut(request);
+    if (refused !== null) return refusalReply(refused);
+    return { status: 303, headers: redirectHeaders(redirectTo), setCookies, body: null };
+  };
+}
