@@ -67,7 +67,8 @@ async function refuseNewerSchema(db: Kysely<Database>): Promise<void> {
 async function migrate(db: Kysely<Database>): Promise<void> {
   // Kysely holds a lock while migrating (an advisory lock on Postgres), so concurrent nodes migrate once.
   // It runs each migration in a transaction where DDL is transactional (Postgres), and 0003 relies
-  // on that to tell the dialects apart: keep `disableTransactions` off.
+  // on that to tell the dialects apart: keep `disableTransactions` off. On SQLite a migration opens
+  // its own transaction (`migrations/atomically.ts`), so a crash midway leaves nothing behind.
   const migrator = new Migrator({ db, provider: migrationProvider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

@@ -1,9 +1,16 @@
 import type { Kysely } from 'kysely';
+import { atomically } from './atomically';
 
 // `bigint` for millisecond timestamps: SQLite stores any integer; Postgres needs 64 bits.
+// Every step is safe to run again: see `atomically`.
 export async function up(db: Kysely<unknown>): Promise<void> {
+  await atomically(db, createTables);
+}
+
+async function createTables(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('instance')
+    .ifNotExists()
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('environment', 'text', (c) => c.notNull())
     .addColumn('secret_key_hash', 'text', (c) => c.notNull())
@@ -12,6 +19,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('signing_keys')
+    .ifNotExists()
     .addColumn('kid', 'text', (c) => c.primaryKey())
     .addColumn('private_key_pem', 'text', (c) => c.notNull())
     .addColumn('public_jwk', 'text', (c) => c.notNull())
@@ -21,6 +29,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('users')
+    .ifNotExists()
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('external_id', 'text')
     .addColumn('username', 'text', (c) => c.unique())
@@ -36,20 +45,32 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('users_created_at').on('users').columns(['created_at', 'id']).execute();
-  await db.schema.createIndex('users_external_id').on('users').column('external_id').execute();
+  await db.schema
+    .createIndex('users_created_at')
+    .ifNotExists()
+    .on('users')
+    .columns(['created_at', 'id'])
+    .execute();
+  await db.schema.createIndex('users_external_id').ifNotExists().on('users').column('external_id').execute();
 
   await db.schema
     .createTable('email_addresses')
+    .ifNotExists()
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('user_id', 'text', (c) => c.notNull())
     .addColumn('email_address', 'text', (c) => c.notNull().unique())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('email_addresses_user_id').on('email_addresses').column('user_id').execute();
+  await db.schema
+    .createIndex('email_addresses_user_id')
+    .ifNotExists()
+    .on('email_addresses')
+    .column('user_id')
+    .execute();
 
   await db.schema
     .createTable('tickets')
+    .ifNotExists()
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('user_id', 'text', (c) => c.notNull())
@@ -64,13 +85,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema
     .createIndex('tickets_kind_created_at')
+    .ifNotExists()
     .on('tickets')
     .columns(['kind', 'created_at'])
     .execute();
-  await db.schema.createIndex('tickets_user_id').on('tickets').columns(['user_id', 'status']).execute();
+  await db.schema
+    .createIndex('tickets_user_id')
+    .ifNotExists()
+    .on('tickets')
+    .columns(['user_id', 'status'])
+    .execute();
 
   await db.schema
     .createTable('sessions')
+    .ifNotExists()
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('client_id', 'text', (c) => c.notNull())
     .addColumn('user_id', 'text', (c) => c.notNull())
@@ -84,11 +112,22 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('sessions_user_id').on('sessions').columns(['user_id', 'status']).execute();
-  await db.schema.createIndex('sessions_created_at').on('sessions').columns(['created_at', 'id']).execute();
+  await db.schema
+    .createIndex('sessions_user_id')
+    .ifNotExists()
+    .on('sessions')
+    .columns(['user_id', 'status'])
+    .execute();
+  await db.schema
+    .createIndex('sessions_created_at')
+    .ifNotExists()
+    .on('sessions')
+    .columns(['created_at', 'id'])
+    .execute();
 
   await db.schema
     .createTable('idempotency_keys')
+    .ifNotExists()
     .addColumn('key_hash', 'text', (c) => c.primaryKey())
     .addColumn('request_hash', 'text', (c) => c.notNull())
     .addColumn('response_status', 'integer')
@@ -98,6 +137,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema
     .createIndex('idempotency_keys_expires_at')
+    .ifNotExists()
     .on('idempotency_keys')
     .column('expires_at')
     .execute();
