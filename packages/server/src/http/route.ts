@@ -4,9 +4,20 @@ import type { HttpRequest, HttpResponse } from './types';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
-export interface RouteInput<B, Q> {
+/**
+ * The names of a path's `{name}` placeholders, from the path literal:
+ * `PathParamNames<'/v1/users/{id}/ban'>` is `'id'`.
+ */
+export type PathParamNames<Path extends string> = Path extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | PathParamNames<Rest>
+  : never;
+
+/** A route's path parameters, typed from its path: `{ id: string }` for `/v1/users/{id}`. */
+export type PathParams<Path extends string> = { readonly [Name in PathParamNames<Path>]: string };
+
+export interface RouteInput<B, Q, P = Readonly<Record<string, string>>> {
   readonly ctx: ServerContext;
-  readonly params: Readonly<Record<string, string>>;
+  readonly params: P;
   readonly body: B;
   readonly query: Q;
   readonly request: HttpRequest;
@@ -38,12 +49,18 @@ export interface Route {
 
 type EmptyShape = Record<never, Schema<unknown>>;
 
-/** Declares a route; the handler's `body` and `query` are typed from their schemas. */
-export function defineRoute<B extends Shape = EmptyShape, Q extends Shape = EmptyShape>(
-  route: Omit<Route, 'body' | 'query' | 'handler'> & {
+/**
+ * Declares a route; the handler's `body` and `query` are typed from their schemas and its `params`
+ * from the path literal (the router fills exactly the placeholders of the path).
+ */
+export function defineRoute<Path extends string, B extends Shape = EmptyShape, Q extends Shape = EmptyShape>(
+  route: Omit<Route, 'path' | 'body' | 'query' | 'handler'> & {
+    readonly path: Path;
     readonly body?: ObjectSchema<B>;
     readonly query?: ObjectSchema<Q>;
-    readonly handler: (input: RouteInput<InferShape<B>, InferShape<Q>>) => Promise<HttpResponse>;
+    readonly handler: (
+      input: RouteInput<InferShape<B>, InferShape<Q>, PathParams<Path>>,
+    ) => Promise<HttpResponse>;
   },
 ): Route {
   return route as unknown as Route;

@@ -56,6 +56,6 @@ export const sessionHandoffRoutes = [
     auth: 'secret',
     response: { kind: 'object', schema: sessionObject },
     handler: async ({ ctx, params }) =>
-      jsonResponse(200, serializeSession(await endSession(ctx, params.id!, 'ended'), ctx.clock.now())),
+      jsonResponse(200, serializeSession(await endSession(ctx, params.id, 'ended'), ctx.clock.now())),
   }),
 ];

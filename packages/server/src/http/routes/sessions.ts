@@ -34,7 +34,7 @@ export const sessionRoutes = [
     auth: 'secret',
     response: sessionResponse,
     handler: async ({ ctx, params }) =>
-      jsonResponse(200, serializeSession(await getSession(ctx, params.id!), ctx.clock.now())),
+      jsonResponse(200, serializeSession(await getSession(ctx, params.id), ctx.clock.now())),
   }),
   defineRoute({
     method: 'POST',
@@ -44,7 +44,7 @@ export const sessionRoutes = [
     auth: 'secret',
     response: sessionResponse,
     handler: async ({ ctx, params }) =>
-      jsonResponse(200, serializeSession(await endSession(ctx, params.id!, 'revoked'), ctx.clock.now())),
+      jsonResponse(200, serializeSession(await endSession(ctx, params.id, 'revoked'), ctx.clock.now())),
   }),
   defineRoute({
     method: 'POST',
@@ -55,7 +55,7 @@ export const sessionRoutes = [
     body: createSessionTokenParams,
     response: { kind: 'object', schema: tokenObject },
     handler: async ({ ctx, params, body }) => {
-      const session = await getSession(ctx, params.id!);
+      const session = await getSession(ctx, params.id);
       const jwt = await mintSessionToken(ctx, session, body.expires_in_seconds);
       return jsonResponse(200, { object: 'token', jwt });
     },

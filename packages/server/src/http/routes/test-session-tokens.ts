@@ -54,7 +54,7 @@ export const testSessionTokenRoutes = [
     auth: 'secret',
     response: tokenResponse,
     handler: async ({ ctx, params }) =>
-      jsonResponse(200, serializeTestSessionToken(await getTicket(ctx, TEST_SESSION_TOKEN_KIND, params.id!))),
+      jsonResponse(200, serializeTestSessionToken(await getTicket(ctx, TEST_SESSION_TOKEN_KIND, params.id))),
   }),
   defineRoute({
     method: 'POST',
@@ -66,7 +66,7 @@ export const testSessionTokenRoutes = [
     handler: async ({ ctx, params }) =>
       jsonResponse(
         200,
-        serializeTestSessionToken(await revokeTicket(ctx, TEST_SESSION_TOKEN_KIND, params.id!)),
+        serializeTestSessionToken(await revokeTicket(ctx, TEST_SESSION_TOKEN_KIND, params.id)),
       ),
   }),
 ];

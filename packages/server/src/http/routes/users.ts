@@ -61,8 +61,7 @@ export const userRoutes = [
     summary: 'Retrieve a user',
     auth: 'secret',
     response: userResponse,
-    handler: async ({ ctx, params }) =>
-      jsonResponse(200, serializeUser(await users.getUser(ctx, params.id!))),
+    handler: async ({ ctx, params }) => jsonResponse(200, serializeUser(await users.getUser(ctx, params.id))),
   }),
   defineRoute({
     method: 'PATCH',
@@ -73,7 +72,7 @@ export const userRoutes = [
     body: updateUserParams,
     response: userResponse,
     handler: async ({ ctx, params, body }) =>
-      jsonResponse(200, serializeUser(await users.updateUser(ctx, params.id!, body))),
+      jsonResponse(200, serializeUser(await users.updateUser(ctx, params.id, body))),
   }),
   defineRoute({
     method: 'DELETE',
@@ -83,8 +82,8 @@ export const userRoutes = [
     auth: 'secret',
     response: { kind: 'object', schema: deletedUserObject },
     handler: async ({ ctx, params }) => {
-      await users.deleteUser(ctx, params.id!);
-      return jsonResponse(200, { object: 'user', id: params.id!, deleted: true });
+      await users.deleteUser(ctx, params.id);
+      return jsonResponse(200, { object: 'user', id: params.id, deleted: true });
     },
   }),
   defineRoute({
@@ -95,7 +94,7 @@ export const userRoutes = [
     auth: 'secret',
     response: userResponse,
     handler: async ({ ctx, params }) =>
-      jsonResponse(200, serializeUser(await users.setUserBanned(ctx, params.id!, true))),
+      jsonResponse(200, serializeUser(await users.setUserBanned(ctx, params.id, true))),
   }),
   defineRoute({
     method: 'POST',
@@ -105,6 +104,6 @@ export const userRoutes = [
     auth: 'secret',
     response: userResponse,
     handler: async ({ ctx, params }) =>
-      jsonResponse(200, serializeUser(await users.setUserBanned(ctx, params.id!, false))),
+      jsonResponse(200, serializeUser(await users.setUserBanned(ctx, params.id, false))),
   }),
 ];
