@@ -2,11 +2,12 @@ import { UNPRINTABLE } from '@tessera/wire';
 import type { CliIo } from './io';
 
 const UNPRINTABLE_ALL = new RegExp(UNPRINTABLE.source, 'g');
+const UNESCAPED_BY_JSON = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * Text from the API made safe for a terminal: control and bidi-override characters become `\xNN` or
  * `\u{NNNN}`, so a value can neither drive the terminal (ESC sequences, BEL) nor reorder the line.
- * Every user-supplied value in human output goes through here; `--json` already escapes them.
+ * Every user-supplied value in human output goes through here (`printJson` escapes them as JSON).
  */
 export function printable(text: string): string {
   return text.replace(UNPRINTABLE_ALL, (char) => {
@@ -38,8 +39,16 @@ export function printTable(
   io.stdout(`${[line(headers), ...rows.map(line)].join('\n')}\n`);
 }
 
+/**
+ * JSON escapes C0 itself, but not DEL, C1 or the bidi controls: those become `\uNNNN` here, which
+ * parses back to the same value (outside strings, JSON text never holds them).
+ */
 export function printJson(io: CliIo, value: unknown): void {
-  io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+  const json = JSON.stringify(value, null, 2).replace(
+    UNESCAPED_BY_JSON,
+    (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+  );
+  io.stdout(`${json}\n`);
 }
 
 export function formatTime(ms: number | null): string {
