@@ -47,6 +47,7 @@ async function cli(args: readonly string[]): Promise<{ code: number; stdout: str
   return { code, stdout, stderr };
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point.
 const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 it('escapes control and bidi characters from user data in `users list`', async () => {
