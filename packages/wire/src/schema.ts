@@ -100,6 +100,7 @@ export function string(options: StringOptions = {}): Schema<string> {
     () => ({
       type: 'string',
       ...(minLength > 0 && { minLength }),
+      maxLength,
       ...(pattern && { pattern: pattern.source }),
       ...(description && { description }),
     }),
@@ -209,9 +210,22 @@ export function nullable<T>(inner: Schema<T>): Schema<T | null> {
   return make(
     inner.kind,
     (value, path, ctx) => (value === null ? null : inner.run(value, path, ctx)),
-    () => ({ ...inner.toJsonSchema(), nullable: true }),
+    () => nullableJsonSchema(inner.toJsonSchema()),
   );
 }
+
+/**
+ * JSON Schema 2020-12 (what OpenAPI 3.1 uses) has no `nullable`: null joins the `type` list, and
+ * an `enum` or `const`, which would refuse null, goes into an `anyOf` beside `{ type: 'null' }`.
+ */
+function nullableJsonSchema(inner: JsonSchema): JsonSchema {
+  const { type } = inner;
+  if (typeof type === 'string' && !('enum' in inner) && !('const' in inner)) {
+    return { ...inner, type: [type, 'null'] };
+  }
+  return { anyOf: [inner, { type: 'null' }] };
+}
+
 
 /** The key may be absent. (Present-but-null is a separate matter: see `nullable`.) */
 export function optional<T>(inner: Schema<T>): Schema<T> & { readonly optional: true } {
