@@ -226,7 +226,6 @@ function nullableJsonSchema(inner: JsonSchema): JsonSchema {
   return { anyOf: [inner, { type: 'null' }] };
 }
 
-
 /** The key may be absent. (Present-but-null is a separate matter: see `nullable`.) */
 export function optional<T>(inner: Schema<T>): Schema<T> & { readonly optional: true } {
   return { ...inner, optional: true };
