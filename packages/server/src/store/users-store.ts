@@ -22,10 +22,16 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
+const lowerUsername = sql<string>`lower(${sql.ref('users.username')})`;
+
 function applyFilters(eb: ExpressionBuilder<Database, 'users'>, filters: UserFilters) {
   const conditions = [];
   if (filters.user_id) conditions.push(eb('users.id', 'in', [...filters.user_id, '']));
-  if (filters.username) conditions.push(eb('users.username', 'in', [...filters.username, '']));
+  if (filters.username) {
+    // Usernames are case-insensitive (0004): `lower(username)` is what their unique index holds.
+    const usernames = filters.username.map((username) => username.toLowerCase());
+    conditions.push(eb(lowerUsername, 'in', [...usernames, '']));
+  }
   if (filters.external_id) conditions.push(eb('users.external_id', 'in', [...filters.external_id, '']));
   if (filters.email_address) {
     const emails = filters.email_address.map((email) => email.toLowerCase());
@@ -133,7 +139,7 @@ export async function findUserById(db: Executor, id: string): Promise<UserRecord
   return user ? (await withEmails(db, [user]))[0] : undefined;
 }
 
-/** The id of the user owning this email address (case-insensitive) or username. */
+/** The id of the user owning this email address or username (both case-insensitive). */
 export async function findUserIdByIdentifier(db: Executor, identifier: string): Promise<string | undefined> {
   if (identifier.includes('@')) {
     const row = await db
@@ -143,11 +149,18 @@ export async function findUserIdByIdentifier(db: Executor, identifier: string): 
       .executeTakeFirst();
     return row?.user_id;
   }
-  const row = await db.selectFrom('users').select('id').where('username', '=', identifier).executeTakeFirst();
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where(lowerUsername, '=', identifier.toLowerCase())
+    .executeTakeFirst();
   return row?.id;
 }
 
-/** Which of these identifiers (lower-cased emails, usernames) are taken by a user other than `exceptUserId`. */
+/**
+ * Which of these identifiers (lower-cased emails, usernames in any case) are taken by a user other
+ * than `exceptUserId`.
+ */
 export async function findTakenIdentifiers(
   db: Executor,
   identifiers: { emails: readonly string[]; username: string | null },
@@ -167,7 +180,7 @@ export async function findTakenIdentifiers(
     const taken = await db
       .selectFrom('users')
       .select('username')
-      .where('username', '=', identifiers.username)
+      .where(lowerUsername, '=', identifiers.username.toLowerCase())
       .where('id', '!=', other)
       .executeTakeFirst();
     if (taken?.username) return { username: taken.username };

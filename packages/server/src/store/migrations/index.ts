@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial';
 import * as sessionHandoffs from './0002-session-handoffs';
 import * as ticketsFoundById from './0003-tickets-found-by-id';
+import * as usernamesCaseInsensitive from './0004-usernames-case-insensitive';
 
 /** Every migration, in order. Names sort; add new ones at the end and never edit an applied one. */
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-session-handoffs': sessionHandoffs,
   '0003-tickets-found-by-id': ticketsFoundById,
+  '0004-usernames-case-insensitive': usernamesCaseInsensitive,
 };
 
 export const migrationProvider: MigrationProvider = {
