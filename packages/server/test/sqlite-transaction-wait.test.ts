@@ -1,10 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Dialect } from '../src/store/dialects/dialect';
 import { openSqlite, TRANSACTION_WAIT_TIMEOUT_MS } from '../src/store/dialects/sqlite';
 import { expectError, startTestServer } from './support/tessera';
+
+/** A scratch table, so the test exercises the driver rather than tessera's tables. */
+interface Scratch {
+  items: { id: string };
+}
 
 let dir: string;
 
@@ -35,7 +41,7 @@ function holdTransaction(dialect: Dialect): HeldTransaction {
     markOpened = resolve;
   });
   const done = dialect.db.transaction().execute(async (trx) => {
-    await trx.selectFrom('instance').select('id').execute();
+    await sql`select 1`.execute(trx);
     markOpened();
     await ended;
   });
@@ -52,24 +58,23 @@ describe('a transaction waiting on SQLite', () => {
   it('gives up after its timeout with an error the server answers 503, and the lock still works after', async () => {
     const dialect = openSqlite(join(dir, 'tessera.db'), { transactionWaitTimeoutMs: 50 });
     try {
-      await dialect.db.schema.createTable('instance').addColumn('id', 'text').execute();
+      const db = dialect.db as unknown as Kysely<Scratch>;
+      await db.schema.createTable('items').addColumn('id', 'text').execute();
       const held = holdTransaction(dialect);
       await held.opened;
       const failure = await failureOf(
-        dialect.db.transaction().execute((trx) => trx.selectFrom('instance').selectAll().execute()),
+        db.transaction().execute((trx) => trx.selectFrom('items').selectAll().execute()),
       );
       expect(failure).toMatchObject({ code: 'TESSERA_LOCK_WAIT_TIMEOUT' });
       expect(dialect.isUnavailable(failure)).toBe(true);
       // A statement outside any transaction waits the same way.
-      const statement = await failureOf(dialect.db.insertInto('instance').values({ id: 'x' }).execute());
+      const statement = await failureOf(db.insertInto('items').values({ id: 'x' }).execute());
       expect(dialect.isUnavailable(statement)).toBe(true);
       held.end();
       await held.done;
       // The waits that gave up left no trace in the queue: the next transaction runs at once.
-      await dialect.db
-        .transaction()
-        .execute((trx) => trx.insertInto('instance').values({ id: 'y' }).execute());
-      expect(await dialect.db.selectFrom('instance').select('id').execute()).toEqual([{ id: 'y' }]);
+      await db.transaction().execute((trx) => trx.insertInto('items').values({ id: 'y' }).execute());
+      expect(await db.selectFrom('items').select('id').execute()).toEqual([{ id: 'y' }]);
     } finally {
       await dialect.close();
     }
