@@ -1,7 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { cli: 'src/cli.ts', index: 'src/index.ts' },
+  entry: {
+    cli: 'src/cli.ts',
+    index: 'src/index.ts',
+    // A worker thread's module, loaded by URL from beside the bundles (store/dialects/sqlite-checkpointer.ts).
+    'checkpoint-worker': 'src/store/dialects/checkpoint-worker.ts',
+  },
   format: 'esm',
   target: 'node20',
   platform: 'node',

@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import type { CheckpointWorkerData } from './checkpoint-worker';
 
 /** How often the WAL is copied back into the database file. */
 const CHECKPOINT_INTERVAL_MS = 100;
@@ -14,22 +14,15 @@ const SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
  */
 export const BACKSTOP_AUTOCHECKPOINT_PAGES = 50_000;
 
-// Plain CommonJS evaluated in the worker, so it runs the same from the sources and from the build.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const SQLite = require(workerData.driverPath);
-const db = new SQLite(workerData.path);
-db.pragma('busy_timeout = 0');
-const timer = setInterval(() => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
-}, workerData.intervalMs);
-parentPort.once('message', () => {
-  clearInterval(timer);
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
-  db.close();
-  parentPort.close();
-});
-`;
+/**
+ * The worker's module, `checkpoint-worker.ts`, built by tsup beside the bundle that holds this one
+ * (`dist/`). Run from the sources (vitest), this module is a .ts file that Node cannot load as a
+ * worker, so it takes the package's build instead: `npm test` builds first.
+ */
+function workerUrl(): URL {
+  if (!import.meta.url.endsWith('.ts')) return new URL('./checkpoint-worker.js', import.meta.url);
+  return new URL('../../../dist/checkpoint-worker.js', import.meta.url);
+}
 
 export interface Checkpointer {
   stop(): Promise<void>;
@@ -55,11 +48,8 @@ export function startCheckpointer(
   let exited: Promise<void> = Promise.resolve();
   let stopping = false;
   const start = () => {
-    const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
-    const running = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { path, driverPath, intervalMs: CHECKPOINT_INTERVAL_MS },
-    });
+    const workerData: CheckpointWorkerData = { path, intervalMs: CHECKPOINT_INTERVAL_MS };
+    const running = new Worker(workerUrl(), { workerData });
     running.unref();
     running.on('error', () => {});
     running.once('online', () => {
