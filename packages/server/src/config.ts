@@ -1,4 +1,5 @@
 import { SECRET_KEY_PATTERN } from './core/secrets';
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './http/node-server';
 import type { DatabaseLocation } from './store/database';
 
 /** A bad setting: `option` names it as the user wrote it (flag and environment variable). */
@@ -26,6 +27,10 @@ export interface RawServeSettings {
   readonly allowedRedirectOrigins?: string | undefined;
   readonly enableTestSessionTokens?: string | undefined;
   readonly sessionTokenLifetime?: string | undefined;
+  readonly headersTimeout?: string | undefined;
+  readonly requestTimeout?: string | undefined;
+  readonly keepAliveTimeout?: string | undefined;
+  readonly maxConnections?: string | undefined;
 }
 
 export interface ServeConfig {
@@ -40,6 +45,7 @@ export interface ServeConfig {
   readonly enableTestSessionTokens: boolean;
   readonly databasePoolSize: number;
   readonly sessionTokenLifetimeSeconds: number;
+  readonly serverLimits: ServerLimits;
 }
 
 function integerIn(option: string, raw: string, min: number, max: number): number {
@@ -153,5 +159,46 @@ export function resolveServeConfig(raw: RawServeSettings): ServeConfig {
       1,
       3600,
     ),
+    serverLimits: serverLimitsOf(raw),
   };
+}
+
+const HOUR_MS = 3_600_000;
+
+function serverLimitsOf(raw: RawServeSettings): ServerLimits {
+  const limit = (option: string, value: string | undefined, fallback: number, max: number) =>
+    integerIn(option, value ?? String(fallback), 1, max);
+  const limits: ServerLimits = {
+    headersTimeoutMs: limit(
+      '--headers-timeout / TESSERA_HEADERS_TIMEOUT_MS',
+      raw.headersTimeout,
+      DEFAULT_SERVER_LIMITS.headersTimeoutMs,
+      HOUR_MS,
+    ),
+    requestTimeoutMs: limit(
+      '--request-timeout / TESSERA_REQUEST_TIMEOUT_MS',
+      raw.requestTimeout,
+      DEFAULT_SERVER_LIMITS.requestTimeoutMs,
+      HOUR_MS,
+    ),
+    keepAliveTimeoutMs: limit(
+      '--keep-alive-timeout / TESSERA_KEEP_ALIVE_TIMEOUT_MS',
+      raw.keepAliveTimeout,
+      DEFAULT_SERVER_LIMITS.keepAliveTimeoutMs,
+      HOUR_MS,
+    ),
+    maxConnections: limit(
+      '--max-connections / TESSERA_MAX_CONNECTIONS',
+      raw.maxConnections,
+      DEFAULT_SERVER_LIMITS.maxConnections,
+      1_000_000,
+    ),
+  };
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new ConfigError(
+      '--headers-timeout / TESSERA_HEADERS_TIMEOUT_MS',
+      `must not exceed the request timeout (${limits.requestTimeoutMs} ms)`,
+    );
+  }
+  return limits;
 }

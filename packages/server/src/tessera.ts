@@ -5,7 +5,7 @@ import { systemClock } from './core/clock';
 import type { ServerContext } from './core/context';
 import { type Environment, publishableKeyFor } from './core/secrets';
 import { type App, createApp } from './http/app';
-import { listen } from './http/node-server';
+import { DEFAULT_SERVER_LIMITS, listen, type ServerLimits } from './http/node-server';
 import { type RequestLogger, stdoutRequestLogger } from './http/request-log';
 import { ROUTES } from './http/routes/index';
 import { bootstrapInstance } from './instance/bootstrap';
@@ -43,6 +43,36 @@ export interface TesseraOptions {
   readonly clock?: Clock;
   /** Where the per-request log lines go (default: stdout); `false` for none. */
   readonly log?: RequestLogger | false;
+  /** Time to receive a request's headers (default 20000). */
+  readonly headersTimeoutMs?: number;
+  /** Time to receive a whole request (default 30000); at least `headersTimeoutMs`. */
+  readonly requestTimeoutMs?: number;
+  /** Idle keep-alive connections close after this (default 65000). */
+  readonly keepAliveTimeoutMs?: number;
+  /** Open connections at most (default 1024); more are closed as they arrive. */
+  readonly maxConnections?: number;
+}
+
+/** The server's limits from the options, refused at start (naming the option) when out of range. */
+function serverLimitsOf(options: TesseraOptions): ServerLimits {
+  const pick = (name: keyof ServerLimits, min: number): number => {
+    const value = options[name] ?? DEFAULT_SERVER_LIMITS[name];
+    if (!Number.isSafeInteger(value) || value < min) {
+      throw new TypeError(`startTessera: ${name} must be an integer of at least ${min}, got ${value}`);
+    }
+    return value;
+  };
+  const limits: ServerLimits = {
+    headersTimeoutMs: pick('headersTimeoutMs', 1),
+    requestTimeoutMs: pick('requestTimeoutMs', 1),
+    keepAliveTimeoutMs: pick('keepAliveTimeoutMs', 1),
+    maxConnections: pick('maxConnections', 1),
+  };
+  // Node refuses a headersTimeout above requestTimeout (at the first request, not at listen).
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new TypeError('startTessera: headersTimeoutMs must not exceed requestTimeoutMs');
+  }
+  return limits;
 }
 
 export interface RunningTessera {
@@ -77,6 +107,7 @@ function isNewSqliteDatabase(location: DatabaseLocation): boolean {
  */
 export async function startTessera(options: TesseraOptions = {}): Promise<RunningTessera> {
   const clock = options.clock ?? systemClock;
+  const limits = serverLimitsOf(options);
   const host = options.host ?? '127.0.0.1';
   const location = parseDatabaseUrl(options.databaseUrl ?? ':memory:', options.databasePoolSize);
   // Normalised as the CLI does, so `HTTPS://app.example.com/` names the origin a redirect will have.
@@ -119,7 +150,7 @@ export async function startTessera(options: TesseraOptions = {}): Promise<Runnin
       options.log === false ? undefined : (options.log ?? stdoutRequestLogger),
     );
     const housekeeping = startHousekeeping(dialect, clock);
-    const listening = await listen(app, host, options.port ?? 0);
+    const listening = await listen(app, host, options.port ?? 0, limits);
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${listening.port}`;
     // The public URL may depend on the port picked, so it is settled once listening.
     settings.publicUrl = options.publicUrl ?? url;

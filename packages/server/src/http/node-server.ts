@@ -77,15 +77,45 @@ export interface Listening {
   close(): Promise<void>;
 }
 
+/** What one client may hold of the server: time to send a request, idle keep-alive, connections. */
+export interface ServerLimits {
+  /** Time to receive a request's headers; a slow-headers (slowloris) client is cut off after it. */
+  readonly headersTimeoutMs: number;
+  /** Time to receive a whole request, body included. */
+  readonly requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open; above a load balancer's idle timeout (60 s). */
+  readonly keepAliveTimeoutMs: number;
+  /** Open connections at most; more are closed as they arrive. */
+  readonly maxConnections: number;
+}
+
+export const DEFAULT_SERVER_LIMITS: ServerLimits = {
+  headersTimeoutMs: 20_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 65_000,
+  maxConnections: 1024,
+};
+
 /** Serves the app on a socket; port 0 picks a free one. */
-export function listen(app: App, host: string, port: number): Promise<Listening> {
-  const server = createServer((req, res) => {
+export function listen(
+  app: App,
+  host: string,
+  port: number,
+  limits: ServerLimits = DEFAULT_SERVER_LIMITS,
+): Promise<Listening> {
+  // Node enforces headersTimeout and requestTimeout on this sweep (30 s by default): often enough
+  // that a limit holds to within a quarter of itself.
+  const sweepMs = Math.max(10, Math.min(30_000, Math.floor(limits.headersTimeoutMs / 4)));
+  const server = createServer({ connectionsCheckingInterval: sweepMs }, (req, res) => {
     serve(app, req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
     });
   });
-  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.maxConnections = limits.maxConnections;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -16,6 +16,10 @@ interface ServeFlags {
   readonly dbPoolSize?: string;
   readonly publicUrl?: string;
   readonly sessionTokenLifetime?: string;
+  readonly headersTimeout?: string;
+  readonly requestTimeout?: string;
+  readonly keepAliveTimeout?: string;
+  readonly maxConnections?: string;
   readonly quiet?: boolean;
 }
 
@@ -31,6 +35,10 @@ function rawSettings(flags: ServeFlags, env: CliIo['env']): RawServeSettings {
     allowedRedirectOrigins: env.TESSERA_ALLOWED_REDIRECT_ORIGINS,
     enableTestSessionTokens: env.TESSERA_ENABLE_TEST_SESSION_TOKENS,
     sessionTokenLifetime: flags.sessionTokenLifetime ?? env.TESSERA_SESSION_TOKEN_LIFETIME_SECONDS,
+    headersTimeout: flags.headersTimeout ?? env.TESSERA_HEADERS_TIMEOUT_MS,
+    requestTimeout: flags.requestTimeout ?? env.TESSERA_REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: flags.keepAliveTimeout ?? env.TESSERA_KEEP_ALIVE_TIMEOUT_MS,
+    maxConnections: flags.maxConnections ?? env.TESSERA_MAX_CONNECTIONS,
   };
 }
 
@@ -139,6 +147,22 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       '--session-token-lifetime <seconds>',
       'session JWT lifetime; env TESSERA_SESSION_TOKEN_LIFETIME_SECONDS (default 60)',
     )
+    .option(
+      '--headers-timeout <ms>',
+      "time to receive a request's headers; env TESSERA_HEADERS_TIMEOUT_MS (default 20000)",
+    )
+    .option(
+      '--request-timeout <ms>',
+      'time to receive a whole request; env TESSERA_REQUEST_TIMEOUT_MS (default 30000)',
+    )
+    .option(
+      '--keep-alive-timeout <ms>',
+      'idle keep-alive connections close after this; env TESSERA_KEEP_ALIVE_TIMEOUT_MS (default 65000)',
+    )
+    .option(
+      '--max-connections <n>',
+      'open connections at most, more are closed; env TESSERA_MAX_CONNECTIONS (default 1024)',
+    )
     .option('--quiet', 'do not log one line per request')
     .addHelpText(
       'after',
@@ -162,6 +186,7 @@ Environment only:
           allowedRedirectOrigins: config.allowedRedirectOrigins,
           enableTestSessionTokens: config.enableTestSessionTokens,
           sessionTokenLifetimeSeconds: config.sessionTokenLifetimeSeconds,
+          ...config.serverLimits,
           log: flags.quiet ? false : stdoutRequestLogger,
         });
       } catch (error) {
