@@ -1,4 +1,5 @@
 import type { Route } from '../route';
+import { healthRoutes } from './health';
 import { keyRoutes } from './keys';
 import { openApiRoute } from './openapi';
 import { sessionHandoffRoutes } from './session-handoffs';
@@ -10,6 +11,7 @@ import { userRoutes } from './users';
 /** Every route of the server, in matching order (static segments before `{id}`). */
 export const ROUTES: readonly Route[] = [
   ...keyRoutes,
+  ...healthRoutes,
   ...userRoutes,
   ...testSessionTokenRoutes,
   ...ticketRoutes,

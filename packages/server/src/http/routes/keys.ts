@@ -1,6 +1,4 @@
-import { healthObject, jwksObject } from '@tessera/wire';
-import { sql } from 'kysely';
-import { ApiError } from '../../core/api-error';
+import { jwksObject } from '@tessera/wire';
 import { defineRoute } from '../route';
 import { jsonResponse } from '../types';
 
@@ -35,21 +33,5 @@ export const keyRoutes = [
         'cache-control': 'public, max-age=60',
         'access-control-allow-origin': '*',
       }),
-  }),
-  defineRoute({
-    method: 'GET',
-    path: '/v1/health',
-    operationId: 'getHealth',
-    summary: 'Readiness probe: 200 when the database answers, 503 when it does not',
-    auth: 'public',
-    response: { kind: 'object', schema: healthObject },
-    handler: async ({ ctx }) => {
-      try {
-        await sql`select 1`.execute(ctx.db);
-      } catch {
-        throw new ApiError('service_unavailable', 'The database cannot be reached.');
-      }
-      return jsonResponse(200, { object: 'health', status: 'ok' });
-    },
   }),
 ];

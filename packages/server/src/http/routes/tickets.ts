@@ -6,11 +6,8 @@ import {
   ticketAcceptanceObject,
 } from '@tessera/wire';
 import type { ServerContext } from '../../core/context';
-import { serializeSession, sessionStatusAt } from '../../sessions/serialize-session';
-import { readOwnSessionJwt } from '../../sessions/session-jwt';
-import type { SessionTable } from '../../store/schema';
-import { findSessionById } from '../../store/sessions-store';
-import { findUserById } from '../../store/users-store';
+import { serializeSession } from '../../sessions/serialize-session';
+import { whoIsSignedIn } from '../../tickets/signed-in';
 import { acceptTicket } from '../../tickets/ticket-engine';
 import { htmlPage, PAGE_HEADERS } from '../pages';
 import { defineRoute } from '../route';
@@ -20,7 +17,7 @@ import { jsonResponse } from '../types';
 export const SESSION_COOKIE = SESSION_COOKIE_NAME;
 const SIGNED_IN_PATH = '/v1/tickets/signed-in';
 
-function sessionCookie(ctx: ServerContext, jwt: string, session: SessionTable): string {
+function sessionCookie(ctx: ServerContext, jwt: string, session: { readonly expire_at: number }): string {
   const maxAge = Math.max(0, Math.floor((session.expire_at - ctx.clock.now()) / 1000));
   const secure = ctx.settings.publicUrl.startsWith('https:') ? '; Secure' : '';
   return `${SESSION_COOKIE}=${jwt}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure}`;
@@ -97,22 +94,14 @@ export const ticketRoutes = [
     auth: 'public',
     response: { kind: 'html' },
     handler: async ({ ctx, request }) => {
-      const jwt = readCookie(request, SESSION_COOKIE);
-      const claims = jwt ? await readOwnSessionJwt(jwt, ctx.keys) : undefined;
-      // The cookie outlives its JWT and its session may have ended: only an active session counts.
-      const session = claims ? await findSessionById(ctx.db, claims.sid) : undefined;
-      if (!claims || !session || sessionStatusAt(session, ctx.clock.now()) !== 'active') {
+      const signedIn = await whoIsSignedIn(ctx, readCookie(request, SESSION_COOKIE));
+      if (!signedIn) {
         return htmlPage(200, 'Not signed in', [
           'This browser holds no tessera session. Open a ticket URL to sign in.',
         ]);
       }
-      const user = await findUserById(ctx.db, claims.sub);
-      const email = user?.emails.find(
-        (address) => address.id === user.primary_email_address_id,
-      )?.email_address;
-      const who = [email, user?.username, claims.sub].find((value) => value);
-      return htmlPage(200, `Signed in as ${who}`, [
-        `User ${claims.sub}, session ${claims.sid}.`,
+      return htmlPage(200, `Signed in as ${signedIn.label}`, [
+        `User ${signedIn.userId}, session ${signedIn.sessionId}.`,
         'The session JWT is in the __session cookie of this origin.',
       ]);
     },
