@@ -84,3 +84,26 @@ describe('metadata size', () => {
     },
   );
 });
+
+describe('reply size', () => {
+  it('keeps a user of the largest accepted fields under 48 KiB of JSON (so 500 in a list under 24 MiB)', async () => {
+    const at = (n: number) => String(n).padStart(2, '0');
+    const created = await server.post('/v1/users', {
+      email_address: Array.from({ length: 10 }, (_, n) => `${at(n)}${'€'.repeat(300)}@${'€'.repeat(17)}`),
+      username: 'u'.repeat(64),
+      first_name: '€'.repeat(256),
+      last_name: '€'.repeat(256),
+      external_id: '\u0001'.repeat(256), // six bytes each once escaped in JSON
+      public_metadata: { k: '€'.repeat((METADATA_MAX_BYTES - 8) / 3) },
+      private_metadata: { k: '€'.repeat((METADATA_MAX_BYTES - 8) / 3) },
+      unsafe_metadata: { k: '€'.repeat((METADATA_MAX_BYTES - 8) / 3) },
+    });
+    expect(created.status).toBe(200);
+    const reply = await fetch(`${server.tessera.url}/v1/users/${created.body.id}`, {
+      headers: { authorization: `Bearer ${server.secretKey}` },
+    });
+    const bytes = (await reply.arrayBuffer()).byteLength;
+    expect(bytes).toBeGreaterThan(36 * 1024); // the fields above are near their limits
+    expect(bytes).toBeLessThan(48 * 1024);
+  });
+});
