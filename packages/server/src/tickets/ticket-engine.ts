@@ -8,6 +8,7 @@ import type { Paging } from '../store/paging';
 import type { SessionTable, TicketTable } from '../store/schema';
 import * as store from '../store/tickets-store';
 import { findUserStatus, lockUserStatus, recordSignIn } from '../store/users-store';
+import { checkRedirectUrl } from './redirect-policy';
 import { TICKET_KINDS, type TicketKind } from './ticket-kinds';
 import { newTicketValue, ticketLookupOf } from './ticket-value';
 
@@ -109,6 +110,20 @@ function refusalOf(ticket: TicketTable, now: number): ApiError | undefined {
 }
 
 /**
+ * Why the ticket's stored `redirect_url` may no longer be followed: the allow-list (or the
+ * environment) can have changed since the ticket was issued, so it is checked again at acceptance.
+ */
+function redirectRefusalOf(ctx: ServerContext, redirectUrl: string): ApiError | undefined {
+  try {
+    checkRedirectUrl(redirectUrl, ctx.settings, ctx.environment);
+    return undefined;
+  } catch (error) {
+    if (error instanceof ApiError) return error;
+    throw error;
+  }
+}
+
+/**
  * Accepts a ticket: validates it, marks it accepted (once only, also when requests race) and starts
  * the session, all in one transaction, then signs the session's first JWT.
  */
@@ -120,7 +135,7 @@ export async function acceptTicket(
   const lookup = ticketLookupOf(value);
   if (lookup.by === 'none') throw new ApiError('ticket_not_found', 'This ticket is not valid.');
   const tokenHash = sha256Hex(value);
-  const { ticket, session, redirectTo } = await ctx.db.transaction().execute(async (trx) => {
+  const outcome = await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
     const found =
       lookup.by === 'id'
@@ -137,6 +152,13 @@ export async function acceptTicket(
     const user = await lockUserStatus(trx, found.user_id);
     if (!user) throw new ApiError('ticket_not_found', 'This ticket is not valid.');
     if (user.banned === 1) throw new ApiError('user_banned', 'This user is banned and cannot be signed in.');
+    const redirectRefusal = found.redirect_url ? redirectRefusalOf(ctx, found.redirect_url) : undefined;
+    if (redirectRefusal) {
+      // Revoked rather than left pending: a link to a destination the operator has since removed
+      // must not come back to life if the origin is listed again; the issuer makes a new one.
+      await store.revokeTicket(trx, found.id, now);
+      return { refused: redirectRefusal } as const;
+    }
 
     const redirectOrigin = found.redirect_url ? new URL(found.redirect_url).origin : null;
     const started = await insertNewSession(
@@ -164,6 +186,8 @@ export async function acceptTicket(
         : found.redirect_url;
     return { ticket: accepted, session: started, redirectTo };
   });
+  if ('refused' in outcome) throw outcome.refused;
+  const { ticket, session, redirectTo } = outcome;
   // The user was checked and the session started a moment ago, in the transaction: sign at once.
   const jwt = await signJwtFor(ctx, session, ctx.settings.sessionTokenLifetimeSeconds);
   return { ticket, session, jwt, redirectTo };
