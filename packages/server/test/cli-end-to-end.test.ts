@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -221,6 +222,31 @@ describe('tessera serve configuration', () => {
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain('TESSERA_ALLOWED_REDIRECT_ORIGINS lists http://plain.example.com');
     expect(run.stderr).not.toContain('a'.repeat(43));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('takes the socket limits as flags: a bad one stops start-up in one line, a cap holds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-'));
+    const bad = await tessera(['serve', '--db', ':memory:', '--max-connections', '0'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toContain('--max-connections / TESSERA_MAX_CONNECTIONS');
+
+    const capped = serve(dir, ['--db', ':memory:', '--max-connections', '1']);
+    const { port } = new URL((await capped.ready).url);
+    const held = connect(Number(port), '127.0.0.1');
+    await new Promise((resolve) => held.once('connect', resolve));
+    const refused = connect(Number(port), '127.0.0.1');
+    refused.on('error', () => {});
+    let answered = '';
+    refused.on('data', (chunk: Buffer) => {
+      answered += chunk.toString();
+    });
+    refused.write('GET /v1/health HTTP/1.1\r\nhost: localhost\r\n\r\n');
+    await new Promise((resolve) => refused.once('close', resolve));
+    expect(answered).toBe('');
+    held.destroy();
+    await stop(capped.child);
     rmSync(dir, { recursive: true, force: true });
   });
 
