@@ -28,8 +28,9 @@ function schemasOf(document: Json): [string, Json][] {
       const at = `${method.toUpperCase()} ${path}`;
       for (const parameter of operation.parameters ?? [])
         found.push([`${at} ${parameter.name}`, parameter.schema]);
-      const body = operation.requestBody?.content?.['application/json']?.schema;
-      if (body) found.push([`${at} body`, body]);
+      for (const [type, content] of Object.entries<Json>(operation.requestBody?.content ?? {})) {
+        found.push([`${at} body (${type})`, content.schema]);
+      }
       for (const [status, response] of Object.entries<Json>(operation.responses)) {
         const schema = response.content?.['application/json']?.schema;
         if (schema) found.push([`${at} ${status}`, schema]);
