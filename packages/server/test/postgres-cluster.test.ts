@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase, POSTGRES_URL, type TestDatabase } from './support/postgres';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -28,6 +28,14 @@ function startNode(databaseUrl: string): Promise<Node> {
     });
     child.on('exit', (code) => reject(new Error(`node exited with ${code}: ${output}`)));
   });
+}
+
+/** Stops a node and waits until its process is gone. */
+function stopNode({ child }: Node): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  return exited;
 }
 
 async function call(
@@ -62,8 +70,7 @@ describe.skipIf(!POSTGRES_URL)('two tessera nodes on one Postgres database', () 
   });
 
   afterAll(async () => {
-    for (const node of [a, b]) node?.child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await Promise.all([a, b].map((node) => (node ? stopNode(node) : undefined)));
     await database?.drop();
   });
 
@@ -129,10 +136,13 @@ describe.skipIf(!POSTGRES_URL)('two tessera nodes on one Postgres database', () 
 
     // Node B sees the new key within its refresh interval, and keeps the old one while its JWTs live.
     let jwks = await jwksOfB();
-    for (let i = 0; i < 30 && !jwks.keys.some((key: { kid: string }) => key.kid === newKid); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      jwks = await jwksOfB();
-    }
+    await vi.waitFor(
+      async () => {
+        jwks = await jwksOfB();
+        expect(jwks.keys.map((key: { kid: string }) => key.kid)).toContain(newKid);
+      },
+      { timeout: 15_000, interval: 100 },
+    );
     await jwtVerify(after, createLocalJWKSet(jwks));
     await jwtVerify(before, createLocalJWKSet(jwks));
     const fromB = (await call(b, 'POST', `/v1/sessions/${sessionId}/tokens`)).json.jwt as string;

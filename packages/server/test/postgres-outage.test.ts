@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningTessera, startTessera } from '../src/index';
 import { createTestDatabase, POSTGRES_URL, type TestDatabase } from './support/postgres';
 import { TcpProxy } from './support/tcp-proxy';
@@ -60,19 +60,21 @@ describe.skipIf(!POSTGRES_URL)('a node whose Postgres connection is lost', () =>
       }
     })();
 
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Conditions, not durations: the load is seen to succeed, then to be refused, then to succeed again.
+    const WAIT = { timeout: 15_000, interval: 20 };
+    await vi.waitFor(() => expect(acknowledged.length).toBeGreaterThan(0), WAIT);
     await proxy.down();
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    await vi.waitFor(() => expect(statuses).toContain(503), WAIT);
     const health = await fetch(`${tessera.url}/v1/health`);
     expect(health.status).toBe(503);
     await proxy.up();
 
-    const deadline = Date.now() + 10_000;
-    while ((await fetch(`${tessera.url}/v1/health`)).status !== 200) {
-      expect(Date.now()).toBeLessThan(deadline);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await vi.waitFor(async () => expect((await fetch(`${tessera.url}/v1/health`)).status).toBe(200), {
+      ...WAIT,
+      interval: 100,
+    });
+    const recovered = statuses.length;
+    await vi.waitFor(() => expect(statuses.slice(recovered)).toContain(200), WAIT);
     running = false;
     await load;
 
@@ -84,5 +86,5 @@ describe.skipIf(!POSTGRES_URL)('a node whose Postgres connection is lost', () =>
       });
       expect(response.status).toBe(200);
     }
-  });
+  }, 60_000);
 });

@@ -24,7 +24,7 @@ function walkthroughOn(
 ) {
   describe(`the README walk-through on ${name}`, () => {
     let dir: string;
-    let stopServer: () => void;
+    let stopServer: () => Promise<void>;
     let apiUrl: string;
     let cleanup: () => Promise<void>;
 
@@ -39,7 +39,12 @@ function walkthroughOn(
         ...(database.url && { TESSERA_DATABASE_URL: database.url }),
       };
       const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--quiet'], { cwd: dir, env });
-      stopServer = () => child.kill('SIGTERM');
+      stopServer = () => {
+        if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.kill('SIGTERM');
+        return exited;
+      };
       apiUrl = await new Promise<string>((resolve, reject) => {
         let output = '';
         child.stdout.on('data', (chunk: Buffer) => {
@@ -52,8 +57,7 @@ function walkthroughOn(
     });
 
     afterAll(async () => {
-      stopServer();
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await stopServer();
       rmSync(dir, { recursive: true, force: true });
       await cleanup();
     });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTessera } from '../src/index';
 import { DatabaseError, type Dialect, openDatabase, prepareSchema } from '../src/store/database';
 import type { DatabaseLocation } from '../src/store/dialects/dialect';
@@ -218,9 +218,19 @@ function storeConformance(name: string, prepare: () => Promise<Target>) {
         const issued = tickets.insertTicketForActiveUser(dialect.db, ticketRow(user.id)).finally(() => {
           settled = true;
         });
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        // Without the row lock it would already have read the committed, unbanned row and inserted.
-        expect(settled).toBe(false);
+        // Wait until the insert is seen waiting for the ban's row lock. Without the lock it would read
+        // the committed, unbanned row and insert, never waiting.
+        await vi.waitFor(
+          async () => {
+            const { rows } = await sql<{
+              waiting: number;
+            }>`select count(*)::int as waiting from pg_stat_activity
+              where datname = current_database() and wait_event_type = 'Lock'`.execute(dialect.db);
+            expect(settled).toBe(false);
+            expect(rows[0]?.waiting).toBe(1);
+          },
+          { timeout: 15_000, interval: 20 },
+        );
         await ban.commit().execute();
         expect(await issued).toBe(false);
       });
