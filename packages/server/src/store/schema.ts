@@ -18,6 +18,7 @@ export interface SigningKeyTable {
 export interface UserTable {
   id: string;
   external_id: string | null;
+  /** As the user spelled it; unique case-insensitively (an index on `lower(username)`, 0004). */
   username: string | null;
   first_name: string | null;
   last_name: string | null;
