@@ -20,8 +20,12 @@ import { ApiResponseError, TesseraError } from '../errors';
 import { readEnv } from '../internal/env';
 import { requireSecretKey } from '../internal/validate';
 import type { Session } from '../resources/session';
+import { withoutQueryParam } from './query-param';
 import { sharedFlows } from './shared-flows';
 import { type SignOutRefusal, signOutRefusal } from './sign-out-guard';
+
+export { withoutQueryParam } from './query-param';
+export type { SignOutRefusal } from './sign-out-guard';
 
 /**
  * Options of `handleBrowserSession`, `signOutBrowserSession` and the adapters: those of
@@ -105,28 +109,6 @@ type RefreshOutcome =
   | { readonly kind: 'refreshed'; readonly session: Session; readonly jwt: string }
   | { readonly kind: 'gone' }
   | { readonly kind: 'unavailable' };
-
-/**
- * `path?query` of `url` without `name`; the other parameters are kept byte for byte. The path never
- * starts with `//`, so the result cannot be read as a protocol-relative URL to another host.
- */
-export function withoutQueryParam(url: URL, name: string): string {
-  const kept = url.search
-    .slice(1)
-    .split('&')
-    .filter((pair) => pair !== '' && queryKey(pair) !== name);
-  const path = url.pathname.replace(/^\/+/, '/');
-  return kept.length === 0 ? path : `${path}?${kept.join('&')}`;
-}
-
-function queryKey(pair: string): string {
-  const raw = pair.split('=', 1)[0]!.replace(/\+/g, ' ');
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
-}
 
 function resolveSecretKey(options: BrowserSessionOptions): string | undefined {
   if (options.secretKey !== undefined) return requireSecretKey('secretKey', options.secretKey);
