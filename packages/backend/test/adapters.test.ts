@@ -5,6 +5,7 @@ import { SESSION_COOKIE_NAME } from '@tessera/wire';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { requestUrl } from '../src/auth/adapter-support';
 import { claimsAt, makeKey, signJwt, type TestKey } from './support/jwt';
 
 // What one framework has and the others do not. Every behaviour the three share is a case of
@@ -77,5 +78,17 @@ describe('fastify', () => {
       reason: 'token-malformed',
     });
     await app.close();
+  });
+});
+
+describe('requestUrl (Express and Fastify)', () => {
+  it("is the request's own origin from the scheme and Host; a malformed Host matches no Origin", () => {
+    expect(requestUrl('https', 'app.example.com:8443', '/p?q=1').href).toBe(
+      'https://app.example.com:8443/p?q=1',
+    );
+    expect(requestUrl('http', '[::1]:3000', 'http://elsewhere.example/x').href).toBe('http://[::1]:3000/x');
+    for (const host of [undefined, '', 'evil.example/x', 'user@evil.example', 'a.example b.example']) {
+      expect(requestUrl('http', host, '/p').origin).toBe('http://app.invalid');
+    }
   });
 });
