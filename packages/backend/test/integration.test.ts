@@ -12,6 +12,7 @@ import { type RunningTessera, startTessera } from '@tessera/server';
 import { HANDOFF_PARAM } from '@tessera/wire';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { submitTicketUrl } from './support/browser';
 
 // Every method of the SDK against the real server: ephemeral port, in-memory SQLite.
 let tessera: RunningTessera;
@@ -207,7 +208,7 @@ describe('sessions: handoff, refresh, end', () => {
       userId: user.id,
       redirectUrl: 'http://localhost:3000/app',
     });
-    const accepted = await fetch(token.url!, { redirect: 'manual' });
+    const accepted = await submitTicketUrl(token.url!);
     const handoff = new URL(accepted.headers.get('location')!).searchParams.get(HANDOFF_PARAM)!;
 
     const handed = await client.sessions.redeemHandoff(handoff);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newSecretKey, startTestServer, type TestServer } from './support/tessera';
+import { submitTicketUrl } from './support/ticket-page';
 
 let server: TestServer;
 
@@ -39,7 +40,7 @@ it('logs one line per request, with its shape, and never a ticket, handoff, JWT,
   secrets.push(browserToken.body.token, postToken.body.token, unusedToken.body.token);
 
   // A browser opens the ticket URL over the socket, then the signed-in page with the cookie.
-  const browser = await fetch(browserToken.body.url, { redirect: 'manual' });
+  const browser = await submitTicketUrl(browserToken.body.url, { onPage: track });
   track(browser);
   expect(browser.status).toBe(303);
   const cookie = browser.headers.getSetCookie()[0]!.split(';')[0]!;
@@ -88,7 +89,7 @@ it('logs one line per request, with its shape, and never a ticket, handoff, JWT,
   const wrongKey = newSecretKey();
   secrets.push(wrongKey);
   track(await fetch(`${base}/v1/users`, { headers: { authorization: `Bearer ${wrongKey}` } }));
-  track(await fetch(`${base}/v1/tickets/accept?ticket=${postToken.body.token}`, { redirect: 'manual' }));
+  track(await submitTicketUrl(`${base}/v1/tickets/accept?ticket=${postToken.body.token}`, { onPage: track }));
   track(
     await fetch(`${base}/v1/tickets/accept`, {
       method: 'POST',
@@ -147,14 +148,16 @@ it('logs one line per request, with its shape, and never a ticket, handoff, JWT,
     ['POST', '/v1/test_session_tokens', 200],
     ['POST', '/v1/test_session_tokens', 200],
     ['POST', '/v1/test_session_tokens', 200],
-    ['GET', '/v1/tickets/accept', 303],
+    ['GET', '/v1/tickets/accept', 200],
+    ['POST', '/v1/tickets/accept/browser', 303],
     ['GET', '/v1/tickets/signed-in', 200],
     ['POST', '/v1/session_handoffs/redeem', 200],
     ['POST', '/v1/sessions/refresh', 200],
     ['POST', '/v1/tickets/accept', 200],
     ['POST', '/v1/sessions/{id}/tokens', 200],
     ['GET', '/v1/users', 401],
-    ['GET', '/v1/tickets/accept', 409],
+    ['GET', '/v1/tickets/accept', 200],
+    ['POST', '/v1/tickets/accept/browser', 409],
     ['POST', '/v1/tickets/accept', 409],
     ['POST', '/v1/tickets/accept', 422],
     ['POST', '/v1/users', 400],

@@ -39,12 +39,13 @@ async function openTicket(redirectUrl: string | undefined) {
     ...(redirectUrl && { redirect_url: redirectUrl }),
   });
   const url = new URL(token.json.url!);
+  // The ticket page's form POST (a GET of the URL only answers the page).
   const response = await tessera.app.handle({
-    method: 'GET',
-    path: url.pathname,
-    query: url.searchParams,
-    headers: {},
-    body: Buffer.alloc(0),
+    method: 'POST',
+    path: `${url.pathname}/browser`,
+    query: new URLSearchParams(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: Buffer.from(new URLSearchParams({ ticket: url.searchParams.get('ticket') ?? '' }).toString()),
   });
   return {
     status: response.status,

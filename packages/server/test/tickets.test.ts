@@ -1,6 +1,7 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError, ID, type Json, type Reply, startTestServer, type TestServer } from './support/tessera';
+import { submitTicketUrl } from './support/ticket-page';
 
 const ACCEPT = '/v1/tickets/accept';
 
@@ -20,11 +21,11 @@ async function sessionCount(userId = user.id): Promise<number> {
   return (await server.get(`/v1/sessions?paginated=true&user_id=${userId}`)).body.total_count;
 }
 
-/** GET /v1/tickets/accept in-process, as a browser would send it (no secret key, no JSON). */
+/** The ticket page's form POST in-process, as a browser sends it (no secret key, no JSON). */
 function browserAccept(target: TestServer, ticket: string): Promise<Reply> {
-  return target.get(`${ACCEPT}?ticket=${encodeURIComponent(ticket)}`, {
+  return target.post(`${ACCEPT}/browser`, `ticket=${encodeURIComponent(ticket)}`, {
     auth: false,
-    headers: { 'content-type': undefined, accept: 'text/html' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
   });
 }
 
@@ -46,7 +47,7 @@ describe('GET /v1/tickets/accept, over a socket as a browser', () => {
     });
     const before = await sessionCount();
 
-    const response = await fetch(token.url, { redirect: 'manual' });
+    const response = await submitTicketUrl(token.url);
     expect(response.status).toBe(303);
     // The app is on another origin, so the redirect carries a one-time handoff beside its own query.
     const location = new URL(response.headers.get('location')!);
@@ -90,7 +91,7 @@ describe('GET /v1/tickets/accept, over a socket as a browser', () => {
 
   it('without redirect_url, lands on the built-in signed-in page, which names the user', async () => {
     const token = await server.createToken({ user_id: user.id });
-    const response = await fetch(token.url, { redirect: 'manual' });
+    const response = await submitTicketUrl(token.url);
     expect(response.status).toBe(303);
     const location = response.headers.get('location');
     expect(location).toBe(`${server.tessera.publicUrl}/v1/tickets/signed-in`);

@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   session_not_active: { status: 400, message: 'Session not active' },
   session_handoff_invalid: { status: 400, message: 'Session handoff invalid' },
   refresh_token_invalid: { status: 401, message: 'Refresh token invalid' },
+  origin_invalid: { status: 403, message: 'Origin invalid' },
   test_session_tokens_disabled: { status: 403, message: 'Test session tokens are disabled' },
   user_banned: { status: 403, message: 'User banned' },
   ticket_not_found: { status: 404, message: 'Ticket not found' },

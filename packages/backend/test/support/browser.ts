@@ -52,6 +52,24 @@ export function testBrowser(appOrigin: string, send: Send = (url, init) => fetch
 }
 
 /**
+ * What a browser does with a ticket URL: the GET answers a page whose form POSTs the ticket from
+ * tessera's origin. Returns the POST's response, redirects not followed.
+ */
+export async function submitTicketUrl(ticketUrl: string): Promise<Response> {
+  const url = new URL(ticketUrl);
+  const page = await fetch(url, { redirect: 'manual' });
+  if (page.status !== 200) return page;
+  const action = /<form method="post" action="([^"]+)"/.exec(await page.text())?.[1];
+  if (!action) throw new Error('the ticket page has no form');
+  return fetch(new URL(action, url.origin), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url.origin },
+    body: new URLSearchParams({ ticket: url.searchParams.get('ticket') ?? '' }),
+  });
+}
+
+/**
  * Opens a new test session token's URL the way a browser does (on tessera's origin) and returns
  * where tessera redirects: `redirectUrl` with the handoff appended.
  */
@@ -61,7 +79,7 @@ export async function handoffLocation(
   redirectUrl: string,
 ): Promise<{ location: string; handoff: string; sessionId: string }> {
   const token = await client.testSessionTokens.create({ userId, redirectUrl });
-  const response = await fetch(token.url!, { redirect: 'manual' });
+  const response = await submitTicketUrl(token.url!);
   if (response.status !== 303) throw new Error(`accept answered ${response.status}`);
   const location = response.headers.get('location')!;
   const handoff = new URL(location).searchParams.get(HANDOFF_PARAM);

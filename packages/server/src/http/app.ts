@@ -4,6 +4,7 @@ import { ApiError } from '../core/api-error';
 import type { ServerContext } from '../core/context';
 import { pooledRandomBytes } from '../core/random-pool';
 import { type Authenticate, secretKeyAuthenticator } from './auth';
+import { formBodyAsJson } from './form-body';
 import { withIdempotency } from './idempotency';
 import { htmlPage } from './pages';
 import { parseBody, parseQuery } from './parse-input';
@@ -60,7 +61,9 @@ async function run(
 ) {
   const secretKey = route.auth === 'secret' ? authenticate(request.headers.authorization) : undefined;
   let body: unknown;
-  if (route.body) body = parseBody(route.body, request.body);
+  if (route.body) {
+    body = parseBody(route.body, route.bodyEncoding === 'form' ? formBodyAsJson(request.body) : request.body);
+  }
   // A POST or DELETE that takes no parameters still refuses a body that is not `{}` (or empty).
   else if (request.method !== 'GET') parseBody(NO_PARAMETERS, request.body);
   const query = route.query ? parseQuery(route.query, request.query) : undefined;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { HttpResponse } from './types';
 
 const ESCAPES: Record<string, string> = {
@@ -38,6 +39,52 @@ export function htmlPage(status: number, title: string, paragraphs: readonly str
   <body>
     <h1>${escapeHtml(title)}</h1>
     ${body}
+  </body>
+</html>
+`,
+  };
+}
+
+/** Submits the page's one form as soon as it is parsed; allowed by its hash, not by 'unsafe-inline'. */
+const AUTO_SUBMIT_SCRIPT = 'document.forms[0].submit();';
+const AUTO_SUBMIT_HASH = createHash('sha256').update(AUTO_SUBMIT_SCRIPT).digest('base64');
+
+/**
+ * Headers for the ticket page: the pages' CSP plus the one script, by hash. `same-origin` rather than
+ * `no-referrer`, so the form's POST carries a real `Origin` (with `no-referrer` it is `null`); a
+ * cross-origin request, the final redirect included, still gets no referrer.
+ */
+const TICKET_PAGE_HEADERS = {
+  ...PAGE_HEADERS,
+  'referrer-policy': 'same-origin',
+  'content-security-policy': `default-src 'none'; script-src 'sha256-${AUTO_SUBMIT_HASH}'; style-src 'unsafe-inline'; frame-ancestors 'none'`,
+} as const;
+
+/**
+ * What a GET of a ticket URL answers: a page that accepts the ticket with a POST, by script at once or
+ * by its button without script. A GET never accepts, so link scanners and unfurlers, which fetch
+ * every URL they see but run no script and press no button, leave the ticket pending.
+ */
+export function ticketPage(action: string, ticket: string): HttpResponse {
+  return {
+    status: 200,
+    headers: TICKET_PAGE_HEADERS,
+    body: `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <meta name="robots" content="noindex">
+    <title>Signing in · tessera</title>
+    <style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}h1{font-size:1.4rem}</style>
+  </head>
+  <body>
+    <h1>Signing in</h1>
+    <form method="post" action="${escapeHtml(action)}">
+      <input type="hidden" name="ticket" value="${escapeHtml(ticket)}">
+      <button type="submit">Continue</button>
+    </form>
+    <script>${AUTO_SUBMIT_SCRIPT}</script>
   </body>
 </html>
 `,

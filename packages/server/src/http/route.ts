@@ -38,6 +38,8 @@ export interface Route {
   /** `secret`: Backend API, requires the secret key. `public`: frontend routes. */
   readonly auth: 'secret' | 'public';
   readonly body?: ObjectSchema<Shape>;
+  /** `form`: the body is an HTML form's (urlencoded), validated by `body` like JSON. */
+  readonly bodyEncoding?: 'form';
   readonly query?: ObjectSchema<Shape>;
   readonly response: RouteResponse;
   /** Creates honour `Idempotency-Key`. */

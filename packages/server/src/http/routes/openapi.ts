@@ -76,7 +76,11 @@ export function openApiDocument(routes: readonly Route[], serverUrl: string): Js
       ...(route.body && {
         requestBody: {
           required: false,
-          content: { 'application/json': { schema: route.body.toJsonSchema() } },
+          content: {
+            [route.bodyEncoding === 'form' ? 'application/x-www-form-urlencoded' : 'application/json']: {
+              schema: route.body.toJsonSchema(),
+            },
+          },
         },
       }),
       responses: {

@@ -5,17 +5,37 @@ import {
   string,
   ticketAcceptanceObject,
 } from '@tessera/wire';
+import { ApiError } from '../../core/api-error';
 import type { ServerContext } from '../../core/context';
 import { serializeSession } from '../../sessions/serialize-session';
 import { whoIsSignedIn } from '../../tickets/signed-in';
 import { acceptTicket } from '../../tickets/ticket-engine';
-import { htmlPage, PAGE_HEADERS } from '../pages';
+import { htmlPage, PAGE_HEADERS, ticketPage } from '../pages';
 import { defineRoute } from '../route';
 import type { HttpRequest } from '../types';
 import { jsonResponse } from '../types';
 
 export const SESSION_COOKIE = SESSION_COOKIE_NAME;
 const SIGNED_IN_PATH = '/v1/tickets/signed-in';
+const BROWSER_ACCEPT_PATH = '/v1/tickets/accept/browser';
+
+/**
+ * Refuses the ticket form posted from another site: a page elsewhere could otherwise sign a visitor
+ * in as the page's owner (login CSRF) with a ticket of its own. The browser's `Sec-Fetch-Site` decides
+ * when sent; otherwise the `Origin` must be this instance's. A request with neither (curl, an old
+ * client) is no browser a site could drive, and holds the ticket, the credential, anyway.
+ */
+function assertSameOriginForm(ctx: ServerContext, request: HttpRequest): void {
+  const site = request.headers['sec-fetch-site'];
+  const origin = request.headers.origin;
+  const sameOrigin =
+    site !== undefined
+      ? site === 'same-origin'
+      : origin === undefined || origin === new URL(ctx.settings.publicUrl).origin;
+  if (!sameOrigin) {
+    throw new ApiError('origin_invalid', 'A ticket is accepted only from its own page on this instance.');
+  }
+}
 
 function sessionCookie(ctx: ServerContext, jwt: string, session: { readonly expire_at: number }): string {
   const maxAge = Math.max(0, Math.floor((session.expire_at - ctx.clock.now()) / 1000));
@@ -48,14 +68,28 @@ export const ticketRoutes = [
   defineRoute({
     method: 'GET',
     path: '/v1/tickets/accept',
-    operationId: 'acceptTicketInBrowser',
-    summary: 'Open a ticket URL: starts the session, sets the __session cookie and redirects (303)',
+    operationId: 'openTicketUrl',
+    summary:
+      'Open a ticket URL: a page whose script (or button) POSTs the ticket to /v1/tickets/accept/browser; a GET or HEAD never accepts it',
     auth: 'public',
     errorsAsHtml: true,
     query: object({ ticket: string({ minLength: 1, maxLength: 512 }) }),
+    response: { kind: 'html' },
+    handler: async ({ query }) => ticketPage(BROWSER_ACCEPT_PATH, query.ticket),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: BROWSER_ACCEPT_PATH,
+    operationId: 'acceptTicketInBrowser',
+    summary: "The ticket page's form: starts the session, sets the __session cookie and redirects (303)",
+    auth: 'public',
+    errorsAsHtml: true,
+    body: acceptTicketParams,
+    bodyEncoding: 'form',
     response: { kind: 'redirect' },
-    handler: async ({ ctx, query }) => {
-      const { session, jwt, redirectTo } = await acceptTicket(ctx, query.ticket, { handoff: true });
+    handler: async ({ ctx, body, request }) => {
+      assertSameOriginForm(ctx, request);
+      const { session, jwt, redirectTo } = await acceptTicket(ctx, body.ticket, { handoff: true });
       return {
         status: 303,
         headers: {
