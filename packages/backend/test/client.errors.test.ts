@@ -5,7 +5,7 @@ import {
   createBackendApiClient,
   ResponseValidationError,
 } from '@tessera/backend';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fakeFetch, jsonReply, type Reply, wireError } from './support/fake-fetch';
 import { SECRET_KEY, testSessionTokenJSON, USER_ID, userJSON } from './support/wire-fixtures';
 
@@ -126,14 +126,20 @@ describe('retries', () => {
     await seconds.client.users.get(USER_ID);
     expect(seconds.sleeps).toEqual([3000]);
 
-    const date = new Date(Date.now() + 10_000).toUTCString();
-    const dated = setup([
-      wireError(429, 'too_many_requests', { headers: { 'Retry-After': date } }),
-      jsonReply(userJSON()),
-    ]);
-    await dated.client.users.get(USER_ID);
-    expect(dated.sleeps[0]).toBeGreaterThan(8000);
-    expect(dated.sleeps[0]).toBeLessThanOrEqual(11_000);
+    // The clock is frozen on a whole second, so the wait is exact however busy the machine is.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.UTC(2025, 0, 15, 12, 0, 0));
+      const date = new Date(Date.now() + 10_000).toUTCString();
+      const dated = setup([
+        wireError(429, 'too_many_requests', { headers: { 'Retry-After': date } }),
+        jsonReply(userJSON()),
+      ]);
+      await dated.client.users.get(USER_ID);
+      expect(dated.sleeps).toEqual([10_000]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('does not wait for a Retry-After over a minute: the 429 is thrown with retryAfter', async () => {
