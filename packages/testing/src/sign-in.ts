@@ -10,6 +10,10 @@ export interface PageLike {
     options?: { waitUntil?: 'load' | 'domcontentloaded' | 'commit'; timeout?: number },
   ): Promise<unknown>;
   url(): string;
+  waitForURL(
+    url: (url: URL) => boolean,
+    options?: { waitUntil?: 'load' | 'domcontentloaded' | 'commit'; timeout?: number },
+  ): Promise<unknown>;
   context(): { cookies(urls?: string | string[]): Promise<readonly { name: string }[]> };
 }
 
@@ -45,7 +49,11 @@ export async function signIn(page: PageLike, who: SignInAs, options: SignInOptio
     }),
   });
   // Follows tessera's 303 and the app's own redirect that consumes the handoff.
-  await page.goto(token.url!, { waitUntil: 'load' });
+  await page.goto(token.url!, { waitUntil: 'commit' });
+  // The ticket URL answers a page whose script POSTs the ticket (a GET never accepts it): wait until
+  // the browser has left that page and loaded where the acceptance sent it.
+  const ticketPath = new URL(token.url!).pathname;
+  await page.waitForURL((url) => url.pathname !== ticketPath, { waitUntil: 'load' });
 
   const accepted = await client.testSessionTokens.get(token.id);
   if (accepted.status !== 'accepted' || !accepted.sessionId) {

@@ -78,8 +78,15 @@ export async function createStorageState(options: CreateStorageStateOptions): Pr
   const appUrl = new URL(options.baseURL);
   const token = await client.testSessionTokens.create({ ...tokenTarget(options), redirectUrl: appUrl.href });
 
+  // The ticket URL's page POSTs the ticket (a GET never accepts it): send that POST as the page would.
   // tessera answers 303 to the app with a one-time handoff; the app redeems it and sets its cookies.
-  const accepted = await fetch(token.url!, { redirect: 'manual' });
+  const ticketUrl = new URL(token.url!);
+  const accepted = await fetch(new URL('/v1/tickets/accept/browser', ticketUrl.origin), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ticketUrl.origin },
+    body: new URLSearchParams({ ticket: token.token! }),
+  });
   const handoffUrl = accepted.headers.get('location');
   if (accepted.status !== 303 || !handoffUrl) {
     throw new Error(`@tessera/testing: tessera refused the sign-in (HTTP ${accepted.status}).`);
