@@ -173,6 +173,7 @@ export class ConfigurationError extends TesseraError {
  * | `token-malformed` | not three base64url parts of JSON |
  * | `token-invalid-type` | header `typ` present and not `JWT` |
  * | `token-invalid-algorithm` | header `alg` is not `RS256` (refuses `none`, `HS256`, ...) |
+ * | `token-unsupported-critical-header` | header has `crit` (RFC 7515 §4.1.11): no extension is supported |
  * | `token-unknown-kid` | no key with the header's `kid`, even after refetching the JWKS |
  * | `token-invalid-signature` | the signature does not verify |
  * | `token-invalid-claims` | a required claim (`sub`, `sid`, `exp`, `iat`) is absent or of the wrong type |
@@ -203,6 +204,7 @@ export const TOKEN_VERIFICATION_REASONS = [
   'token-malformed',
   'token-invalid-type',
   'token-invalid-algorithm',
+  'token-unsupported-critical-header',
   'token-unknown-kid',
   'token-invalid-signature',
   'token-invalid-claims',

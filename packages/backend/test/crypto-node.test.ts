@@ -348,7 +348,7 @@ describe('node base64url decoder', () => {
       'abcde',
       '====',
       '.',
-      'YR', // non-zero trailing bits: the portable decoder ignores them
+      'YR', // non-zero unused trailing bits: not canonical, refused by both
       'YWJ',
       'YWK',
       '',

@@ -10,7 +10,9 @@ import {
   claimsAt,
   hmacForgery,
   makeKey,
+  respelled,
   seconds,
+  signedRespelled,
   signJwt,
   type TestKey,
   testClock,
@@ -58,9 +60,28 @@ function cases(round: number): [string, string, string][] {
       `${header}.${payload}.${flipped.toString('base64url')}`,
       'token-invalid-signature',
     ],
-    ['a truncated signature', `${header}.${payload}.${signature.slice(0, -4)}`, 'token-invalid-signature'],
+    [
+      'a truncated signature',
+      `${header}.${payload}.${Buffer.from(signature, 'base64url').subarray(0, -3).toString('base64url')}`,
+      'token-invalid-signature',
+    ],
     ['a signature with + in it', `${header}.${payload}.+${signature.slice(1)}`, 'token-malformed'],
     ['a padded signature', `${header}.${payload}.${signature}==`, 'token-malformed'],
+    // The same signature bytes spelled another way (unused trailing bits set): one token, one text.
+    ['a non-canonical signature', `${header}.${payload}.${respelled(signature)}`, 'token-malformed'],
+    ['a signed non-canonical header', signedRespelled(key, claims(), 'header'), 'token-malformed'],
+    ['a signed non-canonical payload', signedRespelled(key, claims(), 'payload'), 'token-malformed'],
+    [
+      'a crit extension',
+      signJwt(key, claims(), { crit: ['x-unknown'], 'x-unknown': 1 }),
+      'token-unsupported-critical-header',
+    ],
+    ['an empty crit list', signJwt(key, claims(), { crit: [] }), 'token-unsupported-critical-header'],
+    [
+      'crit naming a registered header',
+      signJwt(key, claims(), { crit: ['kid'] }),
+      'token-unsupported-critical-header',
+    ],
     ['a payload with / in it', `${header}./${payload.slice(1)}.${signature}`, 'token-malformed'],
     [
       'RSA-SHA512 under an RS256 header',
@@ -133,6 +154,26 @@ describe.each<[string, (crypto: Rs256Crypto) => KeyStore]>([
         expect(fromNode, `${name} (pass ${pass})`).toBe(expected);
         expect(await outcome(web.verify(jwt, expectations, 5000)), `${name} on web`).toBe(expected);
       }
+    }
+  });
+
+  it('never caches a token refused for crit or a non-canonical spelling, so it stays refused', async () => {
+    for (const crypto of [nodeCrypto, webCrypto]) {
+      const verifier = verifierFor(crypto, keys);
+      const good = signJwt(key, claimsAt(START));
+      await verifier.verify(good, {}, 5000);
+      const [header, payload, signature] = good.split('.') as [string, string, string];
+      const refused = [
+        signJwt(key, claimsAt(START), { crit: ['x-unknown'] }),
+        `${header}.${payload}.${respelled(signature)}`,
+        signedRespelled(key, claimsAt(START), 'payload'),
+      ];
+      for (let pass = 0; pass < 3; pass++) {
+        for (const jwt of refused) {
+          expect(await outcome(verifier.verify(jwt, {}, 5000)), `${crypto.name} pass ${pass}`).not.toBe('ok');
+        }
+      }
+      expect(verifier.cache.size, crypto.name).toBe(1);
     }
   });
 

@@ -10,6 +10,7 @@ import {
   claimsAt,
   hmacForgery,
   makeKey,
+  respelled,
   seconds,
   signJwt,
   type TestKey,
@@ -84,6 +85,25 @@ describe('verifyToken with jwtKey (networkless)', () => {
     expect(error).toBeInstanceOf(TokenVerificationError);
     expect((error as TokenVerificationError).reason).toBe(reason);
     expect((error as Error).message).not.toContain(jwt.split('.')[1]);
+  });
+
+  it('refuses a validly signed token whose header has crit, every time (RFC 7515 §4.1.11)', async () => {
+    const options = { jwtKey: key.publicPem, clock: testClock(START) };
+    for (const crit of [['x-unknown'], [], ['exp']]) {
+      const jwt = signJwt(key, claimsAt(START), { crit, 'x-unknown': true });
+      for (let i = 0; i < 2; i++) {
+        expect(await reasonOf(verifyToken(jwt, options))).toBe('token-unsupported-critical-header');
+      }
+    }
+  });
+
+  it('refuses another spelling of a valid signature (its unused trailing bits set)', async () => {
+    const options = { jwtKey: key.publicPem, clock: testClock(START) };
+    const jwt = signJwt(key, claimsAt(START));
+    await expect(verifyToken(jwt, options)).resolves.toBeDefined();
+    const [header, payload, signature] = jwt.split('.') as [string, string, string];
+    const other = `${header}.${payload}.${respelled(signature)}`;
+    expect(await reasonOf(verifyToken(other, options))).toBe('token-malformed');
   });
 
   it('an empty token is token-missing', async () => {

@@ -3,8 +3,10 @@ const VALUES = new Int8Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) VALUES[ALPHABET.charCodeAt(i)] = i;
 
 /**
- * Decodes unpadded base64url (RFC 7515 §2); null when the text is not base64url. One pass over a
- * lookup table: no regular expressions, no `atob`, no intermediate strings (it runs on every JWT).
+ * Decodes unpadded base64url (RFC 7515 §2); null when the text is not canonical base64url. One pass
+ * over a lookup table: no regular expressions, no `atob`, no intermediate strings (it runs on every
+ * JWT). Canonical means the unused low bits of the last character are zero: otherwise up to 15 other
+ * spellings (`...A`, `...B`, ...) would decode to the same bytes, and one token would have many texts.
  */
 export function base64UrlToBytes(text: string): Uint8Array<ArrayBuffer> | null {
   const length = text.length;
@@ -25,7 +27,8 @@ export function base64UrlToBytes(text: string): Uint8Array<ArrayBuffer> | null {
       buffer &= (1 << bits) - 1;
     }
   }
-  return bytes;
+  // What is left are the last character's 2 or 4 unused bits (RFC 4648 §3.5: they must be zero).
+  return buffer === 0 ? bytes : null;
 }
 
 /** Decodes standard base64 (padding optional); null when malformed. */

@@ -41,13 +41,22 @@ function malformed(detail: string): TokenVerificationError {
 let lastHeaderPart: string | undefined;
 let lastHeaderKid: string | undefined;
 
-/** The header's `kid` once `alg`, `typ` and `kid` pass; throws otherwise. */
+/** The header's `kid` once `alg`, `crit`, `typ` and `kid` pass; throws otherwise. */
 function checkedHeaderKid(headerPart: string, decode: Base64UrlDecoder): string | undefined {
   if (headerPart === lastHeaderPart) return lastHeaderKid;
   const header = decodeJson(headerPart, decode);
   if (header === null) throw malformed('the header is not base64url JSON');
   if (header.alg !== 'RS256') {
     throw new TokenVerificationError('token-invalid-algorithm', 'only RS256 is accepted');
+  }
+  // RFC 7515 §4.1.11: a recipient must refuse a `crit` extension it does not understand, and this one
+  // understands none; an empty list is itself forbidden. Checked before the header is remembered, so
+  // such a header never reaches the fast path above, the signature check or the verified cache.
+  if (header.crit !== undefined) {
+    throw new TokenVerificationError(
+      'token-unsupported-critical-header',
+      'the header lists crit extensions, and none is supported',
+    );
   }
   if (header.typ !== undefined && header.typ !== 'JWT') {
     throw new TokenVerificationError('token-invalid-type', 'the header typ must be JWT');
@@ -61,7 +70,8 @@ function checkedHeaderKid(headerPart: string, decode: Base64UrlDecoder): string 
 
 /**
  * Splits and decodes a compact JWS and checks its header: `alg` must be exactly `RS256` (so `none`
- * and HMAC are refused before any key is touched) and `typ`, when present, `JWT`. Nothing is trusted
+ * and HMAC are refused before any key is touched), `crit` absent and `typ`, when present, `JWT`.
+ * Every part must be canonical base64url, so a token has exactly one spelling. Nothing is trusted
  * yet: the signature is checked by the caller. `decode` may be a platform's faster base64url decoder
  * with the same results.
  */

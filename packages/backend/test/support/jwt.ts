@@ -71,3 +71,32 @@ export function testClock(startMs: number) {
     },
   };
 }
+
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * Another spelling of the same bytes: the last character with its lowest unused bit set (what a
+ * lenient decoder ignores). Null when the text has no unused bits (its length is a multiple of 4).
+ */
+export function respelled(text: string): string | null {
+  if (text.length % 4 === 0) return null;
+  const last = BASE64URL.indexOf(text.at(-1)!);
+  return `${text.slice(0, -1)}${BASE64URL[last | 1]}`;
+}
+
+/** A token signed over a non-canonical spelling of its header or payload (a fresh signature). */
+export function signedRespelled(
+  key: TestKey,
+  payload: Record<string, unknown>,
+  part: 'header' | 'payload',
+): string {
+  // Pad until the part has unused bits to set.
+  for (let pad = ''; ; pad += 'x') {
+    const header = b64({ alg: 'RS256', kid: key.kid, typ: 'JWT', ...(part === 'header' ? { pad } : {}) });
+    const body = b64(part === 'payload' ? { ...payload, pad } : payload);
+    const other = respelled(part === 'header' ? header : body);
+    if (other === null) continue;
+    const input = part === 'header' ? `${other}.${body}` : `${header}.${other}`;
+    return `${input}.${sign('sha256', Buffer.from(input), key.privateKey).toString('base64url')}`;
+  }
+}
