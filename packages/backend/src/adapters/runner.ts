@@ -1,3 +1,4 @@
+import { ERROR_CODES } from '@tessera/wire';
 import {
   currentCookieHeader,
   redirectHeaders,
@@ -66,22 +67,21 @@ export function authMiddleware(
   };
 }
 
-const REFUSAL_MESSAGES: Record<SignOutRefusal['code'], { message: string; long_message: string }> = {
-  method_not_allowed: { message: 'Method not allowed', long_message: 'Sign out with a POST.' },
-  origin_invalid: {
-    message: 'Cross-origin request refused',
-    long_message: "A sign-out must come from the app's own origin.",
-  },
+/** Why, for the `long_message`; the `message` is the registry's. */
+const REFUSAL_REASONS: Record<SignOutRefusal['code'], string> = {
+  method_not_allowed: 'Sign out with a POST.',
+  origin_invalid: "A sign-out must come from the app's own origin.",
 };
 
-/** The wire-shaped error reply for a refused sign-out. */
+/** The wire-shaped error reply for a refused sign-out; its code is one of the registry's. */
 export function refusalReply(refused: SignOutRefusal): AdapterReply {
-  return {
-    status: refused.status,
-    headers: refused.headers,
-    setCookies: [],
-    body: { errors: [{ code: refused.code, ...REFUSAL_MESSAGES[refused.code], meta: null }] },
+  const error = {
+    code: refused.code,
+    message: ERROR_CODES[refused.code].message,
+    long_message: REFUSAL_REASONS[refused.code],
+    meta: null,
   };
+  return { status: refused.status, headers: refused.headers, setCookies: [], body: { errors: [error] } };
 }
 
 /** The sign-out handler: a 303 to `redirectTo` clearing the cookies, or a 405 / 403 refusal. */

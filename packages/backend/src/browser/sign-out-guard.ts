@@ -1,3 +1,12 @@
+import type { ERROR_CODES } from '@tessera/wire';
+
+/** A code of the registry, with the registry's status. */
+type Refusal<C extends keyof typeof ERROR_CODES, H> = {
+  readonly status: (typeof ERROR_CODES)[C]['status'];
+  readonly code: C;
+  readonly headers: H;
+};
+
 /**
  * Why a sign-out was refused before anything was ended or cleared: answered as a wire-shaped error
  * with `status` and `headers`.
@@ -9,16 +18,8 @@
  * ```
  */
 export type SignOutRefusal =
-  | {
-      readonly status: 405;
-      readonly code: 'method_not_allowed';
-      readonly headers: { readonly Allow: 'POST' };
-    }
-  | {
-      readonly status: 403;
-      readonly code: 'origin_invalid';
-      readonly headers: Readonly<Record<string, never>>;
-    };
+  | Refusal<'method_not_allowed', { readonly Allow: 'POST' }>
+  | Refusal<'origin_invalid', Readonly<Record<string, never>>>;
 
 const METHOD_NOT_ALLOWED: SignOutRefusal = {
   status: 405,
