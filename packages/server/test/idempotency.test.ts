@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError, type Json, startTestServer, type TestServer, unknownId } from './support/tessera';
+import { submitTicketUrl } from './support/ticket-page';
 
 const TOKENS = '/v1/test_session_tokens';
 
@@ -226,11 +227,11 @@ describe('the database at rest', () => {
       const replayed = await file.post(TOKENS, { user_id: someone.id }, withKey('at-rest'));
       const pending = await file.createToken({ user_id: someone.id, redirect_url: 'http://localhost:3000/' });
       const acceptance = await file.accept(plain.token);
-      const browser = await fetch(keyed.body.url, { redirect: 'manual' });
+      const browser = await submitTicketUrl(keyed.body.url);
       expect(browser.status).toBe(303);
       const minted = await file.post(`/v1/sessions/${acceptance.session.id}/tokens`);
       // The pending token redirects to another origin, so opening it hands the session off to the app.
-      const handingOff = await fetch(pending.url, { redirect: 'manual' });
+      const handingOff = await submitTicketUrl(pending.url);
       const handoff = new URL(handingOff.headers.get('location')!).searchParams.get('__tessera_handoff')!;
       const redeemed = await file.post('/v1/session_handoffs/redeem', { handoff });
       expect(redeemed.status).toBe(200);
