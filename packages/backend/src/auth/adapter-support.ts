@@ -1,7 +1,7 @@
 import { ConfigurationError, type TokenVerificationReason } from '../errors';
 import { readEnv } from '../internal/env';
 import type { AuthenticateRequestOptions, AuthState } from './authenticate-request';
-import { cookieHeaderAfter } from './cookies';
+import { cookieHeaderAfter, SESSION_COOKIE } from './cookies';
 
 /**
  * Adapter options with the environment as fallback: when no key source is given, `TESSERA_JWT_KEY`
@@ -27,8 +27,7 @@ export function unauthorizedBody(reason: TokenVerificationReason) {
       {
         code: 'authentication_invalid',
         message: 'Unauthenticated',
-        long_message:
-          'A valid session token is required (Authorization: Bearer <jwt> or the __session cookie).',
+        long_message: `A valid session token is required (Authorization: Bearer <jwt> or the ${SESSION_COOKIE} cookie).`,
         meta: { reason },
       },
     ],
