@@ -1,4 +1,4 @@
-import { ConfigurationError, createBackendApiClient } from '@tessera/backend';
+import { ConfigurationError, createBackendApiClient, verifyToken } from '@tessera/backend';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeFetch, jsonReply } from './support/fake-fetch';
 import { SECRET_KEY, USER_ID, userJSON } from './support/wire-fixtures';
@@ -15,6 +15,31 @@ function configError(run: () => unknown): ConfigurationError {
 
 afterEach(() => {
   vi.unstubAllEnvs();
+});
+
+describe('the connection options, shared by the client and verifyToken', () => {
+  const badValues: [string, Record<string, unknown>][] = [
+    ['secretKey', { secretKey: 'sk_test_short' }],
+    ['secretKey', { secretKey: '' }],
+    ['apiUrl', { secretKey: SECRET_KEY, apiUrl: 'not a url' }],
+    ['apiUrl', { secretKey: SECRET_KEY, apiUrl: 'ftp://tessera.test' }],
+    ['apiVersion', { secretKey: SECRET_KEY, apiVersion: 'latest' }],
+    ['apiVersion', { secretKey: SECRET_KEY, apiVersion: 2 }],
+    ['fetch', { secretKey: SECRET_KEY, fetch: 'fetch' }],
+  ];
+
+  it.each(badValues)(
+    'both refuse a bad %s the same way, the client at construction',
+    async (option, options) => {
+      const fromClient = configError(() => createBackendApiClient(options as { secretKey: string }));
+      expect(fromClient.option).toBe(option);
+      const fromVerify = await verifyToken('a.b.c', options).catch((error: unknown) => error);
+      expect(fromVerify).toBeInstanceOf(ConfigurationError);
+      expect((fromVerify as ConfigurationError).option).toBe(option);
+      expect((fromVerify as ConfigurationError).code).toBe(fromClient.code);
+      expect((fromVerify as ConfigurationError).message).toBe(fromClient.message);
+    },
+  );
 });
 
 describe('createBackendApiClient options', () => {

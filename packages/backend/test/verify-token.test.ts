@@ -151,6 +151,24 @@ describe('verifyToken with jwtKey (networkless)', () => {
     expect(await reasonOf(verifyToken(jwt, { ...options, clockSkewInMs: 0 }))).toBe('token-expired');
   });
 
+  it('clockSkewMs is the option; clockSkewInMs still works as its deprecated alias', async () => {
+    const clock = testClock(START);
+    const jwt = signJwt(key, claimsAt(START));
+    clock.set((seconds(START) + 60) * 1000 + 999);
+    for (const skew of [
+      { clockSkewMs: 1000 },
+      { clockSkewInMs: 1000 },
+      { clockSkewMs: 1000, clockSkewInMs: 0 },
+    ]) {
+      await expect(verifyToken(jwt, { jwtKey: key.publicPem, clock, ...skew })).resolves.toBeDefined();
+    }
+    for (const skew of [{ clockSkewMs: 0 }, { clockSkewMs: 0, clockSkewInMs: 1000 }]) {
+      expect(await reasonOf(verifyToken(jwt, { jwtKey: key.publicPem, clock, ...skew }))).toBe(
+        'token-expired',
+      );
+    }
+  });
+
   it('applies clockSkewInMs to nbf and iat', async () => {
     const jwt = signJwt(key, claimsAt(START, { nbf: seconds(START) + 3, iat: seconds(START) + 3 }));
     const clock = testClock(START);
@@ -282,7 +300,11 @@ describe('verifyToken options', () => {
       ['jwtKey', { jwtKey: 'not a pem' }],
       ['jwksUrl', { jwksUrl: 'nope' }],
       ['secretKey', { secretKey: 'sk_bad' }],
+      ['clockSkewMs', { jwtKey: key.publicPem, clockSkewMs: -1 }],
       ['clockSkewInMs', { jwtKey: key.publicPem, clockSkewInMs: -1 }],
+      ['apiVersion', { secretKey: SECRET_KEY, apiVersion: 'latest' }],
+      ['apiUrl', { secretKey: SECRET_KEY, apiUrl: 'ftp://x.test' }],
+      ['fetch', { jwtKey: key.publicPem, fetch: 'fetch' }],
       ['issuer', { jwtKey: key.publicPem, issuer: 42 }],
       ['authorizedParties', { jwtKey: key.publicPem, authorizedParties: 'https://app.test' }],
       ['clock', { jwtKey: key.publicPem, clock: {} }],

@@ -1,11 +1,6 @@
 import { ConfigurationError } from '../errors';
-import { resolveApiUrl } from '../internal/env';
-import {
-  optionalFunction,
-  optionalPositiveInteger,
-  requireHttpUrl,
-  requireSecretKey,
-} from '../internal/validate';
+import { type ConnectionOptions, resolveConnection } from '../internal/connection';
+import { optionalFunction, optionalPositiveInteger } from '../internal/validate';
 import { SDK_VERSION } from '../version';
 import type { TransportConfig } from './request';
 import { realSleep, type Sleep } from './retry';
@@ -19,15 +14,9 @@ import { realSleep, type Sleep } from './retry';
  * const options: BackendApiClientOptions = { secretKey: process.env.TESSERA_SECRET_KEY, timeoutMs: 5000 };
  * ```
  */
-export interface BackendApiClientOptions {
+export interface BackendApiClientOptions extends ConnectionOptions {
   /** The instance secret key, `sk_test_...` or `sk_live_...`. Required (typed to accept `process.env.X`). */
   readonly secretKey: string | undefined;
-  /** Default: `TESSERA_API_URL` when a `process` exists, else `http://127.0.0.1:4000`. */
-  readonly apiUrl?: string | undefined;
-  /** Default `v1`. */
-  readonly apiVersion?: string | undefined;
-  /** Default: the global `fetch`. */
-  readonly fetch?: typeof fetch | undefined;
   /** Per attempt, including reading the body. Default 30 000. */
   readonly timeoutMs?: number | undefined;
   /** Retries after the first attempt, for failures that are safe to retry. Default 2; 0 disables. */
@@ -45,21 +34,16 @@ export function resolveClientOptions(options: BackendApiClientOptions): Transpor
   if (typeof options !== 'object' || options === null) {
     throw new ConfigurationError('options', 'must be an object with at least secretKey');
   }
-  const secretKey = requireSecretKey('secretKey', options.secretKey);
-  const apiUrl = requireHttpUrl('apiUrl', resolveApiUrl(options.apiUrl));
-  const apiVersion = options.apiVersion ?? 'v1';
-  if (!/^v\d+$/.test(apiVersion)) throw new ConfigurationError('apiVersion', 'must look like v1');
+  const { secretKey, apiUrl, apiVersion, fetch } = resolveConnection(options);
   const userAgent = options.userAgent ?? `@tessera/backend/${SDK_VERSION}`;
   if (typeof userAgent !== 'string' || userAgent === '') {
     throw new ConfigurationError('userAgent', 'must be a non-empty string');
   }
-  const customFetch = optionalFunction<typeof fetch | undefined>('fetch', options.fetch, undefined);
   return {
     secretKey,
     apiUrl,
     apiVersion,
-    // Called through a wrapper so a runtime's fetch is never invoked with a foreign `this`.
-    fetch: customFetch ?? ((input, init) => globalThis.fetch(input, init)),
+    fetch,
     timeoutMs: optionalPositiveInteger('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS),
     maxRetries: optionalPositiveInteger('maxRetries', options.maxRetries, DEFAULT_MAX_RETRIES, 0),
     userAgent,

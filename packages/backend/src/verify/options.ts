@@ -1,11 +1,6 @@
 import { ConfigurationError } from '../errors';
-import { resolveApiUrl } from '../internal/env';
-import {
-  optionalFunction,
-  optionalPositiveInteger,
-  requireHttpUrl,
-  requireSecretKey,
-} from '../internal/validate';
+import { type ConnectionOptions, resolveConnection, resolveFetch } from '../internal/connection';
+import { optionalPositiveInteger, requireHttpUrl } from '../internal/validate';
 import type { ClaimExpectations } from './claims';
 import { pemBody } from './crypto';
 
@@ -21,25 +16,21 @@ import { pemBody } from './crypto';
  * };
  * ```
  */
-export interface VerifyTokenOptions extends ClaimExpectations {
+export interface VerifyTokenOptions extends ClaimExpectations, ConnectionOptions {
   /** The instance's public key as a PEM `PUBLIC KEY` block: verification with no network at all. */
   readonly jwtKey?: string | undefined;
   /** A JWKS URL, e.g. `http://127.0.0.1:4000/.well-known/jwks.json`. */
   readonly jwksUrl?: string | undefined;
-  /** With `apiUrl`: the JWKS is read from `{apiUrl}/v1/jwks` with this secret key. */
+  /** With `apiUrl`: the JWKS is read from `{apiUrl}/{apiVersion}/jwks` with this secret key. */
   readonly secretKey?: string | undefined;
-  /** Default: `TESSERA_API_URL` when a `process` exists, else `http://127.0.0.1:4000`. */
-  readonly apiUrl?: string | undefined;
-  /** Default `v1`. */
-  readonly apiVersion?: string | undefined;
-  /** Tolerance for `exp`, `nbf` and `iat` against the local clock. Default 5000. */
+  /** Tolerance for `exp`, `nbf` and `iat` against the local clock, in ms. Default 5000. */
+  readonly clockSkewMs?: number | undefined;
+  /** @deprecated Use `clockSkewMs`; read only when `clockSkewMs` is absent. */
   readonly clockSkewInMs?: number | undefined;
   /** How long a fetched JWKS is trusted before it is fetched again. Default 300 000 (5 minutes). */
   readonly jwksCacheTtlMs?: number | undefined;
   /** Verified tokens remembered (bounded; 0 disables). Default 10 000. */
   readonly verifiedTokenCacheSize?: number | undefined;
-  /** Used for JWKS requests. Default: the global `fetch`. */
-  readonly fetch?: typeof fetch | undefined;
   /** The time source, Unix ms. Default `Date`. Inject one in tests to freeze time. */
   readonly clock?: { now(): number } | undefined;
 }
@@ -48,9 +39,6 @@ export const DEFAULT_CLOCK_SKEW_MS = 5000;
 export const DEFAULT_JWKS_CACHE_TTL_MS = 300_000;
 export const DEFAULT_VERIFIED_TOKEN_CACHE_SIZE = 10_000;
 const JWKS_FETCH_TIMEOUT_MS = 10_000;
-
-// Called through a wrapper so a runtime's fetch is never invoked with a foreign `this`.
-const globalFetch: typeof fetch = (input, init) => globalThis.fetch(input, init);
 
 export type KeySourceConfig =
   | { readonly kind: 'pem'; readonly pem: string }
@@ -79,13 +67,10 @@ function keySource(options: VerifyTokenOptions): KeySourceConfig {
     return { kind: 'jwks', url: requireHttpUrl('jwksUrl', String(options.jwksUrl)), headers: {} };
   }
   if (options.secretKey !== undefined) {
-    const secretKey = requireSecretKey('secretKey', options.secretKey);
-    const apiUrl = requireHttpUrl('apiUrl', resolveApiUrl(options.apiUrl));
-    const version = options.apiVersion ?? 'v1';
-    if (!/^v\d+$/.test(version)) throw new ConfigurationError('apiVersion', 'must look like v1');
+    const { secretKey, apiUrl, apiVersion } = resolveConnection(options);
     return {
       kind: 'jwks',
-      url: `${apiUrl}/${version}/jwks`,
+      url: `${apiUrl}/${apiVersion}/jwks`,
       headers: { Authorization: `Bearer ${secretKey}`, 'Content-Type': 'application/json' },
     };
   }
@@ -108,6 +93,14 @@ function expectationsOf(options: VerifyTokenOptions): ClaimExpectations {
     throw new ConfigurationError('authorizedParties', 'must be an array of origins');
   }
   return { issuer, authorizedParties };
+}
+
+/** `clockSkewMs`, else its deprecated spelling `clockSkewInMs`; an error names the one given. */
+function clockSkewOf(options: VerifyTokenOptions): number {
+  if (options.clockSkewMs !== undefined || options.clockSkewInMs === undefined) {
+    return optionalPositiveInteger('clockSkewMs', options.clockSkewMs, DEFAULT_CLOCK_SKEW_MS, 0);
+  }
+  return optionalPositiveInteger('clockSkewInMs', options.clockSkewInMs, DEFAULT_CLOCK_SKEW_MS, 0);
 }
 
 /** Validates every option (throwing `ConfigurationError` naming the bad one) and fills defaults. */
@@ -135,10 +128,10 @@ export function resolveVerifyOptions(options: VerifyTokenOptions): ResolvedVerif
     source,
     sourceId: `${source.kind === 'pem' ? source.pem : `${source.url}\n${source.headers.Authorization ?? ''}`}\n${jwksCacheTtlMs}\n${cacheSize}`,
     expectations: expectationsOf(options),
-    clockSkewInMs: optionalPositiveInteger('clockSkewInMs', options.clockSkewInMs, DEFAULT_CLOCK_SKEW_MS, 0),
+    clockSkewInMs: clockSkewOf(options),
     jwksCacheTtlMs,
     cacheSize,
-    fetch: optionalFunction('fetch', options.fetch, globalFetch),
+    fetch: resolveFetch(options.fetch),
     now: clock === undefined ? Date.now : () => clock.now(),
   };
 }

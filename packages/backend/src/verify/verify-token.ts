@@ -31,6 +31,7 @@ const OPTION_KEYS = [
   'apiVersion',
   'issuer',
   'authorizedParties',
+  'clockSkewMs',
   'clockSkewInMs',
   'jwksCacheTtlMs',
   'verifiedTokenCacheSize',
@@ -94,7 +95,7 @@ export function resolveVerification(options: VerifyTokenOptions): Resolved {
 
 /**
  * Verifies a tessera session JWT without a network call per request: RS256 only (refusing `none`,
- * HMAC and any other algorithm), signature, `exp`/`nbf`/`iat` within `clockSkewInMs`, and `issuer` /
+ * HMAC and any other algorithm), signature, `exp`/`nbf`/`iat` within `clockSkewMs`, and `issuer` /
  * `authorizedParties` when given. Keys are imported once and cached; a JWKS is cached for
  * `jwksCacheTtlMs` and refetched once on an unknown `kid`. A token verified before is recognised
  * from a bounded cache and only its time and issuer checks run again.
