@@ -4,6 +4,7 @@ import {
   type AuthState,
   authenticateRequest,
   type BackendApiClient,
+  type BackendApiClientOptions,
   type BrowserSessionOptions,
   type BrowserSessionResult,
   createBackendApiClient,
@@ -21,6 +22,7 @@ import {
   TestSessionToken as TestSessionTokenResource,
   type TokenVerificationReason,
   type User,
+  type VerifyTokenOptions,
   verifyToken,
 } from '@tessera/backend';
 import * as expressAdapter from '@tessera/backend/express';
@@ -160,5 +162,14 @@ describe('public signatures', () => {
       else expectTypeOf(auth.reason).toEqualTypeOf<TokenVerificationReason>();
     };
     expectTypeOf(narrow).toBeFunction();
+  });
+});
+
+describe('connection options', () => {
+  it('the client and verifyToken declare secretKey, apiUrl, apiVersion and fetch alike', () => {
+    type Shared = 'apiUrl' | 'apiVersion' | 'fetch';
+    expectTypeOf<Pick<BackendApiClientOptions, Shared>>().toEqualTypeOf<Pick<VerifyTokenOptions, Shared>>();
+    expectTypeOf<BackendApiClientOptions['secretKey']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<VerifyTokenOptions['clockSkewMs']>().toEqualTypeOf<number | undefined>();
   });
 });
