@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { submitTicketUrl } from './support/ticket-page';
 
 // The built binary, exactly as `npx tessera` runs it (`npm test` builds first).
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -102,7 +103,8 @@ describe('tessera CLI against a running server', () => {
     expect(token.code).toBe(0);
     const url = token.stdout.trim();
     expect(url).toMatch(/\/v1\/tickets\/accept\?ticket=tst_[A-Za-z0-9]{27}\.[A-Za-z0-9_-]{43}$/);
-    const accepted = await fetch(url, { redirect: 'manual' });
+    // The URL answers the ticket page; its form's POST is what signs the browser in.
+    const accepted = await submitTicketUrl(url);
     expect(accepted.status).toBe(303);
 
     const sessions = await tessera(['sessions', 'list', '--user', 'carol', '--json'], { cwd: dir, env });
