@@ -32,6 +32,7 @@ export {
   type BrowserSessionOptions,
   type BrowserSessionResult,
   handleBrowserSession,
+  type SignOutRefusal,
   type SignOutResult,
   signOutBrowserSession,
 } from './browser/browser-session';
@@ -48,6 +49,7 @@ export {
   TokenVerificationError,
   type TokenVerificationReason,
 } from './errors';
+export type { ConnectionOptions } from './internal/connection';
 export { EmailAddress, type Verification } from './resources/email-address';
 export {
   DeletedObject,

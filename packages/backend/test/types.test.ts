@@ -16,6 +16,7 @@ import {
   type SessionClaims,
   type SessionHandoff,
   type SessionRefresh,
+  type SignOutRefusal,
   type SignOutResult,
   signOutBrowserSession,
   type TestSessionToken,
@@ -109,6 +110,7 @@ describe('public signatures', () => {
     expectTypeOf(signOutBrowserSession).returns.toEqualTypeOf<Promise<SignOutResult>>();
     expectTypeOf<SignOutResult['setCookies']>().toEqualTypeOf<string[]>();
     expectTypeOf<NonNullable<SignOutResult['refused']>['status']>().toEqualTypeOf<403 | 405>();
+    expectTypeOf<SignOutResult['refused']>().toEqualTypeOf<SignOutRefusal | null>();
     expectTypeOf<BrowserSessionOptions['secretKey']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<typeof SESSION_COOKIE>().toEqualTypeOf<'__session'>();
     expectTypeOf<typeof REFRESH_COOKIE>().toEqualTypeOf<'__tessera_refresh'>();
