@@ -22,17 +22,13 @@ export const PAGE_HEADERS = {
   'x-content-type-options': 'nosniff',
 } as const;
 
-/** A small self-contained page; `paragraphs` are plain text and get escaped here. */
-export function htmlPage(status: number, title: string, paragraphs: readonly string[]): HttpResponse {
-  const body = paragraphs.map((text) => `<p>${escapeHtml(text)}</p>`).join('\n    ');
-  return {
-    status,
-    headers: PAGE_HEADERS,
-    body: `<!doctype html>
+/** The one page layout; `title` is escaped here, `head` and `body` are markup the caller escaped. */
+function pageDocument(title: string, body: string, head = ''): string {
+  return `<!doctype html>
 <html lang="en">
   <head>
     <meta charset="utf-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <meta name="viewport" content="width=device-width, initial-scale=1">${head}
     <title>${escapeHtml(title)} · tessera</title>
     <style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}h1{font-size:1.4rem}</style>
   </head>
@@ -41,8 +37,13 @@ export function htmlPage(status: number, title: string, paragraphs: readonly str
     ${body}
   </body>
 </html>
-`,
-  };
+`;
+}
+
+/** A small self-contained page; `paragraphs` are plain text and get escaped here. */
+export function htmlPage(status: number, title: string, paragraphs: readonly string[]): HttpResponse {
+  const body = paragraphs.map((text) => `<p>${escapeHtml(text)}</p>`).join('\n    ');
+  return { status, headers: PAGE_HEADERS, body: pageDocument(title, body) };
 }
 
 /** Submits the page's one form as soon as it is parsed; allowed by its hash, not by 'unsafe-inline'. */
@@ -66,27 +67,14 @@ const TICKET_PAGE_HEADERS = {
  * every URL they see but run no script and press no button, leave the ticket pending.
  */
 export function ticketPage(action: string, ticket: string): HttpResponse {
-  return {
-    status: 200,
-    headers: TICKET_PAGE_HEADERS,
-    body: `<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1">
-    <meta name="robots" content="noindex">
-    <title>Signing in · tessera</title>
-    <style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}h1{font-size:1.4rem}</style>
-  </head>
-  <body>
-    <h1>Signing in</h1>
-    <form method="post" action="${escapeHtml(action)}">
+  const form = `<form method="post" action="${escapeHtml(action)}">
       <input type="hidden" name="ticket" value="${escapeHtml(ticket)}">
       <button type="submit">Continue</button>
     </form>
-    <script>${AUTO_SUBMIT_SCRIPT}</script>
-  </body>
-</html>
-`,
+    <script>${AUTO_SUBMIT_SCRIPT}</script>`;
+  return {
+    status: 200,
+    headers: TICKET_PAGE_HEADERS,
+    body: pageDocument('Signing in', form, '\n    <meta name="robots" content="noindex">'),
   };
 }
