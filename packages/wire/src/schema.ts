@@ -181,6 +181,37 @@ export function jsonObject(options: { maxBytes?: number } = {}): Schema<Record<s
   );
 }
 
+/**
+ * A JSON object whose named keys are checked and whose other keys are kept as given: an actor is
+ * `{ sub, ...anything }`. `maxBytes` bounds a request's object as for `jsonObject`.
+ */
+export function openObject<S extends Shape>(
+  shape: S,
+  options: { maxBytes?: number } = {},
+): Schema<InferShape<S> & Record<string, unknown>> {
+  const any = jsonObject(options);
+  const known = object(shape);
+  return make(
+    'json',
+    (value, path, ctx) => {
+      const checked = any.run(value, path, ctx);
+      if (checked === INVALID) return INVALID;
+      const named = known.run(value, path, { ...ctx, unknownKeys: 'strip' });
+      // Issues of the named keys were recorded on the shared list by the run above.
+      return named === INVALID
+        ? INVALID
+        : ({ ...checked, ...named } as InferShape<S> & Record<string, unknown>);
+    },
+    () => ({
+      ...known.toJsonSchema(),
+      additionalProperties: true,
+      ...(options.maxBytes !== undefined && {
+        description: `At most ${options.maxBytes} bytes as UTF-8 JSON.`,
+      }),
+    }),
+  );
+}
+
 const utf8 = new TextEncoder();
 function utf8Length(text: string): number {
   return utf8.encode(text).length;

@@ -1,0 +1,77 @@
+import { idSchema } from '../ids';
+import {
+  type Infer,
+  integer,
+  jsonObject,
+  literal,
+  nullable,
+  object,
+  openObject,
+  optional,
+  string,
+} from '../schema';
+import { orderBy, pagingQuery, timestamp } from './common';
+import {
+  expiresInSecondsParam,
+  redirectUrlParam,
+  sessionMaxDurationParam,
+  TICKET_LIFETIME_BOUNDS,
+  ticketStatus,
+} from './ticket';
+
+/** Defaults of an actor token, as Clerk's: the link lives an hour, the session 30 minutes. */
+export const ACTOR_TOKEN_LIMITS = {
+  expiresInSeconds: { ...TICKET_LIFETIME_BOUNDS.expiresInSeconds, default: 3600 },
+  sessionMaxDurationInSeconds: { ...TICKET_LIFETIME_BOUNDS.sessionMaxDurationInSeconds, default: 1800 },
+} as const;
+
+/** The bound on an actor's JSON: it travels in every JWT of the session. */
+export const ACTOR_MAX_BYTES = 1024;
+
+/**
+ * Who acts: `sub` names them (a user id, an email, a support agent's id); any other keys are kept
+ * and travel with it into the session's `actor` and the JWT's `act`.
+ */
+export const actorParam = openObject(
+  { sub: string({ minLength: 1, maxLength: 256, printable: true, description: 'Who acts' }) },
+  { maxBytes: ACTOR_MAX_BYTES },
+);
+
+export const actorTokenObject = object({
+  object: literal('actor_token'),
+  id: idSchema('actorToken'),
+  user_id: idSchema('user'),
+  actor: jsonObject(),
+  status: ticketStatus,
+  /** The ticket, a secret: only in the reply to create. */
+  token: nullable(string()),
+  url: nullable(string()),
+  redirect_url: nullable(string()),
+  session_id: nullable(idSchema('session')),
+  expires_at: timestamp,
+  session_max_duration_in_seconds: integer({ min: 1 }),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+/** What `@clerk/backend`'s `actorTokens.create` sends, and tessera's optional `redirect_url`. */
+export const createActorTokenParams = object({
+  user_id: idSchema('user'),
+  actor: actorParam,
+  expires_in_seconds: expiresInSecondsParam(ACTOR_TOKEN_LIMITS.expiresInSeconds.default),
+  session_max_duration_in_seconds: sessionMaxDurationParam(
+    ACTOR_TOKEN_LIMITS.sessionMaxDurationInSeconds.default,
+  ),
+  redirect_url: optional(redirectUrlParam),
+});
+
+export const listActorTokensQuery = object({
+  user_id: optional(idSchema('user')),
+  status: optional(ticketStatus),
+  ...pagingQuery,
+  order_by: orderBy('created_at', 'updated_at', 'expires_at'),
+});
+
+export type ActorTokenJSON = Infer<typeof actorTokenObject>;
+export type CreateActorTokenParams = Infer<typeof createActorTokenParams>;
+export type ListActorTokensQuery = Infer<typeof listActorTokensQuery>;

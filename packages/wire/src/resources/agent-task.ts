@@ -1,0 +1,91 @@
+import { idSchema } from '../ids';
+import { type Infer, integer, literal, nullable, object, optional, string } from '../schema';
+import { orderBy, pagingQuery, timestamp } from './common';
+import {
+  expiresInSecondsParam,
+  identifierParam,
+  redirectUrlParam,
+  sessionMaxDurationParam,
+  TICKET_LIFETIME_BOUNDS,
+  ticketStatus,
+} from './ticket';
+
+/** Defaults of an agent task: the link lives ten minutes, the session 30 minutes (Clerk's). */
+export const AGENT_TASK_LIMITS = {
+  expiresInSeconds: { ...TICKET_LIFETIME_BOUNDS.expiresInSeconds, default: 600 },
+  sessionMaxDurationInSeconds: { ...TICKET_LIFETIME_BOUNDS.sessionMaxDurationInSeconds, default: 1800 },
+} as const;
+
+/** The only `permissions` value there is, as on Clerk: everything the user may do. */
+export const AGENT_TASK_PERMISSIONS = ['*'] as const;
+
+export const agentNameParam = string({
+  minLength: 1,
+  maxLength: 128,
+  printable: true,
+  description: 'The agent; the same name always maps to the same agent_id',
+});
+
+export const taskDescriptionParam = string({
+  minLength: 1,
+  maxLength: 2000,
+  printable: true,
+  description: 'What the agent is asked to do, kept in the audit log',
+});
+
+/**
+ * An agent task. `agent_id`, `agent_task_id`, `task_id` (Clerk's deprecated name of the same id) and
+ * `url` are what `@clerk/backend` reads; the rest is tessera's. `url` is only in the reply to create.
+ */
+export const agentTaskObject = object({
+  object: literal('agent_task'),
+  id: idSchema('agentTask'),
+  agent_task_id: idSchema('agentTask'),
+  task_id: idSchema('agentTask'),
+  agent_id: idSchema('agent'),
+  agent_name: string(),
+  task_description: string(),
+  permissions: literal(...AGENT_TASK_PERMISSIONS),
+  user_id: idSchema('user'),
+  status: ticketStatus,
+  /** The ticket, a secret: only in the reply to create. */
+  token: nullable(string()),
+  url: nullable(string()),
+  redirect_url: nullable(string()),
+  session_id: nullable(idSchema('session')),
+  expires_at: timestamp,
+  session_max_duration_in_seconds: integer({ min: 1 }),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+/** Exactly one of the two names the user the agent acts for. */
+export const onBehalfOfParam = object({
+  user_id: optional(idSchema('user')),
+  identifier: optional(identifierParam),
+});
+
+/** What `@clerk/backend`'s `agentTasks.create` sends (deep snake case), and `expires_in_seconds`. */
+export const createAgentTaskParams = object({
+  on_behalf_of: onBehalfOfParam,
+  permissions: literal(...AGENT_TASK_PERMISSIONS),
+  agent_name: agentNameParam,
+  task_description: taskDescriptionParam,
+  redirect_url: redirectUrlParam,
+  session_max_duration_in_seconds: sessionMaxDurationParam(
+    AGENT_TASK_LIMITS.sessionMaxDurationInSeconds.default,
+  ),
+  expires_in_seconds: expiresInSecondsParam(AGENT_TASK_LIMITS.expiresInSeconds.default),
+});
+
+export const listAgentTasksQuery = object({
+  user_id: optional(idSchema('user')),
+  agent_id: optional(idSchema('agent')),
+  status: optional(ticketStatus),
+  ...pagingQuery,
+  order_by: orderBy('created_at', 'updated_at', 'expires_at'),
+});
+
+export type AgentTaskJSON = Infer<typeof agentTaskObject>;
+export type CreateAgentTaskParams = Infer<typeof createAgentTaskParams>;
+export type ListAgentTasksQuery = Infer<typeof listAgentTasksQuery>;

@@ -1,0 +1,56 @@
+import { idSchema } from '../ids';
+import { type Infer, integer, literal, nullable, object, optional, string } from '../schema';
+import { orderBy, pagingQuery, timestamp } from './common';
+import {
+  expiresInSecondsParam,
+  redirectUrlParam,
+  sessionMaxDurationParam,
+  TICKET_LIFETIME_BOUNDS,
+  ticketStatus,
+} from './ticket';
+
+/**
+ * Defaults of a sign-in token: the link an app sends a user (a magic link) stays usable 30 days, as
+ * Clerk's does, and starts an ordinary week-long session.
+ */
+export const SIGN_IN_TOKEN_LIMITS = {
+  expiresInSeconds: { ...TICKET_LIFETIME_BOUNDS.expiresInSeconds, default: 30 * 24 * 3600 },
+  sessionMaxDurationInSeconds: { ...TICKET_LIFETIME_BOUNDS.sessionMaxDurationInSeconds, default: 604_800 },
+} as const;
+
+export const signInTokenObject = object({
+  object: literal('sign_in_token'),
+  id: idSchema('signInToken'),
+  user_id: idSchema('user'),
+  status: ticketStatus,
+  /** The ticket, a secret: only in the reply to create. */
+  token: nullable(string()),
+  url: nullable(string()),
+  redirect_url: nullable(string()),
+  session_id: nullable(idSchema('session')),
+  expires_at: timestamp,
+  session_max_duration_in_seconds: integer({ min: 1 }),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+/** What `@clerk/backend`'s `signInTokens.createSignInToken` sends, and tessera's optional extras. */
+export const createSignInTokenParams = object({
+  user_id: idSchema('user'),
+  expires_in_seconds: expiresInSecondsParam(SIGN_IN_TOKEN_LIMITS.expiresInSeconds.default),
+  session_max_duration_in_seconds: sessionMaxDurationParam(
+    SIGN_IN_TOKEN_LIMITS.sessionMaxDurationInSeconds.default,
+  ),
+  redirect_url: optional(redirectUrlParam),
+});
+
+export const listSignInTokensQuery = object({
+  user_id: optional(idSchema('user')),
+  status: optional(ticketStatus),
+  ...pagingQuery,
+  order_by: orderBy('created_at', 'updated_at', 'expires_at'),
+});
+
+export type SignInTokenJSON = Infer<typeof signInTokenObject>;
+export type CreateSignInTokenParams = Infer<typeof createSignInTokenParams>;
+export type ListSignInTokensQuery = Infer<typeof listSignInTokensQuery>;

@@ -1,0 +1,50 @@
+import { integer, literal, optional, string } from '../schema';
+
+/** Every kind of ticket: a one-time credential that starts a session when accepted. */
+export const TICKET_KINDS = ['test_session_token', 'sign_in_token', 'actor_token', 'agent_task'] as const;
+export type TicketKindName = (typeof TICKET_KINDS)[number];
+
+/** A ticket's status, the same for every kind. An expired ticket stays `pending`. */
+export const TICKET_STATUSES = ['pending', 'accepted', 'revoked'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+export const ticketStatus = literal(...TICKET_STATUSES);
+
+/** Bounds of the two lifetimes every kind has; each kind picks its own defaults. */
+export const TICKET_LIFETIME_BOUNDS = {
+  expiresInSeconds: { min: 1, max: 30 * 24 * 3600 },
+  sessionMaxDurationInSeconds: { min: 60, max: 604_800 },
+} as const;
+
+/** `expires_in_seconds` of a create, with the kind's default in its description. */
+export function expiresInSecondsParam(defaultSeconds: number) {
+  const { min, max } = TICKET_LIFETIME_BOUNDS.expiresInSeconds;
+  return optional(
+    integer({ min, max, description: `How long the ticket can be accepted (default ${defaultSeconds})` }),
+  );
+}
+
+/** `session_max_duration_in_seconds` of a create, with the kind's default in its description. */
+export function sessionMaxDurationParam(defaultSeconds: number) {
+  const { min, max } = TICKET_LIFETIME_BOUNDS.sessionMaxDurationInSeconds;
+  return optional(
+    integer({
+      min,
+      max,
+      description: `Lifetime of the session the ticket starts (default ${defaultSeconds})`,
+    }),
+  );
+}
+
+export const redirectUrlParam = string({
+  minLength: 1,
+  maxLength: 2048,
+  description: 'Where the browser lands',
+});
+
+/** An email address or username, to name a user instead of `user_id`. */
+export const identifierParam = string({
+  minLength: 1,
+  maxLength: 320,
+  description: 'An email address or username',
+});
