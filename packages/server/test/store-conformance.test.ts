@@ -250,14 +250,15 @@ function storeConformance(name: string, prepare: () => Promise<Target>) {
       const stored = await tickets.findTicketForAcceptance(dialect.db, ticket.id);
       expect(stored?.status).toBe('accepted');
       expect(stored?.session_id).toBe(`sess_${results.indexOf(true)}`);
-      expect(await tickets.revokeTicket(dialect.db, ticket.id, T0 + 2)).toBe(false);
+      expect(await tickets.revokeTicket(dialect.db, 'test_session_token', ticket.id, T0 + 2)).toBe(false);
     });
 
     it('refuses to accept an expired ticket and revokes only pending ones', async () => {
       const expired = ticketRow('user_y', { expires_at: T0 });
       await tickets.insertTicket(dialect.db, expired);
       expect(await tickets.markTicketAccepted(dialect.db, expired.id, 'sess_1', T0)).toBe(false);
-      expect(await tickets.revokeTicket(dialect.db, expired.id, T0 + 1)).toBe(true);
+      expect(await tickets.revokeTicket(dialect.db, 'other_kind', expired.id, T0 + 1)).toBe(false);
+      expect(await tickets.revokeTicket(dialect.db, 'test_session_token', expired.id, T0 + 1)).toBe(true);
       expect(await tickets.findTicketById(dialect.db, 'test_session_token', expired.id)).toMatchObject({
         status: 'revoked',
       });
@@ -280,7 +281,8 @@ function storeConformance(name: string, prepare: () => Promise<Target>) {
       );
       expect(pending.totalCount).toBe(2);
       expect(pending.rows.map((row) => row.id)).toEqual([rows[1]!.id]);
-      await tickets.revokeUserTickets(dialect.db, userId, T0 + 3);
+      const revoked = await tickets.revokeUserTickets(dialect.db, userId, T0 + 3);
+      expect(revoked.map((row) => row.id).sort()).toEqual([rows[0]!.id, rows[1]!.id].sort());
       const all = await tickets.listTickets(dialect.db, 'test_session_token', { user_id: userId }, {});
       expect(all.rows.map((row) => row.status)).toEqual(['revoked', 'revoked', 'revoked']);
     });

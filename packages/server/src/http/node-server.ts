@@ -44,6 +44,7 @@ function toHttpRequest(req: IncomingMessage, body: Buffer): HttpRequest {
     query: new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1)),
     headers,
     body,
+    remoteAddress: req.socket.remoteAddress,
   };
 }
 

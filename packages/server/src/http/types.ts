@@ -7,6 +7,8 @@ export interface HttpRequest {
   readonly headers: Readonly<Record<string, string | undefined>>;
   /** The raw body; empty when none was sent. */
   readonly body: Buffer;
+  /** The peer's address on the socket (absent for in-process requests); a proxy's, behind one. */
+  readonly remoteAddress?: string | undefined;
 }
 
 export interface HttpResponse {

@@ -52,8 +52,41 @@ export interface TicketTable {
   session_id: string | null;
   expires_at: number;
   session_max_duration_seconds: number;
+  /** JSON of what only some kinds carry: an actor token's actor, an agent task's agent and task. */
+  details: string | null;
+  /** An agent task's agent. */
+  agent_id: string | null;
+  /** 1 once the audit log has recorded that this pending ticket expired (0005). */
+  expiry_recorded: number;
   created_at: number;
   updated_at: number;
+}
+
+/** An agent, by name: the same `agent_name` always maps to the same id. */
+export interface AgentTable {
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+/** One act in the audit log; written in the transaction of the change it records. */
+export interface AuditEventTable {
+  id: string;
+  type: string;
+  /** JSON `{ type, id, name }`. */
+  actor: string;
+  user_id: string | null;
+  ticket_id: string | null;
+  ticket_kind: string | null;
+  session_id: string | null;
+  agent_name: string | null;
+  task_description: string | null;
+  reason: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  /** JSON object or null. */
+  data: string | null;
+  created_at: number;
 }
 
 /** Tickets issued before values carried their id, found by hash until they expire. */
@@ -112,4 +145,6 @@ export interface Database {
   sessions: SessionTable;
   idempotency_keys: IdempotencyKeyTable;
   session_handoffs: SessionHandoffTable;
+  agents: AgentTable;
+  audit_events: AuditEventTable;
 }

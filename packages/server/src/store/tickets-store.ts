@@ -1,4 +1,4 @@
-import type { TestSessionTokenStatus } from '@tessera/wire';
+import type { TicketStatus } from '@tessera/wire';
 import { columnsOf, compiledOnce } from './compiled-query';
 import type { Executor } from './database';
 import { limitOf, offsetOf, orderingOf, type Paging } from './paging';
@@ -6,7 +6,8 @@ import type { TicketTable } from './schema';
 
 export interface TicketFilters {
   readonly user_id?: string;
-  readonly status?: TestSessionTokenStatus;
+  readonly agent_id?: string;
+  readonly status?: TicketStatus;
 }
 
 /** Every column, with its SQL type: in `insert ... select`, Postgres would take a bare parameter as text. */
@@ -20,6 +21,9 @@ const TICKET_COLUMN_TYPES = {
   session_id: 'text',
   expires_at: 'bigint',
   session_max_duration_seconds: 'integer',
+  details: 'text',
+  agent_id: 'text',
+  expiry_recorded: 'integer',
   created_at: 'bigint',
   updated_at: 'bigint',
 } as const satisfies Record<keyof TicketTable, string>;
@@ -98,6 +102,7 @@ export async function listTickets(
 ): Promise<{ rows: TicketTable[]; totalCount: number }> {
   let query = db.selectFrom('tickets').where('kind', '=', kind);
   if (filters.user_id) query = query.where('user_id', '=', filters.user_id);
+  if (filters.agent_id) query = query.where('agent_id', '=', filters.agent_id);
   if (filters.status) query = query.where('status', '=', filters.status);
   const { column, direction } = orderingOf<'created_at' | 'updated_at' | 'expires_at'>(
     paging.order_by,
@@ -141,22 +146,58 @@ export async function markTicketAccepted(
   return (result.numAffectedRows ?? 0n) > 0n;
 }
 
-/** Revokes a pending ticket; false when it was no longer pending. */
-export async function revokeTicket(db: Executor, id: string, now: number): Promise<boolean> {
+/** Revokes a pending ticket of this kind; false when there is none (unknown, or no longer pending). */
+export async function revokeTicket(db: Executor, kind: string, id: string, now: number): Promise<boolean> {
   const result = await db
     .updateTable('tickets')
     .set({ status: 'revoked', updated_at: now })
     .where('id', '=', id)
+    .where('kind', '=', kind)
     .where('status', '=', 'pending')
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
-export async function revokeUserTickets(db: Executor, userId: string, now: number): Promise<void> {
-  await db
+/** Revokes a user's pending tickets (ban, deletion); returns the ones it revoked. */
+export async function revokeUserTickets(
+  db: Executor,
+  userId: string,
+  now: number,
+): Promise<Pick<TicketTable, 'id' | 'kind'>[]> {
+  return db
     .updateTable('tickets')
     .set({ status: 'revoked', updated_at: now })
     .where('user_id', '=', userId)
     .where('status', '=', 'pending')
+    .returning(['id', 'kind'])
+    .execute();
+}
+
+export type ExpiredTicket = Pick<TicketTable, 'id' | 'kind' | 'user_id' | 'expires_at'>;
+
+/**
+ * Marks pending tickets that expired by `now` as recorded, at most `limit` of them, and returns them
+ * for the audit log (in the caller's transaction). Two nodes cannot both take one: the update is the
+ * claim.
+ */
+export async function claimExpiredTickets(
+  db: Executor,
+  now: number,
+  limit: number,
+): Promise<ExpiredTicket[]> {
+  const due = db
+    .selectFrom('tickets')
+    .select('id')
+    .where('status', '=', 'pending')
+    .where('expiry_recorded', '=', 0)
+    .where('expires_at', '<=', now)
+    .orderBy('expires_at')
+    .limit(limit);
+  return db
+    .updateTable('tickets')
+    .set({ expiry_recorded: 1 })
+    .where('id', 'in', due)
+    .where('expiry_recorded', '=', 0)
+    .returning(['id', 'kind', 'user_id', 'expires_at'])
     .execute();
 }

@@ -1,3 +1,11 @@
+import {
+  type AuditEntry,
+  type Caller,
+  type ClientInfo,
+  NO_CLIENT,
+  recordEvents,
+  SYSTEM_ACTOR,
+} from '../audit/audit-log';
 import { ApiError } from '../core/api-error';
 import type { ServerContext } from '../core/context';
 import { newId } from '../core/ids';
@@ -9,14 +17,21 @@ import type { SessionTable, TicketTable } from '../store/schema';
 import * as store from '../store/tickets-store';
 import { findUserStatus, lockUserStatus, recordSignIn } from '../store/users-store';
 import { checkRedirectUrl } from './redirect-policy';
-import { TICKET_KINDS, type TicketKind } from './ticket-kinds';
+import { detailsOf, type TicketDetails, type TicketKind, ticketKindNamed } from './ticket-kinds';
 import { newTicketValue, ticketLookupOf } from './ticket-value';
+
+/** A stored ticket, as the services and routes see it. */
+export type Ticket = TicketTable;
+export type { TicketFilters } from '../store/tickets-store';
 
 export interface TicketRequest {
   readonly userId: string;
   readonly redirectUrl: string | null;
   readonly expiresInSeconds: number;
   readonly sessionMaxDurationSeconds: number;
+  /** What only this kind carries (an actor, an agent's name and task). */
+  readonly details?: TicketDetails;
+  readonly agentId?: string;
 }
 
 export interface IssuedTicket {
@@ -35,13 +50,29 @@ export interface Acceptance {
 
 export function assertKindAllowed(ctx: ServerContext, kind: TicketKind): void {
   const refusal = kind.refusal(ctx);
-  if (refusal) throw new ApiError('test_session_tokens_disabled', refusal);
+  if (refusal) throw refusal;
+}
+
+/** The audit entry of an act on a ticket, with what the ticket's kind carries. */
+function ticketEntry(
+  ticket: TicketTable,
+  details: TicketDetails,
+  entry: Pick<AuditEntry, 'type' | 'actor'> & Partial<AuditEntry>,
+): AuditEntry {
+  return {
+    userId: ticket.user_id,
+    ticket: { id: ticket.id, kind: ticket.kind as TicketKind['name'] },
+    agentName: details.agent_name ?? null,
+    taskDescription: details.task_description ?? null,
+    ...entry,
+  };
 }
 
 export async function issueTicket(
   ctx: ServerContext,
   kind: TicketKind,
   request: TicketRequest,
+  caller: Caller,
 ): Promise<IssuedTicket> {
   assertKindAllowed(ctx, kind);
   const now = ctx.clock.now();
@@ -57,12 +88,22 @@ export async function issueTicket(
     session_id: null,
     expires_at: now + request.expiresInSeconds * 1000,
     session_max_duration_seconds: request.sessionMaxDurationSeconds,
+    details: request.details ? JSON.stringify(request.details) : null,
+    agent_id: request.agentId ?? null,
+    expiry_recorded: 0,
     created_at: now,
     updated_at: now,
   };
+  const issued = ticketEntry(ticket, request.details ?? {}, { type: 'ticket.issued', actor: caller.actor });
+  const insert = () =>
+    ctx.db.transaction().execute(async (trx) => {
+      if (!(await store.insertTicketForActiveUser(trx, ticket))) return false;
+      await recordEvents(trx, [issued], now);
+      return true;
+    });
   // One statement checks the user and writes the ticket; only a refusal needs to read why. A user
   // unbanned (or created) between the two is given a second try rather than a wrong reason.
-  for (let attempt = 1; !(await store.insertTicketForActiveUser(ctx.db, ticket)); attempt++) {
+  for (let attempt = 1; !(await insert()); attempt++) {
     const user = await findUserStatus(ctx.db, request.userId);
     if (!user) throw ApiError.notFound('User', 'user_id');
     if (user.banned === 1 || attempt === 2) {
@@ -89,9 +130,25 @@ export function listTickets(
   return store.listTickets(ctx.db, kind.name, filters, paging);
 }
 
-export async function revokeTicket(ctx: ServerContext, kind: TicketKind, id: string): Promise<TicketTable> {
+export async function revokeTicket(
+  ctx: ServerContext,
+  kind: TicketKind,
+  id: string,
+  caller: Caller,
+): Promise<TicketTable> {
   const now = ctx.clock.now();
-  if (await store.revokeTicket(ctx.db, id, now)) return getTicket(ctx, kind, id);
+  const revoked = await ctx.db.transaction().execute(async (trx) => {
+    if (!(await store.revokeTicket(trx, kind.name, id, now))) return undefined;
+    const ticket = await store.findTicketById(trx, kind.name, id);
+    if (!ticket) return undefined;
+    await recordEvents(
+      trx,
+      [ticketEntry(ticket, detailsOf(ticket), { type: 'ticket.revoked', actor: caller.actor })],
+      now,
+    );
+    return ticket;
+  });
+  if (revoked) return revoked;
   const ticket = await getTicket(ctx, kind, id);
   throw new ApiError(
     kind.cannotBeRevoked,
@@ -127,68 +184,147 @@ function redirectRefusalOf(ctx: ServerContext, redirectUrl: string): ApiError | 
  * Accepts a ticket: validates it, marks it accepted (once only, also when requests race) and starts
  * the session, all in one transaction, then signs the session's first JWT.
  */
+export interface AcceptOptions {
+  readonly authorizedParty?: string | null;
+  /** Redirect a browser on another origin through a handoff. */
+  readonly handoff?: boolean;
+  /** Who presented the ticket, for the audit log. */
+  readonly client?: ClientInfo;
+}
+
+const TICKET_HOLDER = { type: 'ticket_holder', id: null, name: null } as const;
+
 export async function acceptTicket(
   ctx: ServerContext,
   value: string,
-  options: { readonly authorizedParty?: string | null; readonly handoff?: boolean } = {},
+  options: AcceptOptions = {},
 ): Promise<Acceptance> {
   const lookup = ticketLookupOf(value);
   if (lookup.by === 'none') throw new ApiError('ticket_not_found', 'This ticket is not valid.');
   const tokenHash = sha256Hex(value);
-  const outcome = await ctx.db.transaction().execute(async (trx) => {
-    const now = ctx.clock.now();
-    const found =
-      lookup.by === 'id'
-        ? await store.findTicketForAcceptance(trx, lookup.id)
-        : await store.findLegacyTicket(trx, tokenHash);
-    const kind = found && TICKET_KINDS[found.kind];
-    // The same answer for an unknown id and a wrong secret, and a comparison that takes the same time.
-    if (!found || !kind || !digestsEqual(found.token_hash, tokenHash)) {
-      throw new ApiError('ticket_not_found', 'This ticket is not valid.');
-    }
-    const refusal = refusalOf(found, now);
-    if (refusal) throw refusal;
-    assertKindAllowed(ctx, kind);
-    const user = await lockUserStatus(trx, found.user_id);
-    if (!user) throw new ApiError('ticket_not_found', 'This ticket is not valid.');
-    if (user.banned === 1) throw new ApiError('user_banned', 'This user is banned and cannot be signed in.');
-    const redirectRefusal = found.redirect_url ? redirectRefusalOf(ctx, found.redirect_url) : undefined;
-    if (redirectRefusal) {
-      // Revoked rather than left pending: a link to a destination the operator has since removed
-      // must not come back to life if the origin is listed again; the issuer makes a new one.
-      await store.revokeTicket(trx, found.id, now);
-      return { refused: redirectRefusal } as const;
-    }
+  const client = options.client ?? NO_CLIENT;
+  // The ticket a refused acceptance was for, so the refusal can be recorded once the transaction is over.
+  let attempted: TicketTable | undefined;
+  const outcome = await ctx.db
+    .transaction()
+    .execute(async (trx) => {
+      const now = ctx.clock.now();
+      const found =
+        lookup.by === 'id'
+          ? await store.findTicketForAcceptance(trx, lookup.id)
+          : await store.findLegacyTicket(trx, tokenHash);
+      attempted = found;
+      const kind = found && ticketKindNamed(found.kind);
+      // The same answer for an unknown id and a wrong secret, and a comparison that takes the same time.
+      if (!found || !kind || !digestsEqual(found.token_hash, tokenHash)) {
+        throw new ApiError('ticket_not_found', 'This ticket is not valid.');
+      }
+      const details = detailsOf(found);
+      const refusal = refusalOf(found, now);
+      if (refusal) throw refusal;
+      assertKindAllowed(ctx, kind);
+      const user = await lockUserStatus(trx, found.user_id);
+      if (!user) throw new ApiError('ticket_not_found', 'This ticket is not valid.');
+      if (user.banned === 1)
+        throw new ApiError('user_banned', 'This user is banned and cannot be signed in.');
+      const redirectRefusal = found.redirect_url ? redirectRefusalOf(ctx, found.redirect_url) : undefined;
+      if (redirectRefusal) {
+        // Revoked rather than left pending: a link to a destination the operator has since removed
+        // must not come back to life if the origin is listed again; the issuer makes a new one.
+        await store.revokeTicket(trx, found.kind, found.id, now);
+        const reason = redirectRefusal.code;
+        await recordEvents(
+          trx,
+          [
+            ticketEntry(found, details, {
+              type: 'ticket.accept_failed',
+              actor: TICKET_HOLDER,
+              reason,
+              client,
+            }),
+            ticketEntry(found, details, { type: 'ticket.revoked', actor: SYSTEM_ACTOR, reason }),
+          ],
+          now,
+        );
+        attempted = undefined; // recorded here, with the revocation
+        return { refused: redirectRefusal } as const;
+      }
 
-    const redirectOrigin = found.redirect_url ? new URL(found.redirect_url).origin : null;
-    const started = await insertNewSession(
-      trx,
-      {
-        userId: found.user_id,
-        maxDurationSeconds: found.session_max_duration_seconds,
-        actor: kind.actorOf(found),
-        ticketId: found.id,
-        authorizedParty: options.authorizedParty ?? redirectOrigin,
-      },
-      now,
-    );
-    if (!(await store.markTicketAccepted(trx, found.id, started.id, now))) {
-      // Another request accepted it between our read and our write; the transaction rolls back.
-      throw new ApiError('ticket_already_used', 'This ticket has already been used.');
-    }
-    await recordSignIn(trx, found.user_id, now);
-    const accepted: TicketTable = { ...found, status: 'accepted', session_id: started.id, updated_at: now };
-    // Cookies do not cross sites: an app on another origin gets the session through a handoff.
-    const crossOrigin = redirectOrigin !== null && redirectOrigin !== new URL(ctx.settings.publicUrl).origin;
-    const redirectTo =
-      options.handoff && crossOrigin && found.redirect_url
-        ? await handoffRedirect(trx, started.id, found.redirect_url, now)
-        : found.redirect_url;
-    return { ticket: accepted, session: started, redirectTo };
-  });
+      const redirectOrigin = found.redirect_url ? new URL(found.redirect_url).origin : null;
+      const started = await insertNewSession(
+        trx,
+        {
+          userId: found.user_id,
+          maxDurationSeconds: found.session_max_duration_seconds,
+          actor: kind.sessionActor(found, details),
+          ticketId: found.id,
+          authorizedParty: options.authorizedParty ?? redirectOrigin,
+        },
+        now,
+      );
+      if (!(await store.markTicketAccepted(trx, found.id, started.id, now))) {
+        // Another request accepted it between our read and our write; the transaction rolls back.
+        throw new ApiError('ticket_already_used', 'This ticket has already been used.');
+      }
+      await recordSignIn(trx, found.user_id, now);
+      const acceptedBy = kind.acceptedBy(found, details);
+      await recordEvents(
+        trx,
+        [
+          ticketEntry(found, details, {
+            type: 'ticket.accepted',
+            actor: acceptedBy,
+            sessionId: started.id,
+            client,
+          }),
+          ticketEntry(found, details, {
+            type: 'session.started',
+            actor: acceptedBy,
+            sessionId: started.id,
+            client,
+          }),
+        ],
+        now,
+      );
+      const accepted: TicketTable = { ...found, status: 'accepted', session_id: started.id, updated_at: now };
+      // Cookies do not cross sites: an app on another origin gets the session through a handoff.
+      const crossOrigin =
+        redirectOrigin !== null && redirectOrigin !== new URL(ctx.settings.publicUrl).origin;
+      const redirectTo =
+        options.handoff && crossOrigin && found.redirect_url
+          ? await handoffRedirect(trx, started.id, found.redirect_url, now)
+          : found.redirect_url;
+      return { ticket: accepted, session: started, redirectTo };
+    })
+    .catch(async (error: unknown) => {
+      if (attempted && error instanceof ApiError) await recordRefusal(ctx, attempted, error, client);
+      throw error;
+    });
   if ('refused' in outcome) throw outcome.refused;
   const { ticket, session, redirectTo } = outcome;
   // The user was checked and the session started a moment ago, in the transaction: sign at once.
   const jwt = await signJwtFor(ctx, session, ctx.settings.sessionTokenLifetimeSeconds);
   return { ticket, session, jwt, redirectTo };
+}
+
+/** Records a refused acceptance of a ticket that exists: which ticket, why, and from where. */
+async function recordRefusal(
+  ctx: ServerContext,
+  ticket: TicketTable,
+  refusal: ApiError,
+  client: ClientInfo,
+): Promise<void> {
+  const reason = refusal.code;
+  await recordEvents(
+    ctx.db,
+    [
+      ticketEntry(ticket, detailsOf(ticket), {
+        type: 'ticket.accept_failed',
+        actor: TICKET_HOLDER,
+        reason,
+        client,
+      }),
+    ],
+    ctx.clock.now(),
+  );
 }

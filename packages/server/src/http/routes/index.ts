@@ -1,10 +1,15 @@
 import type { Route } from '../route';
+import { actorTokenRoutes } from './actor-tokens';
+import { agentTaskRoutes } from './agent-tasks';
+import { auditEventRoutes } from './audit-events';
 import { healthRoutes } from './health';
 import { keyRoutes } from './keys';
 import { openApiRoute } from './openapi';
 import { sessionHandoffRoutes } from './session-handoffs';
 import { sessionRoutes } from './sessions';
+import { signInTokenRoutes } from './sign-in-tokens';
 import { testSessionTokenRoutes } from './test-session-tokens';
+import { testingTokenRoutes } from './testing-tokens';
 import { ticketRoutes } from './tickets';
 import { userRoutes } from './users';
 
@@ -14,6 +19,11 @@ export const ROUTES: readonly Route[] = [
   ...healthRoutes,
   ...userRoutes,
   ...testSessionTokenRoutes,
+  ...signInTokenRoutes,
+  ...actorTokenRoutes,
+  ...agentTaskRoutes,
+  ...testingTokenRoutes,
+  ...auditEventRoutes,
   ...ticketRoutes,
   ...sessionHandoffRoutes,
   ...sessionRoutes,

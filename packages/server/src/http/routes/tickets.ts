@@ -10,6 +10,7 @@ import type { ServerContext } from '../../core/context';
 import { serializeSession } from '../../sessions/serialize-session';
 import { whoIsSignedIn } from '../../tickets/signed-in';
 import { acceptTicket } from '../../tickets/ticket-engine';
+import { clientInfoOf } from '../caller';
 import { htmlPage, PAGE_HEADERS, ticketPage } from '../pages';
 import { defineRoute } from '../route';
 import type { HttpRequest } from '../types';
@@ -89,7 +90,10 @@ export const ticketRoutes = [
     response: { kind: 'redirect' },
     handler: async ({ ctx, body, request }) => {
       assertSameOriginForm(ctx, request);
-      const { session, jwt, redirectTo } = await acceptTicket(ctx, body.ticket, { handoff: true });
+      const { session, jwt, redirectTo } = await acceptTicket(ctx, body.ticket, {
+        handoff: true,
+        client: clientInfoOf(request),
+      });
       return {
         status: 303,
         headers: {
@@ -112,6 +116,7 @@ export const ticketRoutes = [
     handler: async ({ ctx, body, request }) => {
       const { session, jwt } = await acceptTicket(ctx, body.ticket, {
         authorizedParty: originOf(request.headers.origin),
+        client: clientInfoOf(request),
       });
       return jsonResponse(200, {
         object: 'ticket_acceptance',

@@ -3,6 +3,7 @@ import * as initial from './0001-initial';
 import * as sessionHandoffs from './0002-session-handoffs';
 import * as ticketsFoundById from './0003-tickets-found-by-id';
 import * as usernamesCaseInsensitive from './0004-usernames-case-insensitive';
+import * as ticketFamilyAndAuditLog from './0005-ticket-family-and-audit-log';
 
 /** Every migration, in order. Names sort; add new ones at the end and never edit an applied one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002-session-handoffs': sessionHandoffs,
   '0003-tickets-found-by-id': ticketsFoundById,
   '0004-usernames-case-insensitive': usernamesCaseInsensitive,
+  '0005-ticket-family-and-audit-log': ticketFamilyAndAuditLog,
 };
 
 export const migrationProvider: MigrationProvider = {

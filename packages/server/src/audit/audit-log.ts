@@ -1,0 +1,100 @@
+import type { AuditActorJSON, AuditEventJSON, AuditEventType, TicketKindName } from '@tessera/wire';
+import type { ServerContext } from '../core/context';
+import { newId } from '../core/ids';
+import * as store from '../store/audit-store';
+import type { Executor } from '../store/database';
+import type { Paging } from '../store/paging';
+import type { AuditEventTable } from '../store/schema';
+
+export type AuditActor = AuditActorJSON;
+
+/** Where a request came from, as recorded for a ticket acceptance. */
+export interface ClientInfo {
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+}
+
+/** Who made a request, and from where: what every audited act is told by its route. */
+export interface Caller {
+  readonly actor: AuditActor;
+  readonly client: ClientInfo;
+}
+
+export const SYSTEM_ACTOR: AuditActor = { type: 'system', id: null, name: null };
+export const NO_CLIENT: ClientInfo = { ip: null, userAgent: null };
+/** tessera acting by itself: housekeeping, a refusal it decided. */
+export const SYSTEM_CALLER: Caller = { actor: SYSTEM_ACTOR, client: NO_CLIENT };
+
+/** One act to record. Only ids, names and reasons: never a ticket value, a JWT or a key. */
+export interface AuditEntry {
+  readonly type: AuditEventType;
+  readonly actor: AuditActor;
+  readonly userId?: string | null;
+  readonly ticket?: { readonly id: string; readonly kind: TicketKindName } | null;
+  readonly sessionId?: string | null;
+  readonly agentName?: string | null;
+  readonly taskDescription?: string | null;
+  readonly reason?: string | null;
+  readonly client?: ClientInfo;
+  readonly data?: Readonly<Record<string, unknown>> | null;
+}
+
+function rowOf(entry: AuditEntry, id: string, now: number): AuditEventTable {
+  return {
+    id,
+    type: entry.type,
+    actor: JSON.stringify(entry.actor),
+    user_id: entry.userId ?? null,
+    ticket_id: entry.ticket?.id ?? null,
+    ticket_kind: entry.ticket?.kind ?? null,
+    session_id: entry.sessionId ?? null,
+    agent_name: entry.agentName ?? null,
+    task_description: entry.taskDescription ?? null,
+    reason: entry.reason ?? null,
+    ip: entry.client?.ip ?? null,
+    user_agent: entry.client?.userAgent ?? null,
+    data: entry.data ? JSON.stringify(entry.data) : null,
+    created_at: now,
+  };
+}
+
+/**
+ * Records acts in the caller's transaction, so the log holds an event exactly when the change it
+ * records was committed. The events of one call share `created_at`; their ids, sorted before they
+ * are handed out, keep them in the order given when the log is read by (created_at, id).
+ */
+export async function recordEvents(db: Executor, entries: readonly AuditEntry[], now: number): Promise<void> {
+  if (entries.length === 1) {
+    await store.insertAuditEvent(db, rowOf(entries[0]!, newId('event', now), now));
+    return;
+  }
+  const ids = entries.map(() => newId('event', now)).sort();
+  await store.insertAuditEvents(
+    db,
+    entries.map((entry, index) => rowOf(entry, ids[index]!, now)),
+  );
+}
+
+export function serializeAuditEvent(row: AuditEventTable): AuditEventJSON {
+  return {
+    object: 'audit_event',
+    id: row.id,
+    type: row.type as AuditEventType,
+    actor: JSON.parse(row.actor) as AuditActor,
+    user_id: row.user_id,
+    ticket_id: row.ticket_id,
+    ticket_kind: row.ticket_kind as TicketKindName | null,
+    session_id: row.session_id,
+    agent_name: row.agent_name,
+    task_description: row.task_description,
+    reason: row.reason,
+    ip: row.ip,
+    user_agent: row.user_agent,
+    data: row.data === null ? null : (JSON.parse(row.data) as Record<string, unknown>),
+    created_at: row.created_at,
+  };
+}
+
+export function listAuditEvents(ctx: ServerContext, filters: store.AuditEventFilters, paging: Paging) {
+  return store.listAuditEvents(ctx.db, filters, paging);
+}

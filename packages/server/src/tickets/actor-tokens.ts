@@ -1,0 +1,41 @@
+import { ACTOR_TOKEN_LIMITS, type ActorTokenJSON, type CreateActorTokenParams } from '@tessera/wire';
+import type { Caller } from '../audit/audit-log';
+import type { ServerContext } from '../core/context';
+import type { TicketTable } from '../store/schema';
+import { checkRedirectUrl } from './redirect-policy';
+import { issueTicket } from './ticket-engine';
+import { commonTicketFields, type Reveal, revealOf } from './ticket-fields';
+import { ACTOR_TOKEN_KIND, detailsOf } from './ticket-kinds';
+
+export function serializeActorToken(ticket: TicketTable, reveal?: Reveal): ActorTokenJSON {
+  return {
+    object: 'actor_token',
+    ...commonTicketFields(ticket, reveal),
+    actor: { ...detailsOf(ticket).actor },
+  };
+}
+
+export async function createActorToken(
+  ctx: ServerContext,
+  params: CreateActorTokenParams,
+  caller: Caller,
+): Promise<ActorTokenJSON> {
+  const redirectUrl =
+    params.redirect_url === undefined
+      ? null
+      : checkRedirectUrl(params.redirect_url, ctx.settings, ctx.environment);
+  const { ticket, value } = await issueTicket(
+    ctx,
+    ACTOR_TOKEN_KIND,
+    {
+      userId: params.user_id,
+      redirectUrl,
+      expiresInSeconds: params.expires_in_seconds ?? ACTOR_TOKEN_LIMITS.expiresInSeconds.default,
+      sessionMaxDurationSeconds:
+        params.session_max_duration_in_seconds ?? ACTOR_TOKEN_LIMITS.sessionMaxDurationInSeconds.default,
+      details: { actor: params.actor },
+    },
+    caller,
+  );
+  return serializeActorToken(ticket, revealOf(ctx, value));
+}
