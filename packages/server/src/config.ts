@@ -27,6 +27,7 @@ export interface RawServeSettings {
   readonly allowedRedirectOrigins?: string | undefined;
   readonly enableTestSessionTokens?: string | undefined;
   readonly sessionTokenLifetime?: string | undefined;
+  readonly auditRetentionDays?: string | undefined;
   readonly headersTimeout?: string | undefined;
   readonly requestTimeout?: string | undefined;
   readonly keepAliveTimeout?: string | undefined;
@@ -45,6 +46,7 @@ export interface ServeConfig {
   readonly enableTestSessionTokens: boolean;
   readonly databasePoolSize: number;
   readonly sessionTokenLifetimeSeconds: number;
+  readonly auditRetentionDays: number;
   readonly serverLimits: ServerLimits;
 }
 
@@ -56,6 +58,9 @@ function integerIn(option: string, raw: string, min: number, max: number): numbe
 }
 
 export const DEFAULT_POOL_SIZE = 10;
+/** How long audit events are kept before housekeeping deletes them. */
+export const DEFAULT_AUDIT_RETENTION_DAYS = 90;
+export const MAX_AUDIT_RETENTION_DAYS = 3650;
 
 export function parseDatabaseUrl(raw: string, poolSize = DEFAULT_POOL_SIZE): DatabaseLocation {
   const option = '--db / TESSERA_DATABASE_URL';
@@ -158,6 +163,12 @@ export function resolveServeConfig(raw: RawServeSettings): ServeConfig {
       raw.sessionTokenLifetime ?? '60',
       1,
       3600,
+    ),
+    auditRetentionDays: integerIn(
+      '--audit-retention-days / TESSERA_AUDIT_RETENTION_DAYS',
+      raw.auditRetentionDays ?? String(DEFAULT_AUDIT_RETENTION_DAYS),
+      1,
+      MAX_AUDIT_RETENTION_DAYS,
     ),
     serverLimits: serverLimitsOf(raw),
   };

@@ -1,24 +1,24 @@
 import { existsSync } from 'node:fs';
-import { parseDatabaseUrl, parseOrigin } from './config';
+import { DEFAULT_AUDIT_RETENTION_DAYS, parseDatabaseUrl, parseOrigin } from './config';
 import type { Clock } from './core/clock';
 import { systemClock } from './core/clock';
-import type { ServerContext } from './core/context';
+import type { ServerContext, Settings } from './core/context';
 import { type Environment, publishableKeyFor } from './core/secrets';
 import { type App, createApp } from './http/app';
 import { DEFAULT_SERVER_LIMITS, listen, type ServerLimits } from './http/node-server';
 import { type RequestLogger, stdoutRequestLogger } from './http/request-log';
 import { ROUTES } from './http/routes/index';
 import { bootstrapInstance } from './instance/bootstrap';
+import { runHousekeeping } from './instance/housekeeping';
 import { generateSigningKeyPair, SigningKeys } from './sessions/signing-keys';
 import { type DatabaseLocation, type Dialect, openDatabase } from './store/database';
-import { purgeExpired } from './store/housekeeping';
 import { checkAllowedOrigins } from './tickets/redirect-policy';
 
 const HOUSEKEEPING_INTERVAL_MS = 10 * 60 * 1000;
 
-/** Purges expired rows now and every ten minutes; a failed pass (database down) waits for the next. */
-function startHousekeeping(dialect: Dialect, clock: Clock): NodeJS.Timeout {
-  const pass = () => purgeExpired(dialect.db, clock.now()).catch(() => {});
+/** Housekeeping now and every ten minutes; a failed pass (database down) waits for the next. */
+function startHousekeeping(dialect: Dialect, clock: Clock, settings: Settings): NodeJS.Timeout {
+  const pass = () => runHousekeeping(dialect.db, clock.now(), settings).catch(() => {});
   void pass();
   return setInterval(pass, HOUSEKEEPING_INTERVAL_MS).unref();
 }
@@ -40,6 +40,8 @@ export interface TesseraOptions {
   readonly enableTestSessionTokens?: boolean;
   /** Session JWT lifetime (default 60). */
   readonly sessionTokenLifetimeSeconds?: number;
+  /** Audit events older than this are deleted (default 90). */
+  readonly auditRetentionDays?: number;
   readonly clock?: Clock;
   /** Where the per-request log lines go (default: stdout); `false` for none. */
   readonly log?: RequestLogger | false;
@@ -133,6 +135,7 @@ export async function startTessera(options: TesseraOptions = {}): Promise<Runnin
       allowedRedirectOrigins,
       testSessionTokensEnabled: options.enableTestSessionTokens ?? false,
       sessionTokenLifetimeSeconds: lifetime,
+      auditRetentionDays: options.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS,
     };
     const context: { -readonly [K in keyof ServerContext]: ServerContext[K] } = {
       db: dialect.db,
@@ -149,7 +152,7 @@ export async function startTessera(options: TesseraOptions = {}): Promise<Runnin
       ROUTES,
       options.log === false ? undefined : (options.log ?? stdoutRequestLogger),
     );
-    const housekeeping = startHousekeeping(dialect, clock);
+    const housekeeping = startHousekeeping(dialect, clock, settings);
     const listening = await listen(app, host, options.port ?? 0, limits);
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${listening.port}`;
     // The public URL may depend on the port picked, so it is settled once listening.

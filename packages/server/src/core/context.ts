@@ -15,6 +15,8 @@ export interface Settings {
   readonly testSessionTokensEnabled: boolean;
   /** Lifetime of a session JWT. */
   readonly sessionTokenLifetimeSeconds: number;
+  /** Audit events older than this are deleted by housekeeping. */
+  readonly auditRetentionDays: number;
 }
 
 /** What every service needs: passed explicitly, never imported as a global. */

@@ -1,4 +1,5 @@
 import { HANDOFF_LIFETIME_SECONDS, HANDOFF_PARAM } from '@tessera/wire';
+import type { Caller } from '../audit/audit-log';
 import { ApiError } from '../core/api-error';
 import type { ServerContext } from '../core/context';
 import { generateTicketValue, sha256Hex } from '../core/secrets';
@@ -43,7 +44,11 @@ const INVALID_HANDOFF = () =>
     param_name: 'handoff',
   });
 
-export async function redeemHandoff(ctx: ServerContext, handoff: string): Promise<RedeemedHandoff> {
+export async function redeemHandoff(
+  ctx: ServerContext,
+  handoff: string,
+  caller: Caller,
+): Promise<RedeemedHandoff> {
   const now = ctx.clock.now();
   const refreshToken = generateTicketValue();
   const session = await ctx.db.transaction().execute(async (trx) => {
@@ -54,7 +59,7 @@ export async function redeemHandoff(ctx: ServerContext, handoff: string): Promis
     return found;
   });
   // Throws session_not_active when the session was revoked between acceptance and redemption.
-  const jwt = await mintSessionToken(ctx, session);
+  const jwt = await mintSessionToken(ctx, session, caller);
   return { session, jwt, refreshToken };
 }
 
@@ -62,6 +67,7 @@ export async function redeemHandoff(ctx: ServerContext, handoff: string): Promis
 export async function refreshSession(
   ctx: ServerContext,
   refreshToken: string,
+  caller: Caller,
 ): Promise<{ session: SessionTable; jwt: string }> {
   const session = await store.findSessionByRefreshTokenHash(ctx.db, sha256Hex(refreshToken));
   if (!session) {
@@ -69,5 +75,5 @@ export async function refreshSession(
       param_name: 'refresh_token',
     });
   }
-  return { session, jwt: await mintSessionToken(ctx, session) };
+  return { session, jwt: await mintSessionToken(ctx, session, caller) };
 }

@@ -1,3 +1,4 @@
+import { type Caller, recordEvents } from '../audit/audit-log';
 import { ApiError } from '../core/api-error';
 import type { ServerContext } from '../core/context';
 import { newId } from '../core/ids';
@@ -54,9 +55,28 @@ export async function endSession(
   ctx: ServerContext,
   id: string,
   status: 'revoked' | 'ended',
+  caller: Caller,
 ): Promise<SessionTable> {
   const now = ctx.clock.now();
-  if (await store.endSession(ctx.db, id, status, now)) return getSession(ctx, id);
+  const ended = await ctx.db.transaction().execute(async (trx) => {
+    if (!(await store.endSession(trx, id, status, now))) return undefined;
+    const session = await store.findSessionById(trx, id);
+    if (!session) return undefined;
+    await recordEvents(
+      trx,
+      [
+        {
+          type: status === 'revoked' ? 'session.revoked' : 'session.ended',
+          actor: caller.actor,
+          userId: session.user_id,
+          sessionId: session.id,
+        },
+      ],
+      now,
+    );
+    return session;
+  });
+  if (ended) return ended;
   const session = await getSession(ctx, id);
   throw new ApiError(
     'session_cannot_be_revoked',
@@ -72,23 +92,37 @@ export async function endSession(
 export async function mintSessionToken(
   ctx: ServerContext,
   session: SessionTable,
+  caller: Caller,
   lifetimeSeconds = ctx.settings.sessionTokenLifetimeSeconds,
 ): Promise<string> {
   const now = ctx.clock.now();
   const status = sessionStatusAt(session, now);
-  if (status !== 'active') {
-    throw new ApiError(
-      'session_not_active',
-      `Session ${session.id} is ${status}; no token can be issued for it.`,
-      {
-        session_status: status,
-      },
+  const refuse = async (why: string, data: Record<string, unknown>) => {
+    await recordEvents(
+      ctx.db,
+      [
+        {
+          type: 'session.refresh_refused',
+          actor: caller.actor,
+          userId: session.user_id,
+          sessionId: session.id,
+          reason: 'session_not_active',
+          data,
+        },
+      ],
+      now,
     );
+    return new ApiError('session_not_active', why, { session_status: status });
+  };
+  if (status !== 'active') {
+    throw await refuse(`Session ${session.id} is ${status}; no token can be issued for it.`, {
+      session_status: status,
+    });
   }
   const user = await findUserStatus(ctx.db, session.user_id);
   if (!user || user.banned === 1) {
-    throw new ApiError('session_not_active', `The user of session ${session.id} can no longer sign in.`, {
-      session_status: status,
+    throw await refuse(`The user of session ${session.id} can no longer sign in.`, {
+      user: user ? 'banned' : 'deleted',
     });
   }
   await store.touchSession(ctx.db, session.id, now);

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { type JwkJSON, type JwksJSON, MAX_SESSION_TOKEN_LIFETIME_SECONDS } from '@tessera/wire';
+import { type Caller, recordEvents } from '../audit/audit-log';
 import type { Clock } from '../core/clock';
 import { newId } from '../core/ids';
 import type { Dialect, Executor } from '../store/database';
@@ -127,14 +128,22 @@ export class SigningKeys {
     return (await this.fresh()).published.find((key) => key.kid === kid);
   }
 
-  /** Makes a new key current; the others are retired and leave the JWKS once their JWTs have expired. */
-  async rotate(): Promise<JwksJSON> {
+  /**
+   * Makes a new key current; the others are retired and leave the JWKS once their JWTs have expired.
+   * The rotation is recorded in the audit log, in its transaction.
+   */
+  async rotate(caller: Caller): Promise<JwksJSON> {
     // Generated first: the exclusive section holds up every other write on SQLite.
     const privateKey = await generateSigningKeyPair();
     await this.dialect.exclusive(async (trx) => {
       const now = this.clock.now();
       const created = await createSigningKey(trx, now, privateKey);
       await retireSigningKeys(trx, created.kid, now);
+      await recordEvents(
+        trx,
+        [{ type: 'signing_key.rotated', actor: caller.actor, data: { kid: created.kid } }],
+        now,
+      );
     });
     await this.load();
     return this.jwks();

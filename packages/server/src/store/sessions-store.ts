@@ -87,14 +87,16 @@ export async function endSession(
   return result.numUpdatedRows > 0n;
 }
 
-/** Revokes every active session of a user (ban, deletion). */
-export async function revokeUserSessions(db: Executor, userId: string, now: number): Promise<void> {
-  await db
+/** Revokes every active session of a user (ban, deletion); returns the ids of those it revoked. */
+export async function revokeUserSessions(db: Executor, userId: string, now: number): Promise<string[]> {
+  const rows = await db
     .updateTable('sessions')
     .set({ status: 'revoked', updated_at: now })
     .where('user_id', '=', userId)
     .where('status', '=', 'active')
+    .returning('id')
     .execute();
+  return rows.map((row) => row.id);
 }
 
 export async function touchSession(db: Executor, id: string, now: number): Promise<void> {

@@ -1,4 +1,5 @@
 import type { CreateUserParams, UpdateUserParams } from '@tessera/wire';
+import { type Caller, recordEvents } from '../audit/audit-log';
 import { ApiError } from '../core/api-error';
 import type { ServerContext } from '../core/context';
 import { newId } from '../core/ids';
@@ -137,13 +138,25 @@ export async function updateUser(
 }
 
 /** Deletes the user; their active sessions and pending tickets are revoked in the same transaction. */
-export async function deleteUser(ctx: ServerContext, id: string): Promise<void> {
+export async function deleteUser(ctx: ServerContext, id: string, caller: Caller): Promise<void> {
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
     if (!(await store.lockUserForChange(trx, id))) throw ApiError.notFound('User');
-    await revokeUserSessions(trx, id, now);
-    await revokeUserTickets(trx, id, now);
+    const sessions = await revokeUserSessions(trx, id, now);
+    const tickets = await revokeUserTickets(trx, id, now);
     await store.deleteUser(trx, id);
+    await recordEvents(
+      trx,
+      [
+        {
+          type: 'user.deleted',
+          actor: caller.actor,
+          userId: id,
+          data: { revoked_session_ids: sessions, revoked_ticket_ids: tickets.map((ticket) => ticket.id) },
+        },
+      ],
+      now,
+    );
   });
 }
 
@@ -152,6 +165,7 @@ export async function setUserBanned(
   ctx: ServerContext,
   id: string,
   banned: boolean,
+  caller: Caller,
 ): Promise<store.UserRecord> {
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (trx) => {
@@ -159,7 +173,19 @@ export async function setUserBanned(
     const user = await store.findUserById(trx, id);
     if (!user) throw ApiError.notFound('User');
     await store.updateUser(trx, id, { banned: banned ? 1 : 0, updated_at: now });
-    if (banned) await revokeUserSessions(trx, id, now);
+    const revoked = banned ? await revokeUserSessions(trx, id, now) : [];
+    await recordEvents(
+      trx,
+      [
+        {
+          type: banned ? 'user.banned' : 'user.unbanned',
+          actor: caller.actor,
+          userId: id,
+          ...(banned && { data: { revoked_session_ids: revoked } }),
+        },
+      ],
+      now,
+    );
     return { ...user, banned: banned ? 1 : 0, updated_at: now };
   });
 }

@@ -16,6 +16,7 @@ interface ServeFlags {
   readonly dbPoolSize?: string;
   readonly publicUrl?: string;
   readonly sessionTokenLifetime?: string;
+  readonly auditRetentionDays?: string;
   readonly headersTimeout?: string;
   readonly requestTimeout?: string;
   readonly keepAliveTimeout?: string;
@@ -35,6 +36,7 @@ function rawSettings(flags: ServeFlags, env: CliIo['env']): RawServeSettings {
     allowedRedirectOrigins: env.TESSERA_ALLOWED_REDIRECT_ORIGINS,
     enableTestSessionTokens: env.TESSERA_ENABLE_TEST_SESSION_TOKENS,
     sessionTokenLifetime: flags.sessionTokenLifetime ?? env.TESSERA_SESSION_TOKEN_LIFETIME_SECONDS,
+    auditRetentionDays: flags.auditRetentionDays ?? env.TESSERA_AUDIT_RETENTION_DAYS,
     headersTimeout: flags.headersTimeout ?? env.TESSERA_HEADERS_TIMEOUT_MS,
     requestTimeout: flags.requestTimeout ?? env.TESSERA_REQUEST_TIMEOUT_MS,
     keepAliveTimeout: flags.keepAliveTimeout ?? env.TESSERA_KEEP_ALIVE_TIMEOUT_MS,
@@ -148,6 +150,10 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       'session JWT lifetime; env TESSERA_SESSION_TOKEN_LIFETIME_SECONDS (default 60)',
     )
     .option(
+      '--audit-retention-days <days>',
+      'audit events older than this are deleted; env TESSERA_AUDIT_RETENTION_DAYS (default 90)',
+    )
+    .option(
       '--headers-timeout <ms>',
       "time to receive a request's headers; env TESSERA_HEADERS_TIMEOUT_MS (default 20000)",
     )
@@ -186,6 +192,7 @@ Environment only:
           allowedRedirectOrigins: config.allowedRedirectOrigins,
           enableTestSessionTokens: config.enableTestSessionTokens,
           sessionTokenLifetimeSeconds: config.sessionTokenLifetimeSeconds,
+          auditRetentionDays: config.auditRetentionDays,
           ...config.serverLimits,
           log: flags.quiet ? false : stdoutRequestLogger,
         });

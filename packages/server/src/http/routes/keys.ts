@@ -1,4 +1,5 @@
 import { jwksObject } from '@tessera/wire';
+import { secretKeyCaller } from '../caller';
 import { defineRoute } from '../route';
 import { jsonResponse } from '../types';
 
@@ -19,7 +20,7 @@ export const keyRoutes = [
     summary: 'Make a new signing key current; older keys stay published until their JWTs have expired',
     auth: 'secret',
     response: { kind: 'object', schema: jwksObject },
-    handler: async ({ ctx }) => jsonResponse(200, await ctx.keys.rotate()),
+    handler: async ({ ctx, request }) => jsonResponse(200, await ctx.keys.rotate(secretKeyCaller(request))),
   }),
   defineRoute({
     method: 'GET',

@@ -8,6 +8,7 @@ import {
 import { redeemHandoff, refreshSession } from '../../sessions/handoffs';
 import { serializeSession } from '../../sessions/serialize-session';
 import { endSession } from '../../sessions/sessions-service';
+import { secretKeyCaller } from '../caller';
 import { defineRoute } from '../route';
 import { jsonResponse } from '../types';
 
@@ -21,8 +22,8 @@ export const sessionHandoffRoutes = [
     auth: 'secret',
     body: redeemHandoffParams,
     response: { kind: 'object', schema: sessionHandoffObject },
-    handler: async ({ ctx, body }) => {
-      const { session, jwt, refreshToken } = await redeemHandoff(ctx, body.handoff);
+    handler: async ({ ctx, body, request }) => {
+      const { session, jwt, refreshToken } = await redeemHandoff(ctx, body.handoff, secretKeyCaller(request));
       return jsonResponse(200, {
         object: 'session_handoff',
         session: serializeSession(session, ctx.clock.now()),
@@ -39,8 +40,8 @@ export const sessionHandoffRoutes = [
     auth: 'secret',
     body: refreshSessionParams,
     response: { kind: 'object', schema: sessionRefreshObject },
-    handler: async ({ ctx, body }) => {
-      const { session, jwt } = await refreshSession(ctx, body.refresh_token);
+    handler: async ({ ctx, body, request }) => {
+      const { session, jwt } = await refreshSession(ctx, body.refresh_token, secretKeyCaller(request));
       return jsonResponse(200, {
         object: 'session_refresh',
         session: serializeSession(session, ctx.clock.now()),
@@ -55,7 +56,13 @@ export const sessionHandoffRoutes = [
     summary: 'End an active session: the user signed out',
     auth: 'secret',
     response: { kind: 'object', schema: sessionObject },
-    handler: async ({ ctx, params }) =>
-      jsonResponse(200, serializeSession(await endSession(ctx, params.id, 'ended'), ctx.clock.now())),
+    handler: async ({ ctx, params, request }) =>
+      jsonResponse(
+        200,
+        serializeSession(
+          await endSession(ctx, params.id, 'ended', secretKeyCaller(request)),
+          ctx.clock.now(),
+        ),
+      ),
   }),
 ];

@@ -1,6 +1,7 @@
 import { createSessionTokenParams, listSessionsQuery, sessionObject, tokenObject } from '@tessera/wire';
 import { serializeSession } from '../../sessions/serialize-session';
 import { endSession, getSession, listSessions, mintSessionToken } from '../../sessions/sessions-service';
+import { secretKeyCaller } from '../caller';
 import { defineRoute } from '../route';
 import { jsonResponse, listResponse } from '../types';
 
@@ -43,8 +44,14 @@ export const sessionRoutes = [
     summary: 'Revoke an active session; its JWTs stop being renewed',
     auth: 'secret',
     response: sessionResponse,
-    handler: async ({ ctx, params }) =>
-      jsonResponse(200, serializeSession(await endSession(ctx, params.id, 'revoked'), ctx.clock.now())),
+    handler: async ({ ctx, params, request }) =>
+      jsonResponse(
+        200,
+        serializeSession(
+          await endSession(ctx, params.id, 'revoked', secretKeyCaller(request)),
+          ctx.clock.now(),
+        ),
+      ),
   }),
   defineRoute({
     method: 'POST',
@@ -54,9 +61,9 @@ export const sessionRoutes = [
     auth: 'secret',
     body: createSessionTokenParams,
     response: { kind: 'object', schema: tokenObject },
-    handler: async ({ ctx, params, body }) => {
+    handler: async ({ ctx, params, body, request }) => {
       const session = await getSession(ctx, params.id);
-      const jwt = await mintSessionToken(ctx, session, body.expires_in_seconds);
+      const jwt = await mintSessionToken(ctx, session, secretKeyCaller(request), body.expires_in_seconds);
       return jsonResponse(200, { object: 'token', jwt });
     },
   }),

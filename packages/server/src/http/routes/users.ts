@@ -9,6 +9,7 @@ import {
 } from '@tessera/wire';
 import { serializeUser } from '../../users/serialize-user';
 import * as users from '../../users/users-service';
+import { secretKeyCaller } from '../caller';
 import { defineRoute } from '../route';
 import { jsonResponse, listResponse } from '../types';
 
@@ -81,8 +82,8 @@ export const userRoutes = [
     summary: 'Delete a user, revoking their sessions and pending tokens',
     auth: 'secret',
     response: { kind: 'object', schema: deletedUserObject },
-    handler: async ({ ctx, params }) => {
-      await users.deleteUser(ctx, params.id);
+    handler: async ({ ctx, params, request }) => {
+      await users.deleteUser(ctx, params.id, secretKeyCaller(request));
       return jsonResponse(200, { object: 'user', id: params.id, deleted: true });
     },
   }),
@@ -93,8 +94,11 @@ export const userRoutes = [
     summary: 'Ban a user: their sessions are revoked and their tickets refused',
     auth: 'secret',
     response: userResponse,
-    handler: async ({ ctx, params }) =>
-      jsonResponse(200, serializeUser(await users.setUserBanned(ctx, params.id, true))),
+    handler: async ({ ctx, params, request }) =>
+      jsonResponse(
+        200,
+        serializeUser(await users.setUserBanned(ctx, params.id, true, secretKeyCaller(request))),
+      ),
   }),
   defineRoute({
     method: 'POST',
@@ -103,7 +107,10 @@ export const userRoutes = [
     summary: 'Lift a ban',
     auth: 'secret',
     response: userResponse,
-    handler: async ({ ctx, params }) =>
-      jsonResponse(200, serializeUser(await users.setUserBanned(ctx, params.id, false))),
+    handler: async ({ ctx, params, request }) =>
+      jsonResponse(
+        200,
+        serializeUser(await users.setUserBanned(ctx, params.id, false, secretKeyCaller(request))),
+      ),
   }),
 ];
