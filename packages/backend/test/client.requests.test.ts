@@ -1,6 +1,7 @@
 import { createBackendApiClient } from '@tessera/backend';
 import { describe, expect, it } from 'vitest';
-import { type FakeFetch, fakeFetch, jsonReply, wireError } from './support/fake-fetch';
+import { fakeFetch, jsonReply, wireError } from './support/fake-fetch';
+import { API, type Client, clientWith, expectRequest } from './support/requests';
 import {
   paginatedJSON,
   SECRET_KEY,
@@ -11,38 +12,6 @@ import {
   USER_ID,
   userJSON,
 } from './support/wire-fixtures';
-
-const API = 'http://tessera.test:4000';
-
-function clientWith(reply: unknown) {
-  const fake = fakeFetch(jsonReply(reply));
-  const client = createBackendApiClient({ secretKey: SECRET_KEY, apiUrl: API, fetch: fake.fetch });
-  return { client, fake };
-}
-
-function expectRequest(
-  fake: FakeFetch,
-  expected: {
-    method: string;
-    path: string;
-    query?: [string, string][];
-    body?: unknown;
-    idempotent?: boolean | string;
-  },
-) {
-  const call = fake.only();
-  expect(call.method).toBe(expected.method);
-  expect(`${call.url.origin}${call.url.pathname}`).toBe(`${API}${expected.path}`);
-  expect([...call.url.searchParams.entries()]).toEqual(expected.query ?? []);
-  expect(call.body).toEqual(expected.body);
-  expect(call.headers.Authorization).toBe(`Bearer ${SECRET_KEY}`);
-  expect(call.headers['Content-Type']).toBe('application/json');
-  expect(call.headers['User-Agent']).toMatch(/^@tessera\/backend\/\d+\.\d+\.\d+/);
-  if (typeof expected.idempotent === 'string')
-    expect(call.headers['Idempotency-Key']).toBe(expected.idempotent);
-  else if (expected.idempotent) expect(call.headers['Idempotency-Key']).toMatch(/^[0-9a-f-]{36}$/);
-  else expect(call.headers['Idempotency-Key']).toBeUndefined();
-}
 
 describe('testSessionTokens', () => {
   it('create sends snake_case params with an idempotency key', async () => {
@@ -356,5 +325,3 @@ describe('base URL and version', () => {
     expect(fake.calls).toHaveLength(0);
   });
 });
-
-type Client = ReturnType<typeof createBackendApiClient>;

@@ -1,9 +1,6 @@
-import {
-  type TestSessionTokenJSON,
-  type TestSessionTokenStatus,
-  testSessionTokenObject,
-} from '@tessera/wire';
+import { type TestSessionTokenJSON, testSessionTokenObject } from '@tessera/wire';
 import { readWire } from './read-wire';
+import { type TicketFields, toTicketFields } from './ticket';
 
 /**
  * A test session token: a one-time credential that signs whoever presents it in as `userId`.
@@ -16,41 +13,13 @@ import { readWire } from './read-wire';
  * token.status; // 'pending' | 'accepted' | 'revoked'
  * ```
  */
-export interface TestSessionToken {
+export interface TestSessionToken extends TicketFields {
   readonly object: 'test_session_token';
-  readonly id: string;
-  readonly userId: string;
-  readonly status: TestSessionTokenStatus;
-  /** The ticket; a secret. Only in the reply to create. */
-  readonly token: string | null;
-  /** The accept URL carrying the ticket; a secret. Only in the reply to create. */
-  readonly url: string | null;
-  readonly redirectUrl: string | null;
-  /** The session it started, once accepted. */
-  readonly sessionId: string | null;
-  /** Unix ms after which it can no longer be accepted (it stays `pending`). */
-  readonly expiresAt: number;
-  readonly sessionMaxDurationInSeconds: number;
-  readonly createdAt: number;
-  readonly updatedAt: number;
 }
 
 /** Maps an already validated wire object. */
 export function toTestSessionToken(wire: TestSessionTokenJSON): TestSessionToken {
-  return Object.freeze({
-    object: wire.object,
-    id: wire.id,
-    userId: wire.user_id,
-    status: wire.status,
-    token: wire.token,
-    url: wire.url,
-    redirectUrl: wire.redirect_url,
-    sessionId: wire.session_id,
-    expiresAt: wire.expires_at,
-    sessionMaxDurationInSeconds: wire.session_max_duration_in_seconds,
-    createdAt: wire.created_at,
-    updatedAt: wire.updated_at,
-  });
+  return Object.freeze({ object: wire.object, ...toTicketFields(wire) });
 }
 
 /**

@@ -1,0 +1,100 @@
+import type { Schema } from '@tessera/wire';
+import type { Requester } from '../client/request';
+import { ConfigurationError } from '../errors';
+import { toWireBody } from '../internal/case';
+import { pathId } from '../internal/validate';
+import { type PaginatedList, TicketAcceptance } from '../resources/misc';
+import { type CreateOptions, paginatedReader } from './common';
+
+/**
+ * The methods every kind of ticket has (`client.testSessionTokens`, `client.signInTokens`,
+ * `client.actorTokens`, `client.agentTasks`): create, read, revoke, and accept from code.
+ *
+ * @example
+ * ```ts
+ * async function signInFromCode<C>(api: TicketApi<{ token: string | null }, C>, params: C) {
+ *   const { token } = await api.create(params);
+ *   return api.accept(token!); // { session, jwt }
+ * }
+ * ```
+ */
+export interface TicketApi<Ticket, CreateParams, ListParams = object> {
+  /** `POST` to the kind's collection with an `Idempotency-Key`; the reply is the only one with `token` and `url`. */
+  create(params: CreateParams, options?: CreateOptions): Promise<Ticket>;
+  /** `GET` the kind's `/{id}`. */
+  get(id: string): Promise<Ticket>;
+  /** `GET` the kind's collection with `paginated=true` and the filters. */
+  list(params?: ListParams): Promise<PaginatedList<Ticket>>;
+  /** `POST` the kind's `/{id}/revoke`; only a pending ticket can be revoked. */
+  revoke(id: string): Promise<Ticket>;
+  /**
+   * `POST /v1/tickets/accept`: exchanges the ticket's `token` for a session and its first JWT, without
+   * a browser. Sent without the secret key (the ticket is the credential), never retried (a ticket is
+   * single use).
+   */
+  accept(token: string): Promise<TicketAcceptance>;
+}
+
+/** How one kind of ticket is reached and read. */
+export interface TicketKind<Wire, Ticket, CreateParams> {
+  /** The collection below `/{apiVersion}`, e.g. `/sign_in_tokens`. */
+  readonly path: string;
+  /** Named in a `ResponseValidationError`, e.g. `SignInToken`. */
+  readonly resource: string;
+  /** Named in the `ConfigurationError` of a bad id, e.g. `signInTokenId`. */
+  readonly idOption: string;
+  readonly schema: Schema<Wire>;
+  readonly map: (wire: Wire) => Ticket;
+  readonly read: (json: unknown) => Ticket;
+  /** The wire body of a create (default: top-level keys to snake_case, values as given). */
+  readonly toBody?: (params: CreateParams) => Record<string, unknown>;
+}
+
+/** `POST /v1/tickets/accept` with the ticket, without the secret key; shared by every kind. */
+export async function acceptTicket(request: Requester, token: unknown): Promise<TicketAcceptance> {
+  if (typeof token !== 'string' || token === '') {
+    throw new ConfigurationError('token', 'must be the non-empty `token` of a ticket');
+  }
+  return request({
+    method: 'POST',
+    path: '/tickets/accept',
+    body: { ticket: token },
+    withSecretKey: false,
+    resource: 'TicketAcceptance',
+    read: TicketAcceptance.fromJSON,
+  });
+}
+
+/** The five methods of one kind of ticket. */
+export function createTicketApi<Wire, Ticket, CreateParams extends object, ListParams extends object>(
+  request: Requester,
+  kind: TicketKind<Wire, Ticket, CreateParams>,
+): TicketApi<Ticket, CreateParams, ListParams> {
+  const { path, resource, read } = kind;
+  const readList = paginatedReader(kind.schema, kind.map, resource);
+  const toBody = kind.toBody ?? toWireBody;
+  const byId = (id: unknown, suffix = '') => `${path}/${pathId(kind.idOption, id)}${suffix}`;
+  return {
+    create: async (params, options = {}) =>
+      request({
+        method: 'POST',
+        path,
+        body: toBody(params),
+        idempotent: true,
+        idempotencyKey: options.idempotencyKey,
+        resource,
+        read,
+      }),
+    get: async (id) => request({ method: 'GET', path: byId(id), resource, read }),
+    list: async (params) =>
+      request({
+        method: 'GET',
+        path,
+        query: { ...toWireBody(params ?? {}), paginated: true },
+        resource,
+        read: readList,
+      }),
+    revoke: async (id) => request({ method: 'POST', path: byId(id, '/revoke'), resource, read }),
+    accept: async (token) => acceptTicket(request, token),
+  };
+}

@@ -1,0 +1,64 @@
+import type { TicketStatus } from '@tessera/wire';
+
+/** The wire fields every kind of ticket has. */
+interface TicketWireFields {
+  readonly id: string;
+  readonly user_id: string;
+  readonly status: TicketStatus;
+  readonly token: string | null;
+  readonly url: string | null;
+  readonly redirect_url: string | null;
+  readonly session_id: string | null;
+  readonly expires_at: number;
+  readonly session_max_duration_in_seconds: number;
+  readonly created_at: number;
+  readonly updated_at: number;
+}
+
+/**
+ * What every kind of ticket (test session token, sign-in token, actor token, agent task) has: a
+ * one-time credential that signs whoever presents it in as `userId`. Timestamps are Unix milliseconds.
+ *
+ * @example
+ * ```ts
+ * const isUsable = (ticket: TicketFields, now = Date.now()) =>
+ *   ticket.status === 'pending' && ticket.expiresAt > now;
+ * ```
+ */
+export interface TicketFields {
+  readonly id: string;
+  /** Whom accepting it signs in. */
+  readonly userId: string;
+  readonly status: TicketStatus;
+  /** The ticket; a secret. Only in the reply to create (null afterwards). */
+  readonly token: string | null;
+  /** The accept URL carrying the ticket; a secret. Only in the reply to create (null afterwards). */
+  readonly url: string | null;
+  /** Where the browser lands after accepting it. */
+  readonly redirectUrl: string | null;
+  /** The session it started, once accepted. */
+  readonly sessionId: string | null;
+  /** Unix ms after which it can no longer be accepted (it stays `pending`). */
+  readonly expiresAt: number;
+  /** Lifetime of the session it starts. */
+  readonly sessionMaxDurationInSeconds: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** Maps the fields every kind of ticket has, from an already validated wire object. */
+export function toTicketFields(wire: TicketWireFields): TicketFields {
+  return {
+    id: wire.id,
+    userId: wire.user_id,
+    status: wire.status,
+    token: wire.token,
+    url: wire.url,
+    redirectUrl: wire.redirect_url,
+    sessionId: wire.session_id,
+    expiresAt: wire.expires_at,
+    sessionMaxDurationInSeconds: wire.session_max_duration_in_seconds,
+    createdAt: wire.created_at,
+    updatedAt: wire.updated_at,
+  };
+}
