@@ -5,14 +5,33 @@
  * selected by the `"node"` export condition.
  */
 
+export type {
+  ActorTokensApi,
+  CreateActorTokenParams,
+  ListActorTokensParams,
+} from './api/actor-tokens';
+export type {
+  AgentTaskOnBehalfOf,
+  AgentTasksApi,
+  CreateAgentTaskParams,
+  ListAgentTasksParams,
+} from './api/agent-tasks';
+export type { AuditEventsApi, ListAuditEventsParams } from './api/audit-events';
 export type { CreateOptions } from './api/common';
 export type { JwksApi } from './api/jwks';
 export type { GetSessionTokenParams, ListSessionsParams, SessionsApi } from './api/sessions';
+export type {
+  CreateSignInTokenParams,
+  ListSignInTokensParams,
+  SignInTokensApi,
+} from './api/sign-in-tokens';
 export type {
   CreateTestSessionTokenParams,
   ListTestSessionTokensParams,
   TestSessionTokensApi,
 } from './api/test-session-tokens';
+export type { TestingTokensApi } from './api/testing-tokens';
+export type { TicketApi } from './api/tickets';
 export type {
   CountUsersParams,
   CreateUserParams,
@@ -50,6 +69,9 @@ export {
   type TokenVerificationReason,
 } from './errors';
 export type { ConnectionOptions } from './internal/connection';
+export { ActorToken } from './resources/actor-token';
+export { AgentTask } from './resources/agent-task';
+export { type AuditActor, AuditEvent } from './resources/audit-event';
 export { EmailAddress, type Verification } from './resources/email-address';
 export {
   DeletedObject,
@@ -62,7 +84,10 @@ export {
 export type { JsonObject } from './resources/read-wire';
 export { Session } from './resources/session';
 export { SessionHandoff, SessionRefresh } from './resources/session-handoff';
+export { SignInToken } from './resources/sign-in-token';
 export { TestSessionToken } from './resources/test-session-token';
+export { TestingToken } from './resources/testing-token';
+export type { TicketFields } from './resources/ticket';
 export { User } from './resources/user';
 export type { ActorClaim, SessionClaims } from './verify/claims';
 export type { VerifyTokenOptions } from './verify/options';

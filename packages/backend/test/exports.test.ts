@@ -6,8 +6,11 @@ import { describe, expect, it } from 'vitest';
 describe('exports', () => {
   it('@tessera/backend', async () => {
     expect(Object.keys(await import('@tessera/backend')).sort()).toEqual([
+      'ActorToken',
+      'AgentTask',
       'ApiConnectionError',
       'ApiResponseError',
+      'AuditEvent',
       'ConfigurationError',
       'DeletedObject',
       'EmailAddress',
@@ -19,9 +22,11 @@ describe('exports', () => {
       'Session',
       'SessionHandoff',
       'SessionRefresh',
+      'SignInToken',
       'TOKEN_VERIFICATION_REASONS',
       'TesseraError',
       'TestSessionToken',
+      'TestingToken',
       'TicketAcceptance',
       'Token',
       'TokenVerificationError',

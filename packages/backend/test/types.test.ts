@@ -1,6 +1,9 @@
 import {
+  type ActorToken,
+  type AgentTask,
   type ApiErrorDetail,
   type ApiResponseError,
+  type AuditEvent,
   type AuthState,
   authenticateRequest,
   type BackendApiClient,
@@ -16,11 +19,14 @@ import {
   type SessionClaims,
   type SessionHandoff,
   type SessionRefresh,
+  type SignInToken,
   type SignOutRefusal,
   type SignOutResult,
   signOutBrowserSession,
+  type TestingToken,
   type TestSessionToken,
   TestSessionToken as TestSessionTokenResource,
+  type TicketAcceptance,
   type TokenVerificationReason,
   type User,
   type VerifyTokenOptions,
@@ -30,9 +36,14 @@ import * as expressAdapter from '@tessera/backend/express';
 import * as fastifyAdapter from '@tessera/backend/fastify';
 import * as honoAdapter from '@tessera/backend/hono';
 import type {
+  ActorTokenJSON,
+  AgentTaskJSON,
+  AuditEventJSON,
   SessionHandoffJSON,
   SessionJSON,
   SessionRefreshJSON,
+  SignInTokenJSON,
+  TestingTokenJSON,
   TestSessionTokenJSON,
   UserJSON,
 } from '@tessera/wire';
@@ -64,6 +75,68 @@ describe('public signatures', () => {
     expectTypeOf<{ identifier: string }>().toExtend<Parameters<Api['create']>[0]>();
     expectTypeOf<{ userId: string; identifier: string }>().not.toExtend<Parameters<Api['create']>[0]>();
     expectTypeOf<{ sessionMaxDurationInSeconds: number }>().not.toExtend<Parameters<Api['create']>[0]>();
+  });
+
+  it('signInTokens, actorTokens, agentTasks: the shared ticket methods', () => {
+    for (const kind of ['signInTokens', 'actorTokens', 'agentTasks', 'testSessionTokens'] as const) {
+      expectTypeOf<BackendApiClient[typeof kind]['accept']>().parameters.toEqualTypeOf<[token: string]>();
+      expectTypeOf<BackendApiClient[typeof kind]['accept']>().returns.toEqualTypeOf<
+        Promise<TicketAcceptance>
+      >();
+    }
+    type SignIn = BackendApiClient['signInTokens'];
+    expectTypeOf<SignIn['create']>().returns.toEqualTypeOf<Promise<SignInToken>>();
+    expectTypeOf<SignIn['get']>().returns.toEqualTypeOf<Promise<SignInToken>>();
+    expectTypeOf<SignIn['revoke']>().returns.toEqualTypeOf<Promise<SignInToken>>();
+    expectTypeOf<SignIn['list']>().returns.toEqualTypeOf<Promise<PaginatedList<SignInToken>>>();
+    expectTypeOf<{ userId: string }>().toExtend<Parameters<SignIn['create']>[0]>();
+    expectTypeOf<{ identifier: string }>().not.toExtend<Parameters<SignIn['create']>[0]>();
+
+    type Actor = BackendApiClient['actorTokens'];
+    expectTypeOf<Actor['create']>().returns.toEqualTypeOf<Promise<ActorToken>>();
+    expectTypeOf<Actor['list']>().returns.toEqualTypeOf<Promise<PaginatedList<ActorToken>>>();
+    expectTypeOf<{ userId: string; actor: { sub: string; anyKey: number } }>().toExtend<
+      Parameters<Actor['create']>[0]
+    >();
+    expectTypeOf<{ userId: string; actor: { name: string } }>().not.toExtend<
+      Parameters<Actor['create']>[0]
+    >();
+
+    type Agent = BackendApiClient['agentTasks'];
+    type AgentParams = Parameters<Agent['create']>[0];
+    expectTypeOf<Agent['create']>().returns.toEqualTypeOf<Promise<AgentTask>>();
+    expectTypeOf<Agent['list']>().returns.toEqualTypeOf<Promise<PaginatedList<AgentTask>>>();
+    const task = {
+      permissions: '*',
+      agentName: 'bot',
+      taskDescription: 'do it',
+      redirectUrl: 'http://localhost:3000/',
+    } as const;
+    expectTypeOf<typeof task & { onBehalfOf: { userId: string } }>().toExtend<AgentParams>();
+    expectTypeOf<typeof task & { onBehalfOf: { identifier: string } }>().toExtend<AgentParams>();
+    expectTypeOf<
+      typeof task & { onBehalfOf: { userId: string; identifier: string } }
+    >().not.toExtend<AgentParams>();
+    expectTypeOf<typeof task & { onBehalfOf: { user_id: string } }>().not.toExtend<AgentParams>();
+    expectTypeOf<AgentParams['permissions']>().toEqualTypeOf<'*'>();
+  });
+
+  it('testingTokens and auditEvents', () => {
+    type Testing = BackendApiClient['testingTokens'];
+    expectTypeOf<Testing['create']>().returns.toEqualTypeOf<Promise<TestingToken>>();
+    expectTypeOf<Parameters<Testing['create']>>().toEqualTypeOf<
+      [options?: { readonly idempotencyKey?: string }]
+    >();
+    type Audit = BackendApiClient['auditEvents'];
+    expectTypeOf<Audit['list']>().returns.toEqualTypeOf<Promise<PaginatedList<AuditEvent>>>();
+    expectTypeOf<NonNullable<Parameters<Audit['list']>[0]>['createdAfter']>().toEqualTypeOf<
+      number | undefined
+    >();
+    expectTypeOf<AuditEvent['actor']>().toExtend<{
+      readonly type: string;
+      readonly id: string | null;
+      readonly name: string | null;
+    }>();
   });
 
   it('users and sessions', () => {
@@ -140,6 +213,17 @@ describe('public signatures', () => {
     expectTypeOf<keyof TestSessionToken>().toEqualTypeOf<CamelKeys<TestSessionTokenJSON>>();
     expectTypeOf<keyof Session>().toEqualTypeOf<CamelKeys<SessionJSON>>();
     expectTypeOf<keyof User>().toEqualTypeOf<CamelKeys<UserJSON>>();
+    expectTypeOf<keyof SignInToken>().toEqualTypeOf<CamelKeys<SignInTokenJSON>>();
+    expectTypeOf<keyof ActorToken>().toEqualTypeOf<CamelKeys<ActorTokenJSON>>();
+    expectTypeOf<keyof AgentTask>().toEqualTypeOf<CamelKeys<AgentTaskJSON>>();
+    expectTypeOf<keyof TestingToken>().toEqualTypeOf<CamelKeys<TestingTokenJSON>>();
+    expectTypeOf<keyof AuditEvent>().toEqualTypeOf<CamelKeys<AuditEventJSON>>();
+    expectTypeOf<SignInToken['object']>().toEqualTypeOf<'sign_in_token'>();
+    expectTypeOf<ActorToken['object']>().toEqualTypeOf<'actor_token'>();
+    expectTypeOf<AgentTask['object']>().toEqualTypeOf<'agent_task'>();
+    expectTypeOf<AgentTask['status']>().toEqualTypeOf<TestSessionToken['status']>();
+    expectTypeOf<AuditEvent['type']>().toExtend<string>();
+    expectTypeOf<'ticket.accepted'>().toExtend<AuditEvent['type']>();
     expectTypeOf(TestSessionTokenResource.fromJSON).parameters.toEqualTypeOf<[json: unknown]>();
     expectTypeOf(TestSessionTokenResource.fromJSON).returns.toEqualTypeOf<TestSessionToken>();
     const mutate = (token: TestSessionToken) => {

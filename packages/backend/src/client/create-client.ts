@@ -1,6 +1,11 @@
+import { type ActorTokensApi, createActorTokensApi } from '../api/actor-tokens';
+import { type AgentTasksApi, createAgentTasksApi } from '../api/agent-tasks';
+import { type AuditEventsApi, createAuditEventsApi } from '../api/audit-events';
 import { createJwksApi, type JwksApi } from '../api/jwks';
 import { createSessionsApi, type SessionsApi } from '../api/sessions';
+import { createSignInTokensApi, type SignInTokensApi } from '../api/sign-in-tokens';
 import { createTestSessionTokensApi, type TestSessionTokensApi } from '../api/test-session-tokens';
+import { createTestingTokensApi, type TestingTokensApi } from '../api/testing-tokens';
 import { createUsersApi, type UsersApi } from '../api/users';
 import { type BackendApiClientOptions, resolveClientOptions } from './options';
 import { createRequester } from './request';
@@ -16,6 +21,11 @@ import { createRequester } from './request';
  */
 export interface BackendApiClient {
   readonly testSessionTokens: TestSessionTokensApi;
+  readonly signInTokens: SignInTokensApi;
+  readonly actorTokens: ActorTokensApi;
+  readonly agentTasks: AgentTasksApi;
+  readonly testingTokens: TestingTokensApi;
+  readonly auditEvents: AuditEventsApi;
   readonly users: UsersApi;
   readonly sessions: SessionsApi;
   readonly jwks: JwksApi;
@@ -39,6 +49,11 @@ export function createBackendApiClient(options: BackendApiClientOptions): Backen
   const request = createRequester(resolveClientOptions(options));
   return Object.freeze({
     testSessionTokens: createTestSessionTokensApi(request),
+    signInTokens: createSignInTokensApi(request),
+    actorTokens: createActorTokensApi(request),
+    agentTasks: createAgentTasksApi(request),
+    testingTokens: createTestingTokensApi(request),
+    auditEvents: createAuditEventsApi(request),
     users: createUsersApi(request),
     sessions: createSessionsApi(request),
     jwks: createJwksApi(request),

@@ -70,8 +70,8 @@ export const Token = {
 };
 
 /**
- * The result of exchanging a ticket (a test session token's `token`) from code: the new session and
- * its first JWT.
+ * The result of exchanging a ticket (the `token` of a test session token, sign-in token, actor token
+ * or agent task) from code: the new session and its first JWT.
  *
  * @example
  * ```ts

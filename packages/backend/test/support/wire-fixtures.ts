@@ -7,6 +7,11 @@ export const SESSION_ID = id('sess', 'Ada');
 export const CLIENT_ID = id('client', 'Ada');
 export const EMAIL_ID = id('idn', 'Ada');
 export const TOKEN_ID = id('tst', 'Ada');
+export const SIGN_IN_TOKEN_ID = id('sit', 'Ada');
+export const ACTOR_TOKEN_ID = id('act', 'Ada');
+export const AGENT_TASK_ID = id('agttsk', 'Ada');
+export const AGENT_ID = id('agt', 'Ada');
+export const EVENT_ID = id('evt', 'Ada');
 export const SECRET_KEY = `sk_test_${'s3cr3t'.repeat(8)}`;
 
 export function emailAddressJSON() {
@@ -94,6 +99,80 @@ export function testSessionTokenJSON(overrides: Record<string, unknown> = {}) {
     session_max_duration_in_seconds: 1800,
     created_at: 1_700_000_000_000,
     updated_at: 1_700_000_000_000,
+    ...overrides,
+  };
+}
+
+/** The fields every kind of ticket has, pending, as in the reply to create. */
+function ticketJSON(object: string, ticketId: string) {
+  return {
+    object,
+    id: ticketId,
+    user_id: USER_ID,
+    status: 'pending',
+    token: 'ticket-value',
+    url: 'http://127.0.0.1:4000/v1/tickets/accept?ticket=ticket-value',
+    redirect_url: null,
+    session_id: null,
+    expires_at: 1_700_000_600_000,
+    session_max_duration_in_seconds: 1800,
+    created_at: 1_700_000_000_000,
+    updated_at: 1_700_000_000_000,
+  };
+}
+
+export function signInTokenJSON(overrides: Record<string, unknown> = {}) {
+  return { ...ticketJSON('sign_in_token', SIGN_IN_TOKEN_ID), ...overrides };
+}
+
+export function actorTokenJSON(overrides: Record<string, unknown> = {}) {
+  return {
+    ...ticketJSON('actor_token', ACTOR_TOKEN_ID),
+    actor: { sub: 'support_42', ticketRef: 'T-1', nested_key: { camelCase: true } },
+    ...overrides,
+  };
+}
+
+export function agentTaskJSON(overrides: Record<string, unknown> = {}) {
+  return {
+    ...ticketJSON('agent_task', AGENT_TASK_ID),
+    agent_task_id: AGENT_TASK_ID,
+    task_id: AGENT_TASK_ID,
+    agent_id: AGENT_ID,
+    agent_name: 'checkout-bot',
+    task_description: 'Buy the weekly groceries',
+    permissions: '*',
+    redirect_url: 'http://localhost:3000/cart',
+    ...overrides,
+  };
+}
+
+export function testingTokenJSON(overrides: Record<string, unknown> = {}) {
+  return {
+    object: 'testing_token',
+    token: 'testing-token-value',
+    expires_at: 1_700_003_600_000,
+    ...overrides,
+  };
+}
+
+export function auditEventJSON(overrides: Record<string, unknown> = {}) {
+  return {
+    object: 'audit_event',
+    id: EVENT_ID,
+    type: 'ticket.accepted',
+    actor: { type: 'agent', id: AGENT_ID, name: 'checkout-bot' },
+    user_id: USER_ID,
+    ticket_id: AGENT_TASK_ID,
+    ticket_kind: 'agent_task',
+    session_id: SESSION_ID,
+    agent_name: 'checkout-bot',
+    task_description: 'Buy the weekly groceries',
+    reason: null,
+    ip: '127.0.0.1',
+    user_agent: 'node',
+    data: { via: 'code' },
+    created_at: 1_700_000_000_500,
     ...overrides,
   };
 }
