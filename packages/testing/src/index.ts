@@ -1,10 +1,24 @@
+export {
+  createAgentTestingTask,
+  type StartAgentTaskOptions,
+  type StartedAgentTask,
+  startAgentTask,
+} from './agent-task';
 export type { ConnectionOptions } from './connection';
+export { SignInError, type SignInErrorCode } from './errors';
+export type { PageLike } from './page';
 export { type TesseraSetupOptions, tesseraSetup } from './setup';
-export { type PageLike, type SignInOptions, signIn } from './sign-in';
+export {
+  type SignInActor,
+  type SignInAgent,
+  type SignInOptions,
+  signIn,
+} from './sign-in';
 export {
   type CreateStorageStateOptions,
   createStorageState,
   type StorageState,
   type StorageStateCookie,
 } from './storage-state';
+export { signInWithTicket, type Ticket } from './tickets';
 export type { SignInAs } from './who';

@@ -1,32 +1,78 @@
-import type { Session } from '@tessera/backend';
-import { HANDOFF_PARAM, SESSION_COOKIE_NAME } from '@tessera/wire';
+import { ConfigurationError, type CreateActorTokenParams, type Session } from '@tessera/backend';
 import { type ConnectionOptions, clientFor } from './connection';
-import { type SignInAs, tokenTarget } from './who';
+import type { PageLike } from './page';
+import { openTicket } from './tickets';
+import { type SignInAs, userIdOf, userTarget } from './who';
 
-/** The parts of a Playwright `Page` used here (from `@playwright/test` or `playwright-core`). */
-export interface PageLike {
-  goto(
-    url: string,
-    options?: { waitUntil?: 'load' | 'domcontentloaded' | 'commit'; timeout?: number },
-  ): Promise<unknown>;
-  url(): string;
-  waitForURL(
-    url: (url: URL) => boolean,
-    options?: { waitUntil?: 'load' | 'domcontentloaded' | 'commit'; timeout?: number },
-  ): Promise<unknown>;
-  context(): { cookies(urls?: string | string[]): Promise<readonly { name: string }[]> };
-}
-
-export interface SignInOptions extends ConnectionOptions {
-  /** Where the browser lands, signed in (default: `TESSERA_REDIRECT_URL`, else tessera's own page). */
-  readonly redirectUrl?: string | undefined;
-  /** How long the session lasts (default 1800 seconds). */
-  readonly sessionMaxDurationInSeconds?: number;
+/**
+ * An AI agent doing a task for the user: `signIn` then starts the session with an agent task, and the
+ * session's `actor` is `{ type: 'agent', sub: 'agt_...', agent_name, task_id, permissions: '*' }`.
+ *
+ * @example
+ * ```ts
+ * const agent: SignInAgent = { name: 'checkout-bot', task: 'Buy the weekly groceries' };
+ * await signIn(page, { email: 'ada@example.com' }, { agent, redirectUrl: 'http://localhost:3000/' });
+ * ```
+ */
+export interface SignInAgent {
+  /** The agent; the same name always maps to the same agent id (`agt_...`). */
+  readonly name: string;
+  /** What the agent is asked to do; kept in tessera's audit log. */
+  readonly task: string;
 }
 
 /**
- * Signs the page's browser in as a user: creates a test session token, opens its URL and waits until
- * the app at `redirectUrl` holds the session. Returns the session.
+ * Someone acting as the user (impersonation): `signIn` then starts the session with an actor token.
+ * `sub` names who acts; any other keys travel with it. The session's `actor` and its JWTs' `act`
+ * are this object as given.
+ *
+ * @example
+ * ```ts
+ * const actor: SignInActor = { sub: 'support_42', reason: 'ticket T-1234' };
+ * await signIn(page, { email: 'ada@example.com' }, { actor });
+ * ```
+ */
+export type SignInActor = CreateActorTokenParams['actor'];
+
+/**
+ * Options of {@link signIn}: where to land, how long the session lasts, where tessera is, and who
+ * acts for the user: nobody (a test session token, the default), an `agent` or an `actor`.
+ *
+ * @example
+ * ```ts
+ * const options: SignInOptions = {
+ *   redirectUrl: 'http://localhost:3000/',
+ *   agent: { name: 'checkout-bot', task: 'Buy the weekly groceries' },
+ * };
+ * ```
+ */
+export type SignInOptions = ConnectionOptions & {
+  /**
+   * Where the browser lands, signed in (default: `TESSERA_REDIRECT_URL`, else tessera's own page;
+   * with `agent` there is no such fallback: an agent task needs one).
+   */
+  readonly redirectUrl?: string | undefined;
+  /** How long the session lasts (default 1800 seconds). */
+  readonly sessionMaxDurationInSeconds?: number;
+} & (
+    | { readonly agent?: undefined; readonly actor?: undefined }
+    | {
+        /** Sign in with an agent task: the agent acts for the user. */
+        readonly agent: SignInAgent;
+        readonly actor?: undefined;
+      }
+    | {
+        /** Sign in with an actor token: `actor` acts as the user. */
+        readonly actor: SignInActor;
+        readonly agent?: undefined;
+      }
+  );
+
+/**
+ * Signs the page's browser in as a user and waits until the app at `redirectUrl` holds the session;
+ * returns the session. By default it uses a test session token; with `agent` an agent task (an AI
+ * agent acting for the user), with `actor` an actor token (someone acting as the user). The session's
+ * `actor` says which. Throws a `SignInError` (branch on its `code`) when tessera or the app refused.
  *
  * @example
  * ```ts
@@ -36,43 +82,62 @@ export interface SignInOptions extends ConnectionOptions {
  *   await signIn(page, { email: 'ada@example.com' }, { redirectUrl: 'http://localhost:3000/' });
  *   await expect(page.getByText('Signed in as ada@example.com')).toBeVisible();
  * });
+ *
+ * test('an agent shops for ada', async ({ page }) => {
+ *   const session = await signIn(
+ *     page,
+ *     { email: 'ada@example.com' },
+ *     { redirectUrl: 'http://localhost:3000/', agent: { name: 'checkout-bot', task: 'Buy the groceries' } },
+ *   );
+ *   expect(session.actor).toMatchObject({ type: 'agent', agent_name: 'checkout-bot' });
+ * });
+ *
+ * test('support looks at ada’s account', async ({ page }) => {
+ *   const session = await signIn(page, { email: 'ada@example.com' }, { actor: { sub: 'support_42' } });
+ *   expect(session.actor).toEqual({ sub: 'support_42' });
+ * });
  * ```
  */
 export async function signIn(page: PageLike, who: SignInAs, options: SignInOptions = {}): Promise<Session> {
-  const client = clientFor(options);
   const redirectUrl = options.redirectUrl ?? process.env.TESSERA_REDIRECT_URL;
-  const token = await client.testSessionTokens.create({
-    ...tokenTarget(who),
-    ...(redirectUrl && { redirectUrl }),
-    ...(options.sessionMaxDurationInSeconds && {
-      sessionMaxDurationInSeconds: options.sessionMaxDurationInSeconds,
-    }),
-  });
-  // Follows tessera's 303 and the app's own redirect that consumes the handoff.
-  await page.goto(token.url!, { waitUntil: 'commit' });
-  // The ticket URL answers a page whose script POSTs the ticket (a GET never accepts it): wait until
-  // the browser has left that page and loaded where the acceptance sent it.
-  const ticketPath = new URL(token.url!).pathname;
-  await page.waitForURL((url) => url.pathname !== ticketPath, { waitUntil: 'load' });
-
-  const accepted = await client.testSessionTokens.get(token.id);
-  if (accepted.status !== 'accepted' || !accepted.sessionId) {
-    throw new Error(
-      `@tessera/testing: tessera did not accept the test session token ${token.id} (it is ${accepted.status}).`,
+  if (options.agent && options.actor) {
+    throw new ConfigurationError('agent', 'and actor exclude each other: give one of them, or neither');
+  }
+  if (options.agent && !redirectUrl) {
+    throw new ConfigurationError(
+      'redirectUrl',
+      'is required with agent (an agent task lands on the app): pass it or set TESSERA_REDIRECT_URL',
     );
   }
-  if (redirectUrl) {
-    const landed = new URL(page.url());
-    const target = new URL(redirectUrl);
-    const cookies = await page.context().cookies(target.origin);
-    if (
-      landed.searchParams.has(HANDOFF_PARAM) ||
-      !cookies.some((cookie) => cookie.name === SESSION_COOKIE_NAME)
-    ) {
-      throw new Error(
-        `@tessera/testing: the app at ${target.origin} did not take the session. Is its tessera middleware (withAuth) configured with the secret key?`,
-      );
-    }
+  const client = clientFor(options);
+  const lifetime = options.sessionMaxDurationInSeconds && {
+    sessionMaxDurationInSeconds: options.sessionMaxDurationInSeconds,
+  };
+
+  if (options.agent) {
+    const task = await client.agentTasks.create({
+      onBehalfOf: userTarget(who),
+      permissions: '*',
+      agentName: options.agent.name,
+      taskDescription: options.agent.task,
+      redirectUrl: redirectUrl!,
+      ...lifetime,
+    });
+    return (await openTicket(page, client, task, client.agentTasks.get)).session;
   }
-  return client.sessions.get(accepted.sessionId);
+  if (options.actor) {
+    const token = await client.actorTokens.create({
+      userId: await userIdOf(client, who),
+      actor: options.actor,
+      ...(redirectUrl && { redirectUrl }),
+      ...lifetime,
+    });
+    return (await openTicket(page, client, token, client.actorTokens.get)).session;
+  }
+  const token = await client.testSessionTokens.create({
+    ...userTarget(who),
+    ...(redirectUrl && { redirectUrl }),
+    ...lifetime,
+  });
+  return (await openTicket(page, client, token, client.testSessionTokens.get)).session;
 }

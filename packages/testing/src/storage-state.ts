@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SESSION_COOKIE_NAME } from '@tessera/wire';
 import { type ConnectionOptions, clientFor } from './connection';
-import { type SignInAs, tokenTarget } from './who';
+import { type SignInAs, userTarget } from './who';
 
 /** A cookie as Playwright's `storageState` holds it. */
 export interface StorageStateCookie {
@@ -76,7 +76,7 @@ function parseSetCookie(header: string, url: URL, now: number): StorageStateCook
 export async function createStorageState(options: CreateStorageStateOptions): Promise<StorageState> {
   const client = clientFor(options);
   const appUrl = new URL(options.baseURL);
-  const token = await client.testSessionTokens.create({ ...tokenTarget(options), redirectUrl: appUrl.href });
+  const token = await client.testSessionTokens.create({ ...userTarget(options), redirectUrl: appUrl.href });
 
   // The ticket URL's page POSTs the ticket (a GET never accepts it): send that POST as the page would.
   // tessera answers 303 to the app with a one-time handoff; the app redeems it and sets its cookies.
