@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SECRET_KEY_PATTERN } from '../core/secrets';
 import { CliError, type CliIo } from './io';
+import { CLI_USER_AGENT } from './version';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:4000';
 export const SECRET_KEY_FILE = join('.tessera', 'secret-key');
@@ -50,7 +51,10 @@ function describeFailure(status: number, body: unknown): string {
     : `the server answered HTTP ${status}`;
 }
 
-/** A thin client of the Backend API, with the secret key from the environment or `.tessera/secret-key`. */
+/**
+ * A thin client of the Backend API, with the secret key from the environment or `.tessera/secret-key`.
+ * Its `User-Agent` names the CLI, so the audit log tells its calls from other holders of the key.
+ */
 export function createApiClient(io: CliIo, apiUrlOption: string | undefined): ApiClient {
   const apiUrl = (apiUrlOption ?? io.env.TESSERA_API_URL ?? DEFAULT_API_URL).replace(/\/+$/, '');
   try {
@@ -74,7 +78,11 @@ export function createApiClient(io: CliIo, apiUrlOption: string | undefined): Ap
       try {
         response = await io.fetch(url, {
           method,
-          headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
+          headers: {
+            authorization: `Bearer ${secretKey}`,
+            'content-type': 'application/json',
+            'user-agent': CLI_USER_AGENT,
+          },
           ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
         });
       } catch {
