@@ -5,6 +5,15 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly fetch: typeof fetch;
+  /** Unix ms: the reference of relative times such as `--since 15m`. */
+  readonly now: () => number;
+  /**
+   * Calls `stop` when the user interrupts (Ctrl-C), until the returned function is called. Commands
+   * that run until stopped (`audit list --follow`) use it to finish cleanly.
+   */
+  readonly onInterrupt: (stop: () => void) => () => void;
+  /** How long `--follow` waits between two polls of the server, in ms. */
+  readonly followIntervalMs: number;
 }
 
 export const processIo: CliIo = {
@@ -13,6 +22,12 @@ export const processIo: CliIo = {
   env: process.env,
   cwd: process.cwd(),
   fetch: (...args) => fetch(...args),
+  now: () => Date.now(),
+  onInterrupt: (stop) => {
+    process.once('SIGINT', stop);
+    return () => process.off('SIGINT', stop);
+  },
+  followIntervalMs: 1000,
 };
 
 /** A failure to report as one line; `exitCode` 2 for usage and configuration, 1 otherwise. */

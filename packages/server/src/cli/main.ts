@@ -1,11 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config';
+import { registerAgentCommands } from './commands/agents';
+import { registerAuditCommands } from './commands/audit';
 import { registerKeyCommands } from './commands/keys';
 import { registerServeCommand } from './commands/serve';
 import { registerSessionCommands } from './commands/sessions';
 import { registerTokenCommands } from './commands/tokens';
 import { registerUserCommands } from './commands/users';
 import { CliError, type CliIo, processIo } from './io';
+import { CLI_VERSION } from './version';
 
 /** Errors and output of every command go through the top-level handler and the injected io. */
 function routeOutput(command: Command, io: CliIo): void {
@@ -16,6 +19,7 @@ function routeOutput(command: Command, io: CliIo): void {
 export function buildProgram(io: CliIo): Command {
   const program = new Command('tessera')
     .description('tessera: sign in as any user, instantly and safely, in tests and automated flows')
+    .version(CLI_VERSION, '-V, --version', 'print the version')
     .option(
       '--api-url <url>',
       'server for the client commands; env TESSERA_API_URL (default http://127.0.0.1:4000)',
@@ -23,7 +27,9 @@ export function buildProgram(io: CliIo): Command {
   registerServeCommand(program, io);
   registerUserCommands(program, io);
   registerTokenCommands(program, io);
+  registerAgentCommands(program, io);
   registerSessionCommands(program, io);
+  registerAuditCommands(program, io);
   registerKeyCommands(program, io);
   routeOutput(program, io);
   return program;

@@ -16,6 +16,14 @@ export function printable(text: string): string {
   });
 }
 
+/** One row of a table: each cell made printable and padded to its column's width. */
+export function tableLine(cells: readonly string[], widths: readonly number[]): string {
+  return cells
+    .map((cell, column) => printable(cell).padEnd(widths[column] ?? 0))
+    .join('  ')
+    .trimEnd();
+}
+
 /** Prints rows as aligned columns (each cell made printable), or a note when there are none. */
 export function printTable(
   io: CliIo,
@@ -23,32 +31,34 @@ export function printTable(
   rawRows: readonly (readonly string[])[],
   empty: string,
 ): void {
-  const rows = rawRows.map((row) => row.map(printable));
-  if (rows.length === 0) {
+  if (rawRows.length === 0) {
     io.stdout(`${empty}\n`);
     return;
   }
   const widths = headers.map((header, column) =>
-    Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
+    Math.max(header.length, ...rawRows.map((row) => printable(row[column] ?? '').length)),
   );
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column]!))
-      .join('  ')
-      .trimEnd();
-  io.stdout(`${[line(headers), ...rows.map(line)].join('\n')}\n`);
+  io.stdout(`${[headers, ...rawRows].map((row) => tableLine(row, widths)).join('\n')}\n`);
 }
 
 /**
  * JSON escapes C0 itself, but not DEL, C1 or the bidi controls: those become `\uNNNN` here, which
  * parses back to the same value (outside strings, JSON text never holds them).
  */
-export function printJson(io: CliIo, value: unknown): void {
-  const json = JSON.stringify(value, null, 2).replace(
+function escapedJson(json: string): string {
+  return json.replace(
     UNESCAPED_BY_JSON,
     (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
   );
-  io.stdout(`${json}\n`);
+}
+
+export function printJson(io: CliIo, value: unknown): void {
+  io.stdout(`${escapedJson(JSON.stringify(value, null, 2))}\n`);
+}
+
+/** One value as JSON on one line, for a stream of objects (`--json --follow`). */
+export function printJsonLine(io: CliIo, value: unknown): void {
+  io.stdout(`${escapedJson(JSON.stringify(value))}\n`);
 }
 
 export function formatTime(ms: number | null): string {
