@@ -137,6 +137,37 @@ describe('tessera CLI against a running server', () => {
     expect(keys.stdout).toContain('-----BEGIN PUBLIC KEY-----');
   });
 
+  it('says it is the CLI, so the audit log records its calls as the CLI’s', async () => {
+    const created = await tessera(['users', 'create', '--email', 'dave@example.com', '--json'], {
+      cwd: dir,
+      env,
+    });
+    const user = JSON.parse(created.stdout) as { id: string };
+    const token = await tessera(
+      ['tokens', 'create', '--kind', 'sign-in', '--user', 'dave@example.com', '--json'],
+      {
+        cwd: dir,
+        env,
+      },
+    );
+    expect(token.code, token.stderr).toBe(0);
+    const { id } = JSON.parse(token.stdout) as { id: string };
+    const audit = await tessera(['audit', 'list', '--user', user.id, '--json'], { cwd: dir, env });
+    const events = JSON.parse(audit.stdout) as { type: string; ticket_id: string; actor: { type: string } }[];
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'ticket.issued',
+        ticket_id: id,
+        actor: expect.objectContaining({ type: 'cli' }),
+      }),
+    ]);
+    const version = await tessera(['--version'], { cwd: dir, env });
+    const { version: expected } = JSON.parse(
+      readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8'),
+    ) as { version: string };
+    expect(version.stdout).toBe(`${expected}\n`);
+  });
+
   it('reports an API refusal as one line and exit code 1', async () => {
     const run = await tessera(['tokens', 'revoke', 'tst_0000000000000000000000000ab'], { cwd: dir, env });
     expect(run.code).toBe(1);

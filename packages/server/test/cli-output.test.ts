@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { CliIo } from '../src/cli/io';
-import { main } from '../src/cli/main';
 import { printable } from '../src/cli/output';
+import { cli } from './cli-in-process';
 import { userRow } from './support/rows';
 import { startTestServer, T0, type TestServer } from './support/tessera';
 
@@ -29,29 +28,13 @@ afterAll(async () => {
   await server.close();
 });
 
-async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env: { TESSERA_SECRET_KEY: server.secretKey, TESSERA_API_URL: server.tessera.url },
-    cwd: process.cwd(),
-    fetch: (...args) => fetch(...args),
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+const runCli = (args: readonly string[]) => cli(server, args);
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point.
 const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 it('escapes control and bidi characters from user data in `users list`', async () => {
-  const run = await cli(['users', 'list']);
+  const run = await runCli(['users', 'list']);
   expect(run.code).toBe(0);
   expect(run.stdout).not.toMatch(UNPRINTABLE);
   expect(run.stdout).toContain('a\\x1b[2Jb\\u{202e}@example.com');
@@ -59,7 +42,7 @@ it('escapes control and bidi characters from user data in `users list`', async (
 });
 
 it('keeps `--json` output valid JSON holding the exact values', async () => {
-  const run = await cli(['users', 'list', '--json']);
+  const run = await runCli(['users', 'list', '--json']);
   expect(run.code).toBe(0);
   expect(run.stdout).not.toMatch(UNPRINTABLE);
   const [user] = JSON.parse(run.stdout);
