@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Kysely, Migrator, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { prepareSchema } from '../src/store/database';
 import type { Dialect } from '../src/store/dialects/dialect';
 import { openPostgres } from '../src/store/dialects/postgres';
 import { openSqlite } from '../src/store/dialects/sqlite';
@@ -20,6 +19,8 @@ import { expectError, FakeClock, startTestServer, T0 } from './support/tessera';
  * issued before it (a bare 43-character value) must keep working until they expire.
  */
 const BEFORE = '0002-session-handoffs';
+/** 0003 itself; later migrations change the tickets table again and have their own tests. */
+const AFTER = '0003-tickets-found-by-id';
 const USER_ID = `user_${'1'.repeat(27)}`;
 
 const sha256Hex = (value: string) => createHash('sha256').update(value).digest('hex');
@@ -33,10 +34,20 @@ async function migrateTo(db: Kysely<Database>, name: string): Promise<void> {
   if (error) throw error;
 }
 
+/** Tickets as they were stored before 0005 added its columns: how these tests write them. */
+type TicketBefore0005 = Omit<TicketTable, 'details' | 'agent_id' | 'expiry_recorded'>;
+const before0005 = (db: Kysely<Database>) => db as unknown as Kysely<{ tickets: TicketBefore0005 }>;
+
 /** A ticket issued before 0003: its value is 256 random bits and nothing else. */
 function legacyTicket(suffix: string, overrides: Partial<TicketTable> = {}) {
   const value = randomBytes(32).toString('base64url');
-  const row = ticketRow(`tst_${suffix.padStart(27, '0')}`, USER_ID, T0 - 60_000, {
+  // The columns 0005 added do not exist yet.
+  const {
+    details: _details,
+    agent_id: _agentId,
+    expiry_recorded: _recorded,
+    ...row
+  } = ticketRow(`tst_${suffix.padStart(27, '0')}`, USER_ID, T0 - 60_000, {
     token_hash: sha256Hex(value),
     expires_at: T0 + 3_600_000,
     ...overrides,
@@ -57,7 +68,7 @@ async function seedBefore0003(db: Kysely<Database>) {
     revoked: legacyTicket('4', { status: 'revoked' }),
     expired: legacyTicket('5', { expires_at: T0 - 1000 }),
   };
-  await db
+  await before0005(db)
     .insertInto('tickets')
     .values(Object.values(tickets).map((ticket) => ticket.row))
     .execute();
@@ -83,7 +94,7 @@ function migrationSuite(
       let dialect = target.dialect();
       const tickets = await seedBefore0003(dialect.db);
       const rowsBefore = await allTickets(dialect.db);
-      await prepareSchema(dialect.db);
+      await migrateTo(dialect.db, AFTER);
       expect(await allTickets(dialect.db)).toEqual(rowsBefore);
       const legacy = await dialect.db
         .selectFrom('legacy_ticket_hashes')
@@ -94,7 +105,7 @@ function migrationSuite(
         [tickets.pending, tickets.pendingToo, tickets.expired].map((ticket) => ticket.row.id),
       );
       // The index is gone: two rows may now share a hash (none will: each is of 256 random bits).
-      await dialect.db
+      await before0005(dialect.db)
         .insertInto('tickets')
         .values({ ...tickets.pending.row, id: `tst_${'9'.repeat(27)}` })
         .execute();
@@ -153,7 +164,7 @@ function migrationSuite(
         'primary key (id)',
         'unique (token_hash)',
       ]);
-      await prepareSchema(dialect.db);
+      await migrateTo(dialect.db, AFTER);
       expect(await ticketSchemaOf(dialect.db, name)).toEqual({
         ...schemaBefore,
         indexes: schemaBefore.indexes.filter((index) => index !== 'unique (token_hash)'),
@@ -178,7 +189,7 @@ function migrationSuite(
           tickets.pending.row,
         );
         // And up again: both kinds of value are accepted.
-        await prepareSchema(dialect.db);
+        await migrateTo(dialect.db, AFTER);
       } finally {
         await dialect.close();
       }
@@ -206,7 +217,7 @@ function migrationSuite(
         const dialect = target.dialect();
         try {
           const tickets = await seedBefore0003(dialect.db);
-          await prepareSchema(dialect.db);
+          await migrateTo(dialect.db, AFTER);
           const rows = await allTickets(dialect.db);
           await ticketsFoundById.up(dialect.db as Kysely<unknown>);
           expect(await allTickets(dialect.db)).toEqual(rows);

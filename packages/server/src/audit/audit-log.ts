@@ -58,21 +58,43 @@ function rowOf(entry: AuditEntry, id: string, now: number): AuditEventTable {
   };
 }
 
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** The next id after `id` in sort order: its last base62 digit plus one, carrying. */
+function successorOf(id: string): string {
+  const digits = id.split('');
+  for (let i = digits.length - 1; digits[i] !== '_'; i--) {
+    const next = BASE62.indexOf(digits[i]!) + 1;
+    if (next < BASE62.length) {
+      digits[i] = BASE62[next]!;
+      return digits.join('');
+    }
+    digits[i] = '0';
+  }
+  return digits.join('');
+}
+
+let lastEventId = '';
+
+/**
+ * Event ids sort by time to the millisecond and, within one millisecond, in the order this process
+ * made them: the log reads back (by created_at, then id) in the order things happened here. Nodes
+ * writing in the same millisecond interleave in no particular order.
+ */
+function nextEventId(now: number): string {
+  const id = newId('event', now);
+  lastEventId = id > lastEventId ? id : successorOf(lastEventId);
+  return lastEventId;
+}
+
 /**
  * Records acts in the caller's transaction, so the log holds an event exactly when the change it
- * records was committed. The events of one call share `created_at`; their ids, sorted before they
- * are handed out, keep them in the order given when the log is read by (created_at, id).
+ * records was committed, and never otherwise.
  */
 export async function recordEvents(db: Executor, entries: readonly AuditEntry[], now: number): Promise<void> {
-  if (entries.length === 1) {
-    await store.insertAuditEvent(db, rowOf(entries[0]!, newId('event', now), now));
-    return;
-  }
-  const ids = entries.map(() => newId('event', now)).sort();
-  await store.insertAuditEvents(
-    db,
-    entries.map((entry, index) => rowOf(entry, ids[index]!, now)),
-  );
+  const rows = entries.map((entry) => rowOf(entry, nextEventId(now), now));
+  if (rows.length === 1) await store.insertAuditEvent(db, rows[0]!);
+  else await store.insertAuditEvents(db, rows);
 }
 
 export function serializeAuditEvent(row: AuditEventTable): AuditEventJSON {

@@ -44,6 +44,7 @@ export async function createAgentTask(
         params.session_max_duration_in_seconds ?? AGENT_TASK_LIMITS.sessionMaxDurationInSeconds.default,
       details: { agent_name: params.agent_name, task_description: params.task_description },
       agentId,
+      userParam: 'on_behalf_of.user_id',
     },
     caller,
   );

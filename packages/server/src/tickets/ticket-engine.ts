@@ -32,6 +32,8 @@ export interface TicketRequest {
   /** What only this kind carries (an actor, an agent's name and task). */
   readonly details?: TicketDetails;
   readonly agentId?: string;
+  /** The parameter that named the user, for errors (default `user_id`). */
+  readonly userParam?: string;
 }
 
 export interface IssuedTicket {
@@ -105,10 +107,11 @@ export async function issueTicket(
   // unbanned (or created) between the two is given a second try rather than a wrong reason.
   for (let attempt = 1; !(await insert()); attempt++) {
     const user = await findUserStatus(ctx.db, request.userId);
-    if (!user) throw ApiError.notFound('User', 'user_id');
+    const userParam = request.userParam ?? 'user_id';
+    if (!user) throw ApiError.notFound('User', userParam);
     if (user.banned === 1 || attempt === 2) {
       throw new ApiError('user_banned', `User ${request.userId} is banned and cannot be signed in.`, {
-        param_name: 'user_id',
+        param_name: userParam,
       });
     }
   }
