@@ -1,6 +1,14 @@
-import { type BackendApiClient, createBackendApiClient } from '@tessera/backend';
+import { type BackendApiClient, ConfigurationError, createBackendApiClient } from '@tessera/backend';
 
-/** Where tessera is and how to call it; each falls back to `TESSERA_API_URL` / `TESSERA_SECRET_KEY`. */
+/**
+ * Where tessera is and how to call it; each falls back to `TESSERA_API_URL` / `TESSERA_SECRET_KEY`.
+ *
+ * @example
+ * ```ts
+ * const connection: ConnectionOptions = { apiUrl: 'http://127.0.0.1:4001', secretKey: process.env.MY_KEY };
+ * await signIn(page, { email: 'ada@example.com' }, { ...connection, redirectUrl: 'http://localhost:3000/' });
+ * ```
+ */
 export interface ConnectionOptions {
   readonly apiUrl?: string | undefined;
   readonly secretKey?: string | undefined;
@@ -10,8 +18,9 @@ export interface ConnectionOptions {
 export function clientFor(options: ConnectionOptions = {}): BackendApiClient {
   const secretKey = options.secretKey ?? process.env.TESSERA_SECRET_KEY;
   if (!secretKey) {
-    throw new Error(
-      '@tessera/testing: no secret key. Pass { secretKey }, set TESSERA_SECRET_KEY, or use tesseraSetup() as globalSetup.',
+    throw new ConfigurationError(
+      'secretKey',
+      'is missing: pass { secretKey }, set TESSERA_SECRET_KEY, or use tesseraSetup() as globalSetup',
     );
   }
   return createBackendApiClient({ secretKey, apiUrl: options.apiUrl ?? process.env.TESSERA_API_URL });

@@ -3,8 +3,24 @@ import type { Session } from '@tessera/backend';
 import { type SignInOptions, signIn } from './sign-in';
 import type { SignInAs } from './who';
 
+/**
+ * The fixtures `test` from `@tessera/testing/fixtures` adds to Playwright's.
+ *
+ * @example
+ * ```ts
+ * import { type TesseraFixtures, test } from '@tessera/testing/fixtures';
+ *
+ * const asAda = (signedInAs: TesseraFixtures['signedInAs']) => signedInAs({ email: 'ada@example.com' });
+ * test('profile', async ({ signedInAs }) => {
+ *   await asAda(signedInAs);
+ * });
+ * ```
+ */
 export interface TesseraFixtures {
-  /** Signs this test's page in as a user; lands on `baseURL` unless told otherwise. */
+  /**
+   * Signs this test's page in as a user (or, with `{ agent }` or `{ actor }`, someone acting for
+   * them); lands on `baseURL` unless told otherwise.
+   */
   readonly signedInAs: (who: SignInAs, options?: SignInOptions) => Promise<Session>;
 }
 

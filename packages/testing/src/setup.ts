@@ -1,3 +1,13 @@
+/**
+ * Options of {@link tesseraSetup}, used only when it starts a tessera of its own.
+ *
+ * @example
+ * ```ts
+ * // global-setup.ts
+ * import { tesseraSetup } from '@tessera/testing';
+ * export default () => tesseraSetup({ allowedRedirectOrigins: ['http://app.test:3000'] });
+ * ```
+ */
 export interface TesseraSetupOptions {
   /** Origins tickets may redirect to, besides the loopback ones a development instance allows. */
   readonly allowedRedirectOrigins?: readonly string[];

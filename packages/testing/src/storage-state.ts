@@ -2,9 +2,19 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SESSION_COOKIE_NAME } from '@tessera/wire';
 import { type ConnectionOptions, clientFor } from './connection';
+import { SignInError } from './errors';
+import { BROWSER_ACCEPT_PATH } from './tickets';
 import { type SignInAs, userTarget } from './who';
 
-/** A cookie as Playwright's `storageState` holds it. */
+/**
+ * A cookie as Playwright's `storageState` holds it.
+ *
+ * @example
+ * ```ts
+ * const { cookies } = await createStorageState({ email: 'ada@example.com', baseURL: 'http://localhost:3000' });
+ * const session: StorageStateCookie | undefined = cookies.find((cookie) => cookie.name === '__session');
+ * ```
+ */
 export interface StorageStateCookie {
   readonly name: string;
   readonly value: string;
@@ -16,12 +26,34 @@ export interface StorageStateCookie {
   readonly sameSite: 'Strict' | 'Lax' | 'None';
 }
 
-/** Playwright's `storageState` shape: load it with `test.use({ storageState })` or `browser.newContext({ storageState })`. */
+/**
+ * Playwright's `storageState` shape: load it with `test.use({ storageState })` or
+ * `browser.newContext({ storageState })`.
+ *
+ * @example
+ * ```ts
+ * const state: StorageState = await createStorageState({ email: 'ada@example.com', baseURL: 'http://localhost:3000' });
+ * const context = await browser.newContext({ storageState: state });
+ * ```
+ */
 export interface StorageState {
   readonly cookies: StorageStateCookie[];
   readonly origins: { readonly origin: string; readonly localStorage: { name: string; value: string }[] }[];
 }
 
+/**
+ * Options of {@link createStorageState}: who (`email` or `userId`), the app, an optional file, and
+ * where tessera is.
+ *
+ * @example
+ * ```ts
+ * const options: CreateStorageStateOptions = {
+ *   email: 'ada@example.com',
+ *   baseURL: 'http://localhost:3000',
+ *   path: '.auth/ada.json',
+ * };
+ * ```
+ */
 export type CreateStorageStateOptions = SignInAs &
   ConnectionOptions & {
     /** The app's URL; the session lands here (default path `/`). */
@@ -81,7 +113,7 @@ export async function createStorageState(options: CreateStorageStateOptions): Pr
   // The ticket URL's page POSTs the ticket (a GET never accepts it): send that POST as the page would.
   // tessera answers 303 to the app with a one-time handoff; the app redeems it and sets its cookies.
   const ticketUrl = new URL(token.url!);
-  const accepted = await fetch(new URL('/v1/tickets/accept/browser', ticketUrl.origin), {
+  const accepted = await fetch(new URL(BROWSER_ACCEPT_PATH, ticketUrl.origin), {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ticketUrl.origin },
@@ -89,14 +121,20 @@ export async function createStorageState(options: CreateStorageStateOptions): Pr
   });
   const handoffUrl = accepted.headers.get('location');
   if (accepted.status !== 303 || !handoffUrl) {
-    throw new Error(`@tessera/testing: tessera refused the sign-in (HTTP ${accepted.status}).`);
+    throw new SignInError(
+      'ticket_refused',
+      `tessera refused the test session token ${token.id} (HTTP ${accepted.status}).`,
+      token.id,
+    );
   }
   const landed = await fetch(handoffUrl, { redirect: 'manual' });
   const now = Date.now();
   const cookies = landed.headers.getSetCookie().map((header) => parseSetCookie(header, appUrl, now));
   if (!cookies.some((cookie) => cookie.name === SESSION_COOKIE_NAME && cookie.value !== '')) {
-    throw new Error(
-      `@tessera/testing: the app at ${appUrl.origin} set no session cookie (HTTP ${landed.status}). Is its tessera middleware (withAuth) configured with the secret key?`,
+    throw new SignInError(
+      'session_not_taken',
+      `the app at ${appUrl.origin} set no session cookie (HTTP ${landed.status}). Is its tessera middleware (withAuth) configured with the secret key?`,
+      token.id,
     );
   }
   const state: StorageState = { cookies, origins: [] };
