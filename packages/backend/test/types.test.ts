@@ -124,9 +124,7 @@ describe('public signatures', () => {
   it('testingTokens and auditEvents', () => {
     type Testing = BackendApiClient['testingTokens'];
     expectTypeOf<Testing['create']>().returns.toEqualTypeOf<Promise<TestingToken>>();
-    expectTypeOf<Parameters<Testing['create']>>().toEqualTypeOf<
-      [options?: { readonly idempotencyKey?: string }]
-    >();
+    expectTypeOf<Parameters<Testing['create']>>().toEqualTypeOf<[]>();
     type Audit = BackendApiClient['auditEvents'];
     expectTypeOf<Audit['list']>().returns.toEqualTypeOf<Promise<PaginatedList<AuditEvent>>>();
     expectTypeOf<NonNullable<Parameters<Audit['list']>[0]>['createdAfter']>().toEqualTypeOf<

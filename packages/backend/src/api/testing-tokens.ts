@@ -1,10 +1,10 @@
 import type { Requester } from '../client/request';
 import { TestingToken } from '../resources/testing-token';
-import type { CreateOptions } from './common';
 
 /**
- * `client.testingTokens`: the token `@clerk/testing`'s setup asks for. tessera has no bot protection,
- * so nothing checks it; it exists so Clerk-style test setups run unchanged.
+ * `client.testingTokens`: the token `@clerk/testing`'s setup asks for (development instances only).
+ * tessera has no bot protection, so nothing checks it; it exists so Clerk-style test setups run
+ * unchanged.
  *
  * @example
  * ```ts
@@ -12,18 +12,20 @@ import type { CreateOptions } from './common';
  * ```
  */
 export interface TestingTokensApi {
-  /** `POST /v1/testing_tokens` with an `Idempotency-Key`. */
-  create(options?: CreateOptions): Promise<TestingToken>;
+  /**
+   * `POST /v1/testing_tokens`. Sent with a generated `Idempotency-Key` so a failed attempt is retried;
+   * the server does not deduplicate testing tokens (a second one is harmless), so no key can be chosen.
+   */
+  create(): Promise<TestingToken>;
 }
 
 export function createTestingTokensApi(request: Requester): TestingTokensApi {
   return {
-    create: async (options = {}) =>
+    create: async () =>
       request({
         method: 'POST',
         path: '/testing_tokens',
         idempotent: true,
-        idempotencyKey: options.idempotencyKey,
         resource: 'TestingToken',
         read: TestingToken.fromJSON,
       }),
