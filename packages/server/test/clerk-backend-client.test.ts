@@ -1,12 +1,14 @@
 import { createClerkClient } from '@clerk/backend';
+import { clerkSetup, createAgentTestingTask } from '@clerk/testing/playwright';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../examples/express-app/chromium.js';
 import { type Json, startTestServer, type TestServer } from './support/tessera';
 
 /**
- * The unmodified official client, `@clerk/backend`, pointed at a running tessera: a Clerk team's own
- * code creates and revokes each kind of ticket, and the URL it gets back signs a real browser in.
+ * The unmodified official clients, `@clerk/backend` and `@clerk/testing`, pointed at a running
+ * tessera: a Clerk team's own code creates and revokes each kind of ticket, and the URL it gets back
+ * signs a real browser in.
  */
 let server: TestServer;
 let browser: Browser;
@@ -104,6 +106,45 @@ describe('@clerk/backend against tessera', () => {
       expires_at: expect.any(Number),
     });
     expect(testing.token.length).toBeGreaterThan(20);
+  });
+
+  it('@clerk/testing: clerkSetup gets its testing token and the frontend API from tessera', async () => {
+    const names = ['CLERK_FAPI', 'CLERK_TESTING_TOKEN', 'CLERK_API_URL'] as const;
+    const saved = names.map((name) => [name, process.env[name]] as const);
+    delete process.env.CLERK_TESTING_TOKEN;
+    // Where a Clerk project points its backend calls: tessera's address.
+    process.env.CLERK_API_URL = server.tessera.url;
+    try {
+      await clerkSetup({
+        publishableKey: server.tessera.publishableKey,
+        secretKey: server.secretKey,
+        dotenv: false,
+      });
+      expect(process.env.CLERK_FAPI).toBe(new URL(server.tessera.publicUrl).host);
+      expect(process.env.CLERK_TESTING_TOKEN).toMatch(/^\d+-[A-Za-z0-9_-]{43}$/);
+    } finally {
+      for (const [name, value] of saved) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
+  it('@clerk/testing: createAgentTestingTask returns a URL that signs a browser in', async () => {
+    const task = await createAgentTestingTask({
+      apiUrl: server.tessera.url,
+      secretKey: server.secretKey,
+      onBehalfOf: { userId: user.id },
+      permissions: '*',
+      agentName: 'playwright-agent',
+      taskDescription: 'Run the checkout spec',
+      redirectUrl: `${server.tessera.url}/v1/tickets/signed-in`,
+    });
+    expect(await openInBrowser(task.url)).toBe('Signed in as grace@example.com');
+    const [accepted] = (
+      await server.get(`/v1/audit_events?ticket_id=${task.agentTaskId}&type=ticket.accepted`)
+    ).body;
+    expect(accepted).toMatchObject({ actor: { type: 'agent', id: task.agentId, name: 'playwright-agent' } });
   });
 
   it('reports a refusal as the client expects: a ClerkAPIResponseError with the code', async () => {
