@@ -103,10 +103,6 @@ const KINDS: readonly KindCase[] = [
   },
 ];
 
-function ticketOf(url: string): string {
-  return new URL(url).searchParams.get('ticket') ?? '';
-}
-
 async function eventsOf(server: TestServer, ticketId: string): Promise<Json[]> {
   const reply = await server.get(`/v1/audit_events?ticket_id=${ticketId}&order_by=%2Bcreated_at&limit=100`);
   expect(reply.status, reply.text).toBe(200);

@@ -1,7 +1,7 @@
 import { auditEventObject, listAuditEventsQuery } from '@tessera/wire';
 import { listAuditEvents, serializeAuditEvent } from '../../audit/audit-log';
 import { defineRoute } from '../route';
-import { jsonResponse, listResponse } from '../types';
+import { listResponse } from '../types';
 
 export const auditEventRoutes = [
   defineRoute({
