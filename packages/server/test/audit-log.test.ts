@@ -65,13 +65,19 @@ function auditSuite(database: string, start: (options?: StartOptions) => Promise
         'user.banned',
         'user.unbanned',
         'ticket.issued',
+        'ticket.revoked',
         'user.deleted',
       ]);
       expect(list[3]).toMatchObject({
         actor: { type: 'secret_key' },
         data: { revoked_session_ids: [session.id] },
       });
-      expect(list[6].data).toEqual({ revoked_session_ids: [], revoked_ticket_ids: [pending.id] });
+      expect(list[6]).toMatchObject({
+        ticket_id: pending.id,
+        reason: 'user_deleted',
+        actor: { type: 'secret_key' },
+      });
+      expect(list[7].data).toEqual({ revoked_session_ids: [], revoked_ticket_ids: [pending.id] });
     });
 
     it('records a session revoked, a session ended, and a JWT refused for a session no longer active', async () => {
@@ -168,20 +174,50 @@ function auditSuite(database: string, start: (options?: StartOptions) => Promise
         const accepted = await server.accept(value);
         secrets.push(accepted.jwt);
       }
-      // A refused acceptance of a forged value for a real ticket.
-      const forged = `${actor.body.id}.${'A'.repeat(43)}`;
+      // A refused acceptance: the ticket presented again.
       expectError(
-        await server.post('/v1/tickets/accept', { ticket: forged }, { auth: false }),
-        404,
-        'ticket_not_found',
+        await server.post('/v1/tickets/accept', { ticket: token.token }, { auth: false }),
+        409,
+        'ticket_already_used',
       );
-      secrets.push(forged.split('.')[1]!);
       const all = JSON.stringify(await events(server, ''));
-      expect(all).toContain('ticket.accept_failed');
+      expect(all).toContain('ticket_already_used');
       for (const secret of secrets) {
         expect(all).not.toContain(secret);
         // Nor its secret half alone.
         expect(all).not.toContain(secret.split('.').pop());
+      }
+    });
+
+    it('records no refusal for a value that is not the ticket’s: knowing an id writes nothing', async () => {
+      const user = await server.createUser({ username: `forger-${database}` });
+      const token = await server.createToken({ user_id: user.id });
+      const forged = `${token.id}.${'A'.repeat(43)}`;
+      for (let i = 0; i < 3; i++) {
+        expectError(
+          await server.post('/v1/tickets/accept', { ticket: forged }, { auth: false }),
+          404,
+          'ticket_not_found',
+        );
+      }
+      expect(typesOf(await events(server, `ticket_id=${token.id}`))).toEqual(['ticket.issued']);
+    });
+
+    it('answers a refusal as a refusal even when it cannot be recorded', async () => {
+      const user = await server.createUser({ username: `unrecorded-${database}` });
+      const token = await server.createToken({ user_id: user.id });
+      const { session } = await server.accept(token.token);
+      expect((await server.post(`/v1/sessions/${session.id}/revoke`)).status).toBe(200);
+      const repair = await breakTheLog(server, database === 'postgres');
+      try {
+        expectError(
+          await server.post('/v1/tickets/accept', { ticket: token.token }, { auth: false }),
+          409,
+          'ticket_already_used',
+        );
+        expectError(await server.post(`/v1/sessions/${session.id}/tokens`, {}), 400, 'session_not_active');
+      } finally {
+        await repair();
       }
     });
 

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import SQLite from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runTogether } from '../src/store/compiled-query';
 import type { Dialect } from '../src/store/dialects/dialect';
 import { openSqlite } from '../src/store/dialects/sqlite';
 
@@ -71,6 +72,36 @@ describe('group commit on SQLite', () => {
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/UNIQUE/);
     expect(committedLabels()).toEqual(['one', 'three']);
+  });
+
+  it('keeps the statements of a unit together: all of them, or none, beside the rest of the batch', async () => {
+    const item = (id: number, label: string) => ({
+      sql: 'insert into items (id, label) values (?, ?)',
+      parameters: [id, label],
+    });
+    const child = (id: number, itemId: number) => ({
+      sql: 'insert into children (id, item_id) select ?, ? where exists (select 1 from items where id = ?)',
+      parameters: [id, itemId, itemId],
+      required: true,
+    });
+    const results = await Promise.allSettled([
+      runTogether(dialect.db, [item(30, 'kept'), child(1, 30)]),
+      insert(31, 'beside'),
+      // The second statement fails (a duplicate label): the first is undone with it.
+      runTogether(dialect.db, [item(32, 'lost'), item(33, 'kept')]),
+      // A required statement changes no row: the unit answers false and keeps nothing.
+      runTogether(dialect.db, [item(34, 'refused'), child(2, 99)]),
+    ]);
+    const [kept, beside, failed, refused] = results;
+    expect(kept).toEqual({ status: 'fulfilled', value: true });
+    expect(beside?.status).toBe('fulfilled');
+    expect(String((failed as PromiseRejectedResult).reason)).toMatch(/UNIQUE/);
+    expect(refused).toEqual({ status: 'fulfilled', value: false });
+    expect(committedLabels()).toEqual(['kept', 'beside']);
+    expect(observer.prepare('select id from children').all()).toEqual([{ id: 1 }]);
+    await expect(
+      db.transaction().execute((trx) => runTogether(trx as unknown as typeof dialect.db, [item(35, 'x')])),
+    ).rejects.toThrow(/outside a transaction/);
   });
 
   it('rolls a failed transaction back without touching what others wrote in the same batch', async () => {

@@ -199,11 +199,11 @@ function storeConformance(name: string, prepare: () => Promise<Target>) {
       await users.insertUser(dialect.db, active, []);
       await users.insertUser(dialect.db, banned, []);
       const issued = ticketRow(active.id, { redirect_url: 'https://app.example/after' });
-      expect(await tickets.insertTicketForActiveUser(dialect.db, issued)).toBe(true);
+      expect(await tickets.insertTicketForActiveUser(dialect.db, issued, [])).toBe(true);
       expect(await tickets.findTicketForAcceptance(dialect.db, issued.id)).toEqual(issued);
       for (const userId of [banned.id, 'user_missing']) {
         const refused = ticketRow(userId);
-        expect(await tickets.insertTicketForActiveUser(dialect.db, refused)).toBe(false);
+        expect(await tickets.insertTicketForActiveUser(dialect.db, refused, [])).toBe(false);
         expect(await tickets.findTicketForAcceptance(dialect.db, refused.id)).toBeUndefined();
       }
     });
@@ -215,7 +215,7 @@ function storeConformance(name: string, prepare: () => Promise<Target>) {
         const ban = await dialect.db.startTransaction().execute();
         await ban.updateTable('users').set({ banned: 1 }).where('id', '=', user.id).execute();
         let settled = false;
-        const issued = tickets.insertTicketForActiveUser(dialect.db, ticketRow(user.id)).finally(() => {
+        const issued = tickets.insertTicketForActiveUser(dialect.db, ticketRow(user.id), []).finally(() => {
           settled = true;
         });
         // Wait until the insert is seen waiting for the ban's row lock. Without the lock it would read

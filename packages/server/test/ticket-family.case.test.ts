@@ -284,6 +284,62 @@ function kindSuite(database: string, start: (options?: StartOptions) => Promise<
       expectError(await server.get(`${kind.path}/user_${'0'.repeat(27)}`), 404, 'resource_not_found');
     });
 
+    if (kind.name === 'actor_token') {
+      it('refuses an actor that would pass for an agent or a test sign-in', async () => {
+        for (const type of ['agent', 'test_session_token']) {
+          expectError(
+            await server.post(kind.path, { user_id: user.id, actor: { sub: 'x', type } }),
+            422,
+            'form_param_value_invalid',
+            'actor.type',
+          );
+        }
+        expectError(
+          await server.post(kind.path, { user_id: user.id, actor: {} }),
+          422,
+          'form_param_missing',
+          'actor.sub',
+        );
+        expectError(
+          await server.post(kind.path, { user_id: user.id, actor: 'x' }),
+          422,
+          'form_param_value_invalid',
+          'actor',
+        );
+      });
+    }
+
+    if (kind.name === 'agent_task') {
+      it('refuses both user_id and identifier, permissions other than *, a missing agent_name', async () => {
+        const body = kind.body(user);
+        expectError(
+          await server.post(kind.path, { ...body, on_behalf_of: { user_id: user.id, identifier: 'ada' } }),
+          422,
+          'form_param_value_invalid',
+          'on_behalf_of.identifier',
+        );
+        expectError(
+          await server.post(kind.path, { ...body, on_behalf_of: {} }),
+          422,
+          'form_param_missing',
+          'on_behalf_of.user_id',
+        );
+        expectError(
+          await server.post(kind.path, { ...body, permissions: 'read' }),
+          422,
+          'form_param_value_invalid',
+          'permissions',
+        );
+        const { agent_name: _name, ...nameless } = body;
+        expectError(await server.post(kind.path, nameless), 422, 'form_param_missing', 'agent_name');
+        const byIdentifier = await server.post(kind.path, {
+          ...body,
+          on_behalf_of: { identifier: 'ADA@example.com' },
+        });
+        expect(byIdentifier.body.user_id).toBe(user.id);
+      });
+    }
+
     it('refuses an unknown user (404), a redirect outside the allow-list (422) and writes nothing', async () => {
       const before = (await server.get(`${kind.path}?paginated=true`)).body.total_count;
       const unknown = { id: `user_${'0'.repeat(25)}zz` };

@@ -22,8 +22,6 @@ export interface Caller {
 
 export const SYSTEM_ACTOR: AuditActor = { type: 'system', id: null, name: null };
 export const NO_CLIENT: ClientInfo = { ip: null, userAgent: null };
-/** tessera acting by itself: housekeeping, a refusal it decided. */
-export const SYSTEM_CALLER: Caller = { actor: SYSTEM_ACTOR, client: NO_CLIENT };
 
 /** One act to record. Only ids, names and reasons: never a ticket value, a JWT or a key. */
 export interface AuditEntry {
@@ -62,16 +60,16 @@ const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** The next id after `id` in sort order: its last base62 digit plus one, carrying. */
 function successorOf(id: string): string {
-  const digits = id.split('');
-  for (let i = digits.length - 1; digits[i] !== '_'; i--) {
-    const next = BASE62.indexOf(digits[i]!) + 1;
-    if (next < BASE62.length) {
-      digits[i] = BASE62[next]!;
-      return digits.join('');
-    }
-    digits[i] = '0';
+  let end = id.length;
+  let zeros = '';
+  // A KSUID body never carries past its first digit in practice; the `_` stops it regardless.
+  while (end > 0 && id[end - 1] === 'z') {
+    end--;
+    zeros += '0';
   }
-  return digits.join('');
+  const digit = BASE62.indexOf(id[end - 1] ?? '_');
+  if (digit === -1) return `${id}0`; // all carried: a longer id still sorts after
+  return `${id.slice(0, end - 1)}${BASE62[digit + 1]}${zeros}`;
 }
 
 let lastEventId = '';
@@ -87,14 +85,18 @@ function nextEventId(now: number): string {
   return lastEventId;
 }
 
+/** The rows of acts, for a store function that writes them with the change they record. */
+export function auditRows(entries: readonly AuditEntry[], now: number): AuditEventTable[] {
+  return entries.map((entry) => rowOf(entry, nextEventId(now), now));
+}
+
 /**
  * Records acts in the caller's transaction, so the log holds an event exactly when the change it
  * records was committed, and never otherwise.
  */
 export async function recordEvents(db: Executor, entries: readonly AuditEntry[], now: number): Promise<void> {
-  const rows = entries.map((entry) => rowOf(entry, nextEventId(now), now));
-  if (rows.length === 1) await store.insertAuditEvent(db, rows[0]!);
-  else await store.insertAuditEvents(db, rows);
+  // One compiled insert per event: building a multi-row insert costs more than running two.
+  for (const row of auditRows(entries, now)) await store.insertAuditEvent(db, row);
 }
 
 export function serializeAuditEvent(row: AuditEventTable): AuditEventJSON {

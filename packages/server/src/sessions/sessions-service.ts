@@ -68,6 +68,7 @@ export async function endSession(
         {
           type: status === 'revoked' ? 'session.revoked' : 'session.ended',
           actor: caller.actor,
+          client: caller.client,
           userId: session.user_id,
           sessionId: session.id,
         },
@@ -104,6 +105,7 @@ export async function mintSessionToken(
         {
           type: 'session.refresh_refused',
           actor: caller.actor,
+          client: caller.client,
           userId: session.user_id,
           sessionId: session.id,
           reason: 'session_not_active',
@@ -111,7 +113,7 @@ export async function mintSessionToken(
         },
       ],
       now,
-    );
+    ).catch(() => {}); // the refusal is the answer, recorded or not: never a 500 instead of it
     return new ApiError('session_not_active', why, { session_status: status });
   };
   if (status !== 'active') {

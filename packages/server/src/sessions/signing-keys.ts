@@ -141,7 +141,14 @@ export class SigningKeys {
       await retireSigningKeys(trx, created.kid, now);
       await recordEvents(
         trx,
-        [{ type: 'signing_key.rotated', actor: caller.actor, data: { kid: created.kid } }],
+        [
+          {
+            type: 'signing_key.rotated',
+            actor: caller.actor,
+            client: caller.client,
+            data: { kid: created.kid },
+          },
+        ],
         now,
       );
     });

@@ -1,8 +1,8 @@
 import type { Executor } from './database';
 
 /**
- * The id of the agent with this name, making it `newAgentId` when the name is new. Two requests that
- * race to create one agent both get the id that won: the unique name decides.
+ * The id of the agent with this name, making it `newAgentId` when the name is new: one statement,
+ * so two requests that race to create one agent both get the id that won.
  */
 export async function agentIdFor(
   db: Executor,
@@ -10,13 +10,12 @@ export async function agentIdFor(
   newAgentId: string,
   now: number,
 ): Promise<string> {
-  const known = await db.selectFrom('agents').select('id').where('name', '=', name).executeTakeFirst();
-  if (known) return known.id;
-  await db
+  const row = await db
     .insertInto('agents')
     .values({ id: newAgentId, name, created_at: now })
-    .onConflict((conflict) => conflict.column('name').doNothing())
-    .execute();
-  const row = await db.selectFrom('agents').select('id').where('name', '=', name).executeTakeFirstOrThrow();
+    // A no-op update, so that the row that exists is returned.
+    .onConflict((conflict) => conflict.column('name').doUpdateSet({ name }))
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }

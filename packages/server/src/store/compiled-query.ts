@@ -1,4 +1,4 @@
-import type { Compilable, CompiledQuery, QueryResult } from 'kysely';
+import { type Compilable, CompiledQuery, type QueryResult } from 'kysely';
 import type { Executor } from './database';
 
 /** Where each parameter of the compiled SQL comes from: a named value, or a constant of the query. */
@@ -16,10 +16,23 @@ export type SqlDialectName = 'sqlite' | 'postgres';
 
 type DirectRunner = (sql: string, parameters: readonly unknown[]) => Promise<QueryResult<never>>;
 
+/** A compiled query with its values, ready to run. */
+export interface BoundStatement {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
+  /** The unit stops here, keeping nothing, when this statement changes no row. */
+  readonly required?: boolean;
+}
+
+/** Runs statements as one unit: all kept, or none; false when a required one changed no row. */
+type TogetherRunner = (statements: readonly BoundStatement[]) => Promise<boolean>;
+
 interface Registration {
   readonly dialect: SqlDialectName;
   /** Runs a compiled query straight on the driver, outside a transaction; none: through Kysely. */
   readonly direct?: DirectRunner;
+  /** Runs statements as one unit straight on the driver, outside a transaction; none: a transaction. */
+  readonly together?: TogetherRunner;
 }
 
 /** By Kysely adapter: one per database, shared by every transaction on it. */
@@ -81,26 +94,38 @@ function compileTemplate<Values>(
  * which is checked on first use. It also gets the database's name, where one was registered with
  * `compileQueriesFor`.
  */
+export interface CompiledOnce<Values, Row> {
+  (db: Executor, values: Values): Promise<QueryResult<Row>>;
+  /** The statement with these values, to run with others through `runTogether`. */
+  bind(db: Executor, values: Values): BoundStatement;
+}
+
 export function compiledOnce<Values extends object, Row>(
   names: readonly (keyof Values & string)[],
   build: (db: Executor, values: Values, dialect: SqlDialectName | undefined) => Compilable<Row>,
-): (db: Executor, values: Values) => Promise<QueryResult<Row>> {
+): CompiledOnce<Values, Row> {
   const templates = new WeakMap<object, Template>();
-  return (db, values) => {
+  const bind = (db: Executor, values: Values): { template: Template; parameters: unknown[] } => {
     const adapter = adapterOf(db);
     let template = templates.get(adapter);
     if (template === undefined) {
-      try {
-        template = compileTemplate(db, names, build);
-      } catch (error) {
-        return Promise.reject(error);
-      }
+      template = compileTemplate(db, names, build);
       templates.set(adapter, template);
     }
     const parameters = template.slots.map((slot) =>
       'name' in slot ? (values as Record<string, unknown>)[slot.name] : slot.constant,
     );
-    const direct = db.isTransaction ? undefined : registrations.get(adapter)?.direct;
+    return { template, parameters };
+  };
+  const run = (db: Executor, values: Values): Promise<QueryResult<Row>> => {
+    let bound: ReturnType<typeof bind>;
+    try {
+      bound = bind(db, values);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const { template, parameters } = bound;
+    const direct = db.isTransaction ? undefined : registrations.get(adapterOf(db))?.direct;
     if (direct) {
       try {
         return direct(template.query.sql, parameters);
@@ -110,7 +135,42 @@ export function compiledOnce<Values extends object, Row>(
     }
     return db.executeQuery<Row>({ ...template.query, parameters });
   };
+  return Object.assign(run, {
+    bind: (db: Executor, values: Values): BoundStatement => {
+      const { template, parameters } = bind(db, values);
+      return { sql: template.query.sql, parameters };
+    },
+  });
 }
+
+/**
+ * Runs statements as one unit: every one is kept, or none is. It stops at a `required` statement
+ * that changes no row and answers false, keeping nothing. On SQLite the statements run one after
+ * another in one savepoint of the group commit's batch, with no transaction lock and no turn of the
+ * event loop between them; on Postgres they run in a transaction. Not for use inside a transaction,
+ * whose own statements a refused unit could not leave alone.
+ */
+export async function runTogether(db: Executor, statements: readonly BoundStatement[]): Promise<boolean> {
+  if (db.isTransaction) throw new Error('runTogether runs its own unit: call it outside a transaction');
+  const together = registrations.get(adapterOf(db))?.together;
+  if (together) return together(statements);
+  const inOrder = async (trx: Executor): Promise<boolean> => {
+    for (const statement of statements) {
+      const result = await trx.executeQuery(CompiledQuery.raw(statement.sql, [...statement.parameters]));
+      if (statement.required && (result.numAffectedRows ?? 0n) === 0n) throw NOTHING_CHANGED;
+    }
+    return true;
+  };
+  try {
+    return await db.transaction().execute(inOrder);
+  } catch (error) {
+    if (error === NOTHING_CHANGED) return false;
+    throw error;
+  }
+}
+
+/** Thrown to roll back a unit whose required statement changed nothing. */
+const NOTHING_CHANGED = new Error('a required statement changed no row');
 
 /** The keys of an object naming every column of a table (checked at compile time): an insert's values. */
 export function columnsOf<Table>(columns: Record<keyof Table & string, unknown>): (keyof Table & string)[] {

@@ -1,8 +1,9 @@
 import type { TicketStatus } from '@tessera/wire';
-import { columnsOf, compiledOnce } from './compiled-query';
+import { auditEventStatement } from './audit-store';
+import { columnsOf, compiledOnce, runTogether } from './compiled-query';
 import type { Executor } from './database';
 import { limitOf, offsetOf, orderingOf, type Paging } from './paging';
-import type { TicketTable } from './schema';
+import type { AuditEventTable, TicketTable } from './schema';
 
 export interface TicketFilters {
   readonly user_id?: string;
@@ -48,18 +49,26 @@ const insertTicketForActiveUserQuery = compiledOnce(TICKET_COLUMNS, (db, ticket:
         .where('users.id', '=', ticket.user_id)
         .where('users.banned', '=', 0);
       // Postgres runs writers side by side: the row lock makes a ban or a delete in flight either
-      // wait for this ticket (and revoke or remove it) or be seen by it. SQLite has one writer.
+      // wait for this ticket (a deletion then revokes it; after a ban it is refused on accept) or be
+      // seen by it. SQLite has one writer.
       return dialect === 'postgres' ? user.forShare() : user;
     }),
 );
 
 /**
  * Inserts the ticket only if its user exists and is not banned, checked by the statement that writes
- * it: no ticket can be issued to a user deleted or banned a moment before. False when refused.
+ * it: no ticket can be issued to a user deleted or banned a moment before. The audit events of the
+ * issue are written with it, or not at all. False when refused.
  */
-export async function insertTicketForActiveUser(db: Executor, ticket: TicketTable): Promise<boolean> {
-  const result = await insertTicketForActiveUserQuery(db, ticket);
-  return (result.numAffectedRows ?? 0n) > 0n;
+export async function insertTicketForActiveUser(
+  db: Executor,
+  ticket: TicketTable,
+  events: readonly AuditEventTable[],
+): Promise<boolean> {
+  return runTogether(db, [
+    { ...insertTicketForActiveUserQuery.bind(db, ticket), required: true },
+    ...events.map((event) => auditEventStatement(db, event)),
+  ]);
 }
 
 export async function findTicketById(
@@ -158,7 +167,7 @@ export async function revokeTicket(db: Executor, kind: string, id: string, now: 
   return result.numUpdatedRows > 0n;
 }
 
-/** Revokes a user's pending tickets (ban, deletion); returns the ones it revoked. */
+/** Revokes a user's pending tickets (their deletion); returns the ones it revoked. */
 export async function revokeUserTickets(
   db: Executor,
   userId: string,

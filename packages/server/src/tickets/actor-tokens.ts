@@ -1,5 +1,6 @@
 import { ACTOR_TOKEN_LIMITS, type ActorTokenJSON, type CreateActorTokenParams } from '@tessera/wire';
 import type { Caller } from '../audit/audit-log';
+import { ApiError } from '../core/api-error';
 import type { ServerContext } from '../core/context';
 import type { TicketTable } from '../store/schema';
 import { checkRedirectUrl } from './redirect-policy';
@@ -15,11 +16,20 @@ export function serializeActorToken(ticket: TicketTable, reveal?: Reveal): Actor
   };
 }
 
+/** `act.type` values tessera gives sessions itself: an actor may not pass for an agent or a test. */
+const RESERVED_ACTOR_TYPES: readonly unknown[] = ['agent', 'test_session_token'];
+
 export async function createActorToken(
   ctx: ServerContext,
   params: CreateActorTokenParams,
   caller: Caller,
 ): Promise<ActorTokenJSON> {
+  if (RESERVED_ACTOR_TYPES.includes(params.actor.type)) {
+    throw ApiError.invalidParam(
+      'actor.type',
+      `actor.type "${String(params.actor.type)}" is how tessera marks its own sessions; name the actor's role otherwise.`,
+    );
+  }
   const redirectUrl =
     params.redirect_url === undefined
       ? null

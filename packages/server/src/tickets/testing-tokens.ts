@@ -20,7 +20,14 @@ export async function createTestingToken(ctx: ServerContext, caller: Caller): Pr
   const expiresAt = now + TESTING_TOKEN_LIFETIME_SECONDS * 1000;
   await recordEvents(
     ctx.db,
-    [{ type: 'testing_token.issued', actor: caller.actor, data: { expires_at: expiresAt } }],
+    [
+      {
+        type: 'testing_token.issued',
+        actor: caller.actor,
+        client: caller.client,
+        data: { expires_at: expiresAt },
+      },
+    ],
     now,
   );
   return {

@@ -1,5 +1,6 @@
 import {
   type AuditEntry,
+  auditRows,
   type Caller,
   type ClientInfo,
   NO_CLIENT,
@@ -17,7 +18,13 @@ import type { SessionTable, TicketTable } from '../store/schema';
 import * as store from '../store/tickets-store';
 import { findUserStatus, lockUserStatus, recordSignIn } from '../store/users-store';
 import { checkRedirectUrl } from './redirect-policy';
-import { detailsOf, type TicketDetails, type TicketKind, ticketKindNamed } from './ticket-kinds';
+import {
+  detailsOf,
+  TICKET_HOLDER,
+  type TicketDetails,
+  type TicketKind,
+  ticketKindNamed,
+} from './ticket-kinds';
 import { newTicketValue, ticketLookupOf } from './ticket-value';
 
 /** A stored ticket, as the services and routes see it. */
@@ -96,13 +103,12 @@ export async function issueTicket(
     created_at: now,
     updated_at: now,
   };
-  const issued = ticketEntry(ticket, request.details ?? {}, { type: 'ticket.issued', actor: caller.actor });
-  const insert = () =>
-    ctx.db.transaction().execute(async (trx) => {
-      if (!(await store.insertTicketForActiveUser(trx, ticket))) return false;
-      await recordEvents(trx, [issued], now);
-      return true;
-    });
+  const issued = ticketEntry(ticket, request.details ?? {}, {
+    type: 'ticket.issued',
+    actor: caller.actor,
+    client: caller.client,
+  });
+  const insert = () => store.insertTicketForActiveUser(ctx.db, ticket, auditRows([issued], now));
   // One statement checks the user and writes the ticket; only a refusal needs to read why. A user
   // unbanned (or created) between the two is given a second try rather than a wrong reason.
   for (let attempt = 1; !(await insert()); attempt++) {
@@ -146,7 +152,13 @@ export async function revokeTicket(
     if (!ticket) return undefined;
     await recordEvents(
       trx,
-      [ticketEntry(ticket, detailsOf(ticket), { type: 'ticket.revoked', actor: caller.actor })],
+      [
+        ticketEntry(ticket, detailsOf(ticket), {
+          type: 'ticket.revoked',
+          actor: caller.actor,
+          client: caller.client,
+        }),
+      ],
       now,
     );
     return ticket;
@@ -183,10 +195,6 @@ function redirectRefusalOf(ctx: ServerContext, redirectUrl: string): ApiError | 
   }
 }
 
-/**
- * Accepts a ticket: validates it, marks it accepted (once only, also when requests race) and starts
- * the session, all in one transaction, then signs the session's first JWT.
- */
 export interface AcceptOptions {
   readonly authorizedParty?: string | null;
   /** Redirect a browser on another origin through a handoff. */
@@ -195,8 +203,10 @@ export interface AcceptOptions {
   readonly client?: ClientInfo;
 }
 
-const TICKET_HOLDER = { type: 'ticket_holder', id: null, name: null } as const;
-
+/**
+ * Accepts a ticket: validates it, marks it accepted (once only, also when requests race) and starts
+ * the session, all in one transaction, then signs the session's first JWT.
+ */
 export async function acceptTicket(
   ctx: ServerContext,
   value: string,
@@ -206,7 +216,9 @@ export async function acceptTicket(
   if (lookup.by === 'none') throw new ApiError('ticket_not_found', 'This ticket is not valid.');
   const tokenHash = sha256Hex(value);
   const client = options.client ?? NO_CLIENT;
-  // The ticket a refused acceptance was for, so the refusal can be recorded once the transaction is over.
+  // The ticket a refused acceptance was for, so the refusal can be recorded once the transaction is
+  // over. Only once the value proved to be the ticket's: without it, anyone knowing an id (it is in
+  // a JWT's act) could write to the log.
   let attempted: TicketTable | undefined;
   const outcome = await ctx.db
     .transaction()
@@ -216,12 +228,12 @@ export async function acceptTicket(
         lookup.by === 'id'
           ? await store.findTicketForAcceptance(trx, lookup.id)
           : await store.findLegacyTicket(trx, tokenHash);
-      attempted = found;
       const kind = found && ticketKindNamed(found.kind);
       // The same answer for an unknown id and a wrong secret, and a comparison that takes the same time.
       if (!found || !kind || !digestsEqual(found.token_hash, tokenHash)) {
         throw new ApiError('ticket_not_found', 'This ticket is not valid.');
       }
+      attempted = found;
       const details = detailsOf(found);
       const refusal = refusalOf(found, now);
       if (refusal) throw refusal;
@@ -234,7 +246,7 @@ export async function acceptTicket(
       if (redirectRefusal) {
         // Revoked rather than left pending: a link to a destination the operator has since removed
         // must not come back to life if the origin is listed again; the issuer makes a new one.
-        await store.revokeTicket(trx, found.kind, found.id, now);
+        const revoked = await store.revokeTicket(trx, found.kind, found.id, now);
         const reason = redirectRefusal.code;
         await recordEvents(
           trx,
@@ -245,7 +257,10 @@ export async function acceptTicket(
               reason,
               client,
             }),
-            ticketEntry(found, details, { type: 'ticket.revoked', actor: SYSTEM_ACTOR, reason }),
+            // Two nodes may refuse it at once: only the one whose update revoked it says so.
+            ...(revoked
+              ? [ticketEntry(found, details, { type: 'ticket.revoked', actor: SYSTEM_ACTOR, reason })]
+              : []),
           ],
           now,
         );
@@ -318,16 +333,12 @@ async function recordRefusal(
   client: ClientInfo,
 ): Promise<void> {
   const reason = refusal.code;
-  await recordEvents(
-    ctx.db,
-    [
-      ticketEntry(ticket, detailsOf(ticket), {
-        type: 'ticket.accept_failed',
-        actor: TICKET_HOLDER,
-        reason,
-        client,
-      }),
-    ],
-    ctx.clock.now(),
-  );
+  const entry = ticketEntry(ticket, detailsOf(ticket), {
+    type: 'ticket.accept_failed',
+    actor: TICKET_HOLDER,
+    reason,
+    client,
+  });
+  // The refusal is the answer: a database failing to record it must not turn a 4xx into a 500.
+  await recordEvents(ctx.db, [entry], ctx.clock.now()).catch(() => {});
 }

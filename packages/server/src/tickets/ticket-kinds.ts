@@ -35,7 +35,8 @@ export interface TicketKind {
   readonly acceptedBy: (ticket: TicketTable, details: TicketDetails) => AuditActor;
 }
 
-const TICKET_HOLDER: AuditActor = { type: 'ticket_holder', id: null, name: null };
+/** Whoever presented a ticket: the credential is the ticket, not a person we know. */
+export const TICKET_HOLDER: AuditActor = { type: 'ticket_holder', id: null, name: null };
 
 export const TEST_SESSION_TOKEN_KIND: TicketKind = {
   name: 'test_session_token',

@@ -1,4 +1,4 @@
-import type { CreateUserParams, UpdateUserParams } from '@tessera/wire';
+import type { CreateUserParams, TicketKindName, UpdateUserParams } from '@tessera/wire';
 import { type Caller, recordEvents } from '../audit/audit-log';
 import { ApiError } from '../core/api-error';
 import type { ServerContext } from '../core/context';
@@ -145,12 +145,23 @@ export async function deleteUser(ctx: ServerContext, id: string, caller: Caller)
     const sessions = await revokeUserSessions(trx, id, now);
     const tickets = await revokeUserTickets(trx, id, now);
     await store.deleteUser(trx, id);
+    // Each revoked ticket says so too, so that its own history (`?ticket_id=`) ends with it.
+    const revocations = tickets.map((ticket) => ({
+      type: 'ticket.revoked' as const,
+      actor: caller.actor,
+      client: caller.client,
+      userId: id,
+      ticket: { id: ticket.id, kind: ticket.kind as TicketKindName },
+      reason: 'user_deleted',
+    }));
     await recordEvents(
       trx,
       [
+        ...revocations,
         {
           type: 'user.deleted',
           actor: caller.actor,
+          client: caller.client,
           userId: id,
           data: { revoked_session_ids: sessions, revoked_ticket_ids: tickets.map((ticket) => ticket.id) },
         },
@@ -180,6 +191,7 @@ export async function setUserBanned(
         {
           type: banned ? 'user.banned' : 'user.unbanned',
           actor: caller.actor,
+          client: caller.client,
           userId: id,
           ...(banned && { data: { revoked_session_ids: revoked } }),
         },

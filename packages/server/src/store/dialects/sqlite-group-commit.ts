@@ -6,9 +6,11 @@ import {
   type QueryResult,
   SelectQueryNode,
 } from 'kysely';
+import type { BoundStatement } from '../compiled-query';
 import { FifoMutex } from './fifo-mutex';
 
 const TRANSACTION_SAVEPOINT = 'tessera_transaction';
+const UNIT_SAVEPOINT = 'tessera_unit';
 
 /** The statements of one SQLite transaction; whoever ran one learns its fate from `settled`. */
 class Batch {
@@ -58,6 +60,7 @@ export class GroupCommitDriver implements Driver {
   /** How long a transaction, or a statement, waits for the open transaction before giving up. */
   readonly #waitTimeoutMs: number;
   #batch: Batch | undefined;
+  #unit: { savepoint: SQLite.Statement; rollback: SQLite.Statement; release: SQLite.Statement } | undefined;
 
   constructor(sqlite: SQLite.Database, options: { readonly waitTimeoutMs: number }) {
     this.#sqlite = sqlite;
@@ -162,6 +165,70 @@ export class GroupCommitDriver implements Driver {
     } catch (error) {
       return Promise.reject(error); // a statement that cannot be prepared, or a closed connection
     }
+  }
+
+  /**
+   * Statements that must be kept together, outside any Kysely transaction: they run at once, one
+   * after another, in a savepoint of the batch (better-sqlite3 is synchronous, so nothing else can
+   * run between them), and settle with the batch. A `required` statement that changes no row undoes
+   * the unit and answers false; a failing statement undoes it and fails it.
+   */
+  runTogether(statements: readonly BoundStatement[]): Promise<boolean> {
+    if (this.#mutex.locked) {
+      return this.#mutex.lock(this.#waitTimeoutMs).then(() => {
+        try {
+          return this.#runUnitInBatch(statements);
+        } finally {
+          this.#mutex.unlock();
+        }
+      });
+    }
+    return this.#runUnitInBatch(statements);
+  }
+
+  #runUnitInBatch(statements: readonly BoundStatement[]): Promise<boolean> {
+    let batch: Batch;
+    let kept = true;
+    const unit = this.#unitStatements();
+    try {
+      batch = this.#openBatch();
+      unit.savepoint.run();
+    } catch (error) {
+      this.#afterFailure(error);
+      return Promise.reject(error);
+    }
+    try {
+      for (const { sql, parameters, required } of statements) {
+        const { changes } = this.#sqlite.prepare(sql).run(parameters);
+        if (required && changes === 0) {
+          kept = false;
+          break;
+        }
+      }
+      if (!kept) unit.rollback.run();
+      unit.release.run();
+    } catch (error) {
+      try {
+        if (this.#sqlite.inTransaction) {
+          this.#sqlite.exec(`rollback to ${UNIT_SAVEPOINT}; release ${UNIT_SAVEPOINT}`);
+        }
+      } catch {
+        // The statement's error is the one to report; a lost batch is handled below.
+      }
+      this.#afterFailure(error);
+      return batch.settled.then(() => Promise.reject(error));
+    }
+    return batch.settled.then(() => kept);
+  }
+
+  /** Prepared once: `exec` would parse them again for every unit. */
+  #unitStatements() {
+    this.#unit ??= {
+      savepoint: this.#sqlite.prepare(`savepoint ${UNIT_SAVEPOINT}`),
+      rollback: this.#sqlite.prepare(`rollback to ${UNIT_SAVEPOINT}`),
+      release: this.#sqlite.prepare(`release ${UNIT_SAVEPOINT}`),
+    };
+    return this.#unit;
   }
 
   /** A statement of an open Kysely transaction (the lease holds the mutex): it runs at once. */

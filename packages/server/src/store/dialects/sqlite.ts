@@ -69,6 +69,10 @@ export function openSqlite(path: string, options: SqliteOptions = {}): Dialect {
   sqlite.pragma('busy_timeout = 5000');
   // Once checkpointed, the WAL file is cut back to this size instead of keeping its largest.
   sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+  // A savepoint (a transaction, a unit of `runTogether`) keeps what it may undo in a statement
+  // journal: in memory that costs about 3 µs a unit, in a temporary file about 25 µs. It holds only
+  // the pages one unit changed.
+  sqlite.pragma('temp_store = MEMORY');
   let checkpointer: Checkpointer | undefined;
   if (path !== ':memory:') checkpointer = startCheckpointer(path, sqlite, options.checkpointBackstopPages);
   cachePreparedStatements(sqlite);
@@ -79,6 +83,7 @@ export function openSqlite(path: string, options: SqliteOptions = {}): Dialect {
   compileQueriesFor(db, {
     dialect: 'sqlite',
     direct: (query, parameters) => driver.runStatement(query, parameters),
+    together: (statements) => driver.runTogether(statements),
   });
   return {
     name: 'sqlite',

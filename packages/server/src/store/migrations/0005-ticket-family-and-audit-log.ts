@@ -10,21 +10,20 @@ import { atomically } from './atomically';
  * - `agents`: one id per agent name.
  * - `audit_events`: who became whom, when and why; indexed for the filters the API offers.
  * Every step is safe to run again (see `atomically`): the columns are added only when missing.
+ * Pending tickets that had already expired are marked recorded: they get no `ticket.expired`.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // Kysely runs a migration in a transaction on Postgres only, which tells the two apart (as in 0003).
+  const postgres = db.isTransaction;
   await atomically(db, async (trx) => {
-    const tickets = (await trx.introspection.getTables()).find((table) => table.name === 'tickets');
-    const has = (column: string) => tickets?.columns.some((c) => c.name === column) ?? false;
-    if (!has('details')) await trx.schema.alterTable('tickets').addColumn('details', 'text').execute();
-    if (!has('agent_id')) await trx.schema.alterTable('tickets').addColumn('agent_id', 'text').execute();
-    if (!has('expiry_recorded')) {
-      await trx.schema
-        .alterTable('tickets')
-        .addColumn('expiry_recorded', 'integer', (c) => c.notNull().defaultTo(0))
-        .execute();
-    }
+    await addTicketColumns(trx, postgres);
+    // Tickets that expired before this version are history, not news: they get no expiry event.
+    await sql`update tickets set expiry_recorded = 1
+      where status = 'pending' and expires_at <= ${Date.now()}`.execute(trx);
     await sql`create index if not exists tickets_unrecorded_expiry on tickets (expires_at)
       where status = 'pending' and expiry_recorded = 0`.execute(trx);
+    await sql`create index if not exists tickets_agent_id on tickets (agent_id, created_at)
+      where agent_id is not null`.execute(trx);
 
     await trx.schema
       .createTable('agents')
@@ -52,21 +51,49 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       .addColumn('data', 'text')
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .execute();
-    // The id sorts by time, so (created_at, id) orders the log and serves retention's purge.
-    for (const [name, columns] of [
-      ['audit_events_created_at', ['created_at', 'id']],
-      ['audit_events_user_id', ['user_id', 'created_at']],
-      ['audit_events_ticket_id', ['ticket_id']],
-      ['audit_events_session_id', ['session_id']],
-    ] as const) {
-      await trx.schema
-        .createIndex(name)
-        .ifNotExists()
-        .on('audit_events')
-        .columns([...columns])
-        .execute();
-    }
+    // (created_at, id) orders the log and serves retention's purge. The ticket and session indexes
+    // hold only events that name one: the issue of a ticket, on the hot path, names no session.
+    await trx.schema
+      .createIndex('audit_events_created_at')
+      .ifNotExists()
+      .on('audit_events')
+      .columns(['created_at', 'id'])
+      .execute();
+    await sql`create index if not exists audit_events_ticket_id on audit_events (ticket_id)
+      where ticket_id is not null`.execute(trx);
+    await sql`create index if not exists audit_events_session_id on audit_events (session_id)
+      where session_id is not null`.execute(trx);
+    // By user, except the issue of a ticket: on the hot path of creating one, this index (its keys
+    // scattered over every user) would cost as much as the rest of the event. Those events are found
+    // through their ticket, whose user is indexed (store/audit-store.ts).
+    await sql`create index if not exists audit_events_user_id on audit_events (user_id, created_at)
+      where type <> 'ticket.issued'`.execute(trx);
   });
+}
+
+const NEW_TICKET_COLUMNS = [
+  ['details', sql`text`],
+  ['agent_id', sql`text`],
+  ['expiry_recorded', sql`integer not null default 0`],
+] as const;
+
+/**
+ * Postgres says `add column if not exists` (another schema's `tickets` cannot mislead it); SQLite
+ * cannot, so there the columns the table already has are read first.
+ */
+async function addTicketColumns(db: Kysely<unknown>, postgres: boolean): Promise<void> {
+  const existing = postgres
+    ? []
+    : ((await db.introspection.getTables()).find((table) => table.name === 'tickets')?.columns ?? []).map(
+        (column) => column.name,
+      );
+  for (const [name, definition] of NEW_TICKET_COLUMNS) {
+    if (postgres) {
+      await sql`alter table tickets add column if not exists ${sql.ref(name)} ${definition}`.execute(db);
+    } else if (!existing.includes(name)) {
+      await sql`alter table tickets add column ${sql.ref(name)} ${definition}`.execute(db);
+    }
+  }
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
@@ -74,6 +101,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     await trx.schema.dropTable('audit_events').ifExists().execute();
     await trx.schema.dropTable('agents').ifExists().execute();
     await sql`drop index if exists tickets_unrecorded_expiry`.execute(trx);
+    await sql`drop index if exists tickets_agent_id`.execute(trx);
     await trx.schema.alterTable('tickets').dropColumn('expiry_recorded').execute();
     await trx.schema.alterTable('tickets').dropColumn('agent_id').execute();
     await trx.schema.alterTable('tickets').dropColumn('details').execute();
