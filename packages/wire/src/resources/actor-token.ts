@@ -1,22 +1,12 @@
 import { idSchema } from '../ids';
-import {
-  type Infer,
-  integer,
-  jsonObject,
-  literal,
-  nullable,
-  object,
-  openObject,
-  optional,
-  string,
-} from '../schema';
-import { orderBy, pagingQuery, timestamp } from './common';
+import { type Infer, jsonObject, literal, object, openObject, optional, string } from '../schema';
 import {
   expiresInSecondsParam,
   redirectUrlParam,
   sessionMaxDurationParam,
   TICKET_LIFETIME_BOUNDS,
-  ticketStatus,
+  ticketListQueryFields,
+  ticketObjectFields,
 } from './ticket';
 
 /** Defaults of an actor token, as Clerk's: the link lives an hour, the session 30 minutes. */
@@ -39,19 +29,8 @@ export const actorParam = openObject(
 
 export const actorTokenObject = object({
   object: literal('actor_token'),
-  id: idSchema('actorToken'),
-  user_id: idSchema('user'),
+  ...ticketObjectFields('actorToken'),
   actor: jsonObject(),
-  status: ticketStatus,
-  /** The ticket, a secret: only in the reply to create. */
-  token: nullable(string()),
-  url: nullable(string()),
-  redirect_url: nullable(string()),
-  session_id: nullable(idSchema('session')),
-  expires_at: timestamp,
-  session_max_duration_in_seconds: integer({ min: 1 }),
-  created_at: timestamp,
-  updated_at: timestamp,
 });
 
 /** What `@clerk/backend`'s `actorTokens.create` sends, and tessera's optional `redirect_url`. */
@@ -66,10 +45,7 @@ export const createActorTokenParams = object({
 });
 
 export const listActorTokensQuery = object({
-  user_id: optional(idSchema('user')),
-  status: optional(ticketStatus),
-  ...pagingQuery,
-  order_by: orderBy('created_at', 'updated_at', 'expires_at'),
+  ...ticketListQueryFields,
 });
 
 export type ActorTokenJSON = Infer<typeof actorTokenObject>;

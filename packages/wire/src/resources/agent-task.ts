@@ -1,13 +1,13 @@
 import { idSchema } from '../ids';
-import { type Infer, integer, literal, nullable, object, optional, string } from '../schema';
-import { orderBy, pagingQuery, timestamp } from './common';
+import { type Infer, literal, object, optional, string } from '../schema';
 import {
   expiresInSecondsParam,
   identifierParam,
   redirectUrlParam,
   sessionMaxDurationParam,
   TICKET_LIFETIME_BOUNDS,
-  ticketStatus,
+  ticketListQueryFields,
+  ticketObjectFields,
 } from './ticket';
 
 /** Defaults of an agent task: the link lives ten minutes, the session 30 minutes (Clerk's). */
@@ -39,24 +39,13 @@ export const taskDescriptionParam = string({
  */
 export const agentTaskObject = object({
   object: literal('agent_task'),
-  id: idSchema('agentTask'),
+  ...ticketObjectFields('agentTask'),
   agent_task_id: idSchema('agentTask'),
   task_id: idSchema('agentTask'),
   agent_id: idSchema('agent'),
   agent_name: string(),
   task_description: string(),
   permissions: literal(...AGENT_TASK_PERMISSIONS),
-  user_id: idSchema('user'),
-  status: ticketStatus,
-  /** The ticket, a secret: only in the reply to create. */
-  token: nullable(string()),
-  url: nullable(string()),
-  redirect_url: nullable(string()),
-  session_id: nullable(idSchema('session')),
-  expires_at: timestamp,
-  session_max_duration_in_seconds: integer({ min: 1 }),
-  created_at: timestamp,
-  updated_at: timestamp,
 });
 
 /** Exactly one of the two names the user the agent acts for. */
@@ -79,11 +68,8 @@ export const createAgentTaskParams = object({
 });
 
 export const listAgentTasksQuery = object({
-  user_id: optional(idSchema('user')),
+  ...ticketListQueryFields,
   agent_id: optional(idSchema('agent')),
-  status: optional(ticketStatus),
-  ...pagingQuery,
-  order_by: orderBy('created_at', 'updated_at', 'expires_at'),
 });
 
 export type AgentTaskJSON = Infer<typeof agentTaskObject>;

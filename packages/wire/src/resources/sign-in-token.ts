@@ -1,12 +1,12 @@
 import { idSchema } from '../ids';
-import { type Infer, integer, literal, nullable, object, optional, string } from '../schema';
-import { orderBy, pagingQuery, timestamp } from './common';
+import { type Infer, literal, object, optional } from '../schema';
 import {
   expiresInSecondsParam,
   redirectUrlParam,
   sessionMaxDurationParam,
   TICKET_LIFETIME_BOUNDS,
-  ticketStatus,
+  ticketListQueryFields,
+  ticketObjectFields,
 } from './ticket';
 
 /**
@@ -20,18 +20,7 @@ export const SIGN_IN_TOKEN_LIMITS = {
 
 export const signInTokenObject = object({
   object: literal('sign_in_token'),
-  id: idSchema('signInToken'),
-  user_id: idSchema('user'),
-  status: ticketStatus,
-  /** The ticket, a secret: only in the reply to create. */
-  token: nullable(string()),
-  url: nullable(string()),
-  redirect_url: nullable(string()),
-  session_id: nullable(idSchema('session')),
-  expires_at: timestamp,
-  session_max_duration_in_seconds: integer({ min: 1 }),
-  created_at: timestamp,
-  updated_at: timestamp,
+  ...ticketObjectFields('signInToken'),
 });
 
 /** What `@clerk/backend`'s `signInTokens.createSignInToken` sends, and tessera's optional extras. */
@@ -45,10 +34,7 @@ export const createSignInTokenParams = object({
 });
 
 export const listSignInTokensQuery = object({
-  user_id: optional(idSchema('user')),
-  status: optional(ticketStatus),
-  ...pagingQuery,
-  order_by: orderBy('created_at', 'updated_at', 'expires_at'),
+  ...ticketListQueryFields,
 });
 
 export type SignInTokenJSON = Infer<typeof signInTokenObject>;

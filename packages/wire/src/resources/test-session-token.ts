@@ -1,6 +1,5 @@
 import { idSchema } from '../ids';
-import { type Infer, integer, literal, nullable, object, optional, string } from '../schema';
-import { orderBy, pagingQuery, timestamp } from './common';
+import { type Infer, literal, object, optional } from '../schema';
 import {
   expiresInSecondsParam,
   identifierParam,
@@ -9,7 +8,8 @@ import {
   TICKET_LIFETIME_BOUNDS,
   TICKET_STATUSES,
   type TicketStatus,
-  ticketStatus,
+  ticketListQueryFields,
+  ticketObjectFields,
 } from './ticket';
 
 /** @deprecated Use `TICKET_STATUSES`: every kind of ticket has the same statuses. */
@@ -26,17 +26,7 @@ const { expiresInSeconds, sessionMaxDurationInSeconds } = TEST_SESSION_TOKEN_LIM
 
 export const testSessionTokenObject = object({
   object: literal('test_session_token'),
-  id: idSchema('testSessionToken'),
-  user_id: idSchema('user'),
-  status: ticketStatus,
-  token: nullable(string()),
-  url: nullable(string()),
-  redirect_url: nullable(string()),
-  session_id: nullable(idSchema('session')),
-  expires_at: timestamp,
-  session_max_duration_in_seconds: integer({ min: sessionMaxDurationInSeconds.min }),
-  created_at: timestamp,
-  updated_at: timestamp,
+  ...ticketObjectFields('testSessionToken'),
 });
 
 export const createTestSessionTokenParams = object({
@@ -48,10 +38,7 @@ export const createTestSessionTokenParams = object({
 });
 
 export const listTestSessionTokensQuery = object({
-  user_id: optional(idSchema('user')),
-  status: optional(ticketStatus),
-  ...pagingQuery,
-  order_by: orderBy('created_at', 'updated_at', 'expires_at'),
+  ...ticketListQueryFields,
 });
 
 export type TestSessionTokenJSON = Infer<typeof testSessionTokenObject>;

@@ -1,4 +1,6 @@
-import { integer, literal, optional, string } from '../schema';
+import { type IdKind, idSchema } from '../ids';
+import { integer, literal, nullable, optional, string } from '../schema';
+import { orderBy, pagingQuery, timestamp } from './common';
 
 /** Every kind of ticket: a one-time credential that starts a session when accepted. */
 export const TICKET_KINDS = ['test_session_token', 'sign_in_token', 'actor_token', 'agent_task'] as const;
@@ -48,3 +50,31 @@ export const identifierParam = string({
   maxLength: 320,
   description: 'An email address or username',
 });
+
+/**
+ * The fields every kind of ticket has on the wire, in this order; each kind's object adds its own.
+ * `token` and `url` (the credential) are only in the reply to create.
+ */
+export function ticketObjectFields(idKind: IdKind) {
+  return {
+    id: idSchema(idKind),
+    user_id: idSchema('user'),
+    status: ticketStatus,
+    token: nullable(string()),
+    url: nullable(string()),
+    redirect_url: nullable(string()),
+    session_id: nullable(idSchema('session')),
+    expires_at: timestamp,
+    session_max_duration_in_seconds: integer({ min: 1 }),
+    created_at: timestamp,
+    updated_at: timestamp,
+  } as const;
+}
+
+/** The filters and paging every kind's list takes. */
+export const ticketListQueryFields = {
+  user_id: optional(idSchema('user')),
+  status: optional(ticketStatus),
+  ...pagingQuery,
+  order_by: orderBy('created_at', 'updated_at', 'expires_at'),
+} as const;
