@@ -3,9 +3,8 @@ import type { Caller } from '../audit/audit-log';
 import { ApiError } from '../core/api-error';
 import type { ServerContext } from '../core/context';
 import type { TicketTable } from '../store/schema';
-import { checkRedirectUrl } from './redirect-policy';
 import { issueTicket } from './ticket-engine';
-import { commonTicketFields, type Reveal, revealOf } from './ticket-fields';
+import { commonTicketFields, type Reveal, revealOf, ticketTermsOf } from './ticket-fields';
 import { ACTOR_TOKEN_KIND, detailsOf } from './ticket-kinds';
 
 export function serializeActorToken(ticket: TicketTable, reveal?: Reveal): ActorTokenJSON {
@@ -30,19 +29,12 @@ export async function createActorToken(
       `actor.type "${String(params.actor.type)}" is how tessera marks its own sessions; name the actor's role otherwise.`,
     );
   }
-  const redirectUrl =
-    params.redirect_url === undefined
-      ? null
-      : checkRedirectUrl(params.redirect_url, ctx.settings, ctx.environment);
   const { ticket, value } = await issueTicket(
     ctx,
     ACTOR_TOKEN_KIND,
     {
       userId: params.user_id,
-      redirectUrl,
-      expiresInSeconds: params.expires_in_seconds ?? ACTOR_TOKEN_LIMITS.expiresInSeconds.default,
-      sessionMaxDurationSeconds:
-        params.session_max_duration_in_seconds ?? ACTOR_TOKEN_LIMITS.sessionMaxDurationInSeconds.default,
+      ...ticketTermsOf(ctx, ACTOR_TOKEN_LIMITS, params),
       details: { actor: params.actor },
     },
     caller,

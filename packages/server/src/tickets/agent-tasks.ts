@@ -4,9 +4,8 @@ import type { ServerContext } from '../core/context';
 import { newId } from '../core/ids';
 import { agentIdFor } from '../store/agents-store';
 import type { TicketTable } from '../store/schema';
-import { checkRedirectUrl } from './redirect-policy';
 import { issueTicket } from './ticket-engine';
-import { commonTicketFields, type Reveal, resolveTicketUser, revealOf } from './ticket-fields';
+import { commonTicketFields, type Reveal, resolveTicketUser, revealOf, ticketTermsOf } from './ticket-fields';
 import { AGENT_TASK_KIND, detailsOf } from './ticket-kinds';
 
 /** `agent_task_id` and `task_id` (Clerk's older name) repeat `id`: `@clerk/backend` reads them. */
@@ -30,7 +29,8 @@ export async function createAgentTask(
   caller: Caller,
 ): Promise<AgentTaskJSON> {
   const userId = await resolveTicketUser(ctx, params.on_behalf_of, 'on_behalf_of.');
-  const redirectUrl = checkRedirectUrl(params.redirect_url, ctx.settings, ctx.environment);
+  // Checked before the agent is looked up: a refused request makes no agent.
+  const terms = ticketTermsOf(ctx, AGENT_TASK_LIMITS, params);
   const now = ctx.clock.now();
   const agentId = await agentIdFor(ctx.db, params.agent_name, newId('agent', now), now);
   const { ticket, value } = await issueTicket(
@@ -38,10 +38,7 @@ export async function createAgentTask(
     AGENT_TASK_KIND,
     {
       userId,
-      redirectUrl,
-      expiresInSeconds: params.expires_in_seconds ?? AGENT_TASK_LIMITS.expiresInSeconds.default,
-      sessionMaxDurationSeconds:
-        params.session_max_duration_in_seconds ?? AGENT_TASK_LIMITS.sessionMaxDurationInSeconds.default,
+      ...terms,
       details: { agent_name: params.agent_name, task_description: params.task_description },
       agentId,
       userParam: 'on_behalf_of.user_id',

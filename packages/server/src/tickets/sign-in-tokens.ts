@@ -2,9 +2,8 @@ import { type CreateSignInTokenParams, SIGN_IN_TOKEN_LIMITS, type SignInTokenJSO
 import type { Caller } from '../audit/audit-log';
 import type { ServerContext } from '../core/context';
 import type { TicketTable } from '../store/schema';
-import { checkRedirectUrl } from './redirect-policy';
 import { issueTicket } from './ticket-engine';
-import { commonTicketFields, type Reveal, revealOf } from './ticket-fields';
+import { commonTicketFields, type Reveal, revealOf, ticketTermsOf } from './ticket-fields';
 import { SIGN_IN_TOKEN_KIND } from './ticket-kinds';
 
 export function serializeSignInToken(ticket: TicketTable, reveal?: Reveal): SignInTokenJSON {
@@ -16,19 +15,12 @@ export async function createSignInToken(
   params: CreateSignInTokenParams,
   caller: Caller,
 ): Promise<SignInTokenJSON> {
-  const redirectUrl =
-    params.redirect_url === undefined
-      ? null
-      : checkRedirectUrl(params.redirect_url, ctx.settings, ctx.environment);
   const { ticket, value } = await issueTicket(
     ctx,
     SIGN_IN_TOKEN_KIND,
     {
       userId: params.user_id,
-      redirectUrl,
-      expiresInSeconds: params.expires_in_seconds ?? SIGN_IN_TOKEN_LIMITS.expiresInSeconds.default,
-      sessionMaxDurationSeconds:
-        params.session_max_duration_in_seconds ?? SIGN_IN_TOKEN_LIMITS.sessionMaxDurationInSeconds.default,
+      ...ticketTermsOf(ctx, SIGN_IN_TOKEN_LIMITS, params),
     },
     caller,
   );

@@ -3,6 +3,7 @@ import { ApiError } from '../core/api-error';
 import type { ServerContext } from '../core/context';
 import type { TicketTable } from '../store/schema';
 import { findUserIdByIdentifier } from '../store/users-store';
+import { checkRedirectUrl } from './redirect-policy';
 
 /** The URL that opens the ticket's page; it carries the ticket, so it is as secret as the ticket. */
 export function ticketUrl(ctx: ServerContext, value: string): string {
@@ -61,4 +62,30 @@ export async function resolveTicketUser(
     });
   }
   return userId;
+}
+
+/** A kind's defaults for the two lifetimes (its `*_LIMITS` in the wire). */
+export interface TicketDefaults {
+  readonly expiresInSeconds: { readonly default: number };
+  readonly sessionMaxDurationInSeconds: { readonly default: number };
+}
+
+/** What every kind's create takes besides who the ticket is for. */
+export interface TicketCreateParams {
+  readonly redirect_url?: string;
+  readonly expires_in_seconds?: number;
+  readonly session_max_duration_in_seconds?: number;
+}
+
+/** The redirect (checked against the allow-list) and the two lifetimes of a create, or their defaults. */
+export function ticketTermsOf(ctx: ServerContext, defaults: TicketDefaults, params: TicketCreateParams) {
+  return {
+    redirectUrl:
+      params.redirect_url === undefined
+        ? null
+        : checkRedirectUrl(params.redirect_url, ctx.settings, ctx.environment),
+    expiresInSeconds: params.expires_in_seconds ?? defaults.expiresInSeconds.default,
+    sessionMaxDurationSeconds:
+      params.session_max_duration_in_seconds ?? defaults.sessionMaxDurationInSeconds.default,
+  };
 }
