@@ -10,7 +10,7 @@ import * as ticketFamily from '../src/store/migrations/0005-ticket-family-and-au
 import { migrationProvider } from '../src/store/migrations/index';
 import type { Database } from '../src/store/schema';
 import { createTestDatabase, POSTGRES_URL } from './support/postgres';
-import { ticketRow, userRow } from './support/rows';
+import { earlierSchema, earlierTicketRow, earlierUserRow } from './support/rows';
 
 const BEFORE = '0004-usernames-case-insensitive';
 const AFTER = '0005-ticket-family-and-audit-log';
@@ -20,17 +20,8 @@ async function migrateTo(db: Kysely<Database>, name: string): Promise<void> {
   if (error) throw error;
 }
 
-/** Tickets as they were stored before 0005 added its columns. */
 function ticketBefore0005(id: string, userId: string, expiresAt: number) {
-  const {
-    details: _d,
-    agent_id: _a,
-    expiry_recorded: _e,
-    ...row
-  } = ticketRow(id, userId, expiresAt - 600_000, {
-    expires_at: expiresAt,
-  });
-  return row;
+  return earlierTicketRow(id, userId, expiresAt - 600_000, { expires_at: expiresAt });
 }
 
 function migrationSuite(
@@ -49,15 +40,12 @@ function migrationSuite(
       cleanup = target.cleanup;
       const db = target.dialect.db;
       await migrateTo(db, BEFORE);
-      const user = userRow(`user_${'1'.repeat(27)}`, Date.now() - 60_000);
-      await db.insertInto('users').values(user).execute();
+      const user = earlierUserRow(`user_${'1'.repeat(27)}`, Date.now() - 60_000);
+      await earlierSchema(db).insertInto('users').values(user).execute();
       const now = Date.now();
       const expired = ticketBefore0005(`tst_${'1'.repeat(27)}`, user.id, now - 1000);
       const live = ticketBefore0005(`tst_${'2'.repeat(27)}`, user.id, now + 3_600_000);
-      await (db as unknown as Kysely<{ tickets: typeof expired }>)
-        .insertInto('tickets')
-        .values([expired, live])
-        .execute();
+      await earlierSchema(db).insertInto('tickets').values([expired, live]).execute();
 
       await migrateTo(db, AFTER);
       const rows = await db

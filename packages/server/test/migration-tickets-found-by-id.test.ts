@@ -11,7 +11,7 @@ import * as ticketsFoundById from '../src/store/migrations/0003-tickets-found-by
 import { migrationProvider } from '../src/store/migrations/index';
 import type { Database, TicketTable } from '../src/store/schema';
 import { createTestDatabase, POSTGRES_URL } from './support/postgres';
-import { ticketRow, userRow } from './support/rows';
+import { earlierSchema, earlierTicketRow, earlierUserRow } from './support/rows';
 import { expectError, FakeClock, startTestServer, T0 } from './support/tessera';
 
 /**
@@ -34,20 +34,10 @@ async function migrateTo(db: Kysely<Database>, name: string): Promise<void> {
   if (error) throw error;
 }
 
-/** Tickets as they were stored before 0005 added its columns: how these tests write them. */
-type TicketBefore0005 = Omit<TicketTable, 'details' | 'agent_id' | 'expiry_recorded'>;
-const before0005 = (db: Kysely<Database>) => db as unknown as Kysely<{ tickets: TicketBefore0005 }>;
-
 /** A ticket issued before 0003: its value is 256 random bits and nothing else. */
 function legacyTicket(suffix: string, overrides: Partial<TicketTable> = {}) {
   const value = randomBytes(32).toString('base64url');
-  // The columns 0005 added do not exist yet.
-  const {
-    details: _details,
-    agent_id: _agentId,
-    expiry_recorded: _recorded,
-    ...row
-  } = ticketRow(`tst_${suffix.padStart(27, '0')}`, USER_ID, T0 - 60_000, {
+  const row = earlierTicketRow(`tst_${suffix.padStart(27, '0')}`, USER_ID, T0 - 60_000, {
     token_hash: sha256Hex(value),
     expires_at: T0 + 3_600_000,
     ...overrides,
@@ -57,9 +47,9 @@ function legacyTicket(suffix: string, overrides: Partial<TicketTable> = {}) {
 
 async function seedBefore0003(db: Kysely<Database>) {
   await migrateTo(db, BEFORE);
-  await db
+  await earlierSchema(db)
     .insertInto('users')
-    .values(userRow(USER_ID, T0 - 120_000, { username: 'legacy' }))
+    .values(earlierUserRow(USER_ID, T0 - 120_000, { username: 'legacy' }))
     .execute();
   const tickets = {
     pending: legacyTicket('1'),
@@ -68,7 +58,7 @@ async function seedBefore0003(db: Kysely<Database>) {
     revoked: legacyTicket('4', { status: 'revoked' }),
     expired: legacyTicket('5', { expires_at: T0 - 1000 }),
   };
-  await before0005(db)
+  await earlierSchema(db)
     .insertInto('tickets')
     .values(Object.values(tickets).map((ticket) => ticket.row))
     .execute();
@@ -105,7 +95,7 @@ function migrationSuite(
         [tickets.pending, tickets.pendingToo, tickets.expired].map((ticket) => ticket.row.id),
       );
       // The index is gone: two rows may now share a hash (none will: each is of 256 random bits).
-      await before0005(dialect.db)
+      await earlierSchema(dialect.db)
         .insertInto('tickets')
         .values({ ...tickets.pending.row, id: `tst_${'9'.repeat(27)}` })
         .execute();

@@ -11,7 +11,7 @@ import * as usernamesCaseInsensitive from '../src/store/migrations/0004-username
 import { migrationProvider } from '../src/store/migrations/index';
 import type { Database } from '../src/store/schema';
 import { createTestDatabase, POSTGRES_URL } from './support/postgres';
-import { userRow } from './support/rows';
+import { earlierSchema, earlierUserRow } from './support/rows';
 import { expectError, startTestServer, T0 } from './support/tessera';
 
 /**
@@ -86,9 +86,9 @@ function caseInsensitiveSuite(name: 'sqlite' | 'postgres', open: () => Promise<T
 
       // Below the check, as when two nodes race past it: the index refuses the second spelling.
       const dialect = server.tessera.context.dialect;
-      const raced = await dialect.db
+      const raced = await earlierSchema(dialect.db)
         .insertInto('users')
-        .values(userRow(userId(99), T0, { username: 'TINA' }))
+        .values(earlierUserRow(userId(99), T0, { username: 'TINA' }))
         .execute()
         .catch((error: unknown) => error);
       expect(dialect.isUniqueViolation(raced)).toBe(true);
@@ -103,14 +103,14 @@ function caseInsensitiveSuite(name: 'sqlite' | 'postgres', open: () => Promise<T
       };
       const { db } = dialect;
       await migrateTo(db, BEFORE);
-      await db
+      await earlierSchema(db)
         .insertInto('users')
         .values([
-          userRow(userId(1), T0, { username: 'Bob' }),
-          userRow(userId(2), T0, { username: 'bob' }),
-          userRow(userId(3), T0, { username: 'alice' }),
-          userRow(userId(4), T0, { username: null }),
-          userRow(userId(5), T0, { username: null }),
+          earlierUserRow(userId(1), T0, { username: 'Bob' }),
+          earlierUserRow(userId(2), T0, { username: 'bob' }),
+          earlierUserRow(userId(3), T0, { username: 'alice' }),
+          earlierUserRow(userId(4), T0, { username: null }),
+          earlierUserRow(userId(5), T0, { username: null }),
         ])
         .execute();
 
@@ -143,22 +143,22 @@ function caseInsensitiveSuite(name: 'sqlite' | 'postgres', open: () => Promise<T
       const { db } = dialect;
       await prepareSchema(db);
       await usernamesCaseInsensitive.up(db as Kysely<unknown>);
-      await db
+      await earlierSchema(db)
         .insertInto('users')
-        .values(userRow(userId(1), T0, { username: 'Carol' }))
+        .values(earlierUserRow(userId(1), T0, { username: 'Carol' }))
         .execute();
-      const dup = await db
+      const dup = await earlierSchema(db)
         .insertInto('users')
-        .values(userRow(userId(2), T0, { username: 'carol' }))
+        .values(earlierUserRow(userId(2), T0, { username: 'carol' }))
         .execute()
         .catch((e: unknown) => e);
       expect(dialect.isUniqueViolation(dup)).toBe(true);
 
       await migrateTo(db, BEFORE);
       await usernamesCaseInsensitive.down(db as Kysely<unknown>); // a second down is harmless too
-      await db
+      await earlierSchema(db)
         .insertInto('users')
-        .values(userRow(userId(2), T0, { username: 'carol' }))
+        .values(earlierUserRow(userId(2), T0, { username: 'carol' }))
         .execute();
     });
   });

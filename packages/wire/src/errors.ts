@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   test_session_tokens_disabled: { status: 403, message: 'Test session tokens are disabled' },
   testing_tokens_disabled: { status: 403, message: 'Testing tokens are disabled' },
   user_banned: { status: 403, message: 'User banned' },
+  user_locked: { status: 403, message: 'User locked' },
   ticket_not_found: { status: 404, message: 'Ticket not found' },
   ticket_already_used: { status: 409, message: 'Ticket already used' },
   ticket_expired: { status: 410, message: 'Ticket expired' },

@@ -2,7 +2,7 @@ import type { InferShape, ObjectSchema, Schema, Shape } from '@tessera/wire';
 import type { ServerContext } from '../core/context';
 import type { HttpRequest, HttpResponse } from './types';
 
-export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
  * The names of a path's `{name}` placeholders, from the path literal:

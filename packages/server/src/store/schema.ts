@@ -27,6 +27,8 @@ export interface UserTable {
   private_metadata: string;
   unsafe_metadata: string;
   banned: number;
+  /** 1 while locked: no ticket signs them in, their sessions go on (0006). */
+  locked: number;
   last_sign_in_at: number | null;
   last_active_at: number | null;
   created_at: number;

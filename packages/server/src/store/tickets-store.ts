@@ -47,7 +47,8 @@ const insertTicketForActiveUserQuery = compiledOnce(TICKET_COLUMNS, (db, ticket:
           ),
         )
         .where('users.id', '=', ticket.user_id)
-        .where('users.banned', '=', 0);
+        .where('users.banned', '=', 0)
+        .where('users.locked', '=', 0);
       // Postgres runs writers side by side: the row lock makes a ban or a delete in flight either
       // wait for this ticket (a deletion then revokes it; after a ban it is refused on accept) or be
       // seen by it. SQLite has one writer.
@@ -56,8 +57,8 @@ const insertTicketForActiveUserQuery = compiledOnce(TICKET_COLUMNS, (db, ticket:
 );
 
 /**
- * Inserts the ticket only if its user exists and is not banned, checked by the statement that writes
- * it: no ticket can be issued to a user deleted or banned a moment before. The audit events of the
+ * Inserts the ticket only if its user exists and is neither banned nor locked, checked by the
+ * statement that writes it: no ticket can be issued to a user deleted, banned or locked a moment before. The audit events of the
  * issue are written with it, or not at all. False when refused.
  */
 export async function insertTicketForActiveUser(

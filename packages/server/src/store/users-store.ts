@@ -95,17 +95,23 @@ export async function insertUser(db: Executor, user: UserTable, emails: readonly
       .execute();
 }
 
+/** Whether a user may be signed in: banned and locked, as stored (0 or 1). */
+export interface UserStatus {
+  readonly banned: number;
+  readonly locked: number;
+}
+
 const findUserStatusQuery = compiledOnce(['id'], (db, { id }: { id: string }) =>
-  db.selectFrom('users').select('banned').where('id', '=', id),
+  db.selectFrom('users').select(['banned', 'locked']).where('id', '=', id),
 );
 
-/** Whether a user exists and is banned, without their email addresses: for the hot paths. */
-export async function findUserStatus(db: Executor, id: string): Promise<{ banned: number } | undefined> {
+/** Whether a user exists, is banned or locked, without their email addresses: for the hot paths. */
+export async function findUserStatus(db: Executor, id: string): Promise<UserStatus | undefined> {
   return (await findUserStatusQuery(db, { id })).rows[0];
 }
 
 const lockUserStatusQuery = compiledOnce(['id'], (db, { id }: { id: string }, dialect) => {
-  const query = db.selectFrom('users').select('banned').where('id', '=', id);
+  const query = db.selectFrom('users').select(['banned', 'locked']).where('id', '=', id);
   return dialect === 'postgres' ? query.forNoKeyUpdate() : query;
 });
 
@@ -116,7 +122,7 @@ const lockUserStatusQuery = compiledOnce(['id'], (db, { id }: { id: string }, di
  * and two acceptances each holding a share lock would deadlock on that update. SQLite has one writer
  * and needs no lock.
  */
-export async function lockUserStatus(db: Executor, id: string): Promise<{ banned: number } | undefined> {
+export async function lockUserStatus(db: Executor, id: string): Promise<UserStatus | undefined> {
   return (await lockUserStatusQuery(db, { id })).rows[0];
 }
 

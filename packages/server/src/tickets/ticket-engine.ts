@@ -16,7 +16,7 @@ import { insertNewSession, signJwtFor } from '../sessions/sessions-service';
 import type { Paging } from '../store/paging';
 import type { SessionTable, TicketTable } from '../store/schema';
 import * as store from '../store/tickets-store';
-import { findUserStatus, lockUserStatus, recordSignIn } from '../store/users-store';
+import { findUserStatus, lockUserStatus, recordSignIn, type UserStatus } from '../store/users-store';
 import { checkRedirectUrl } from './redirect-policy';
 import {
   detailsOf,
@@ -115,13 +115,26 @@ export async function issueTicket(
     const user = await findUserStatus(ctx.db, request.userId);
     const userParam = request.userParam ?? 'user_id';
     if (!user) throw ApiError.notFound('User', userParam);
-    if (user.banned === 1 || attempt === 2) {
-      throw new ApiError('user_banned', `User ${request.userId} is banned and cannot be signed in.`, {
-        param_name: userParam,
-      });
-    }
+    const refusal = userRefusal(user, `User ${request.userId}`, { param_name: userParam });
+    if (refusal) throw refusal;
+    // Refused twice, yet neither banned nor locked when read: a ban and its lifting raced us.
+    if (attempt === 2) throw userRefusal({ banned: 1, locked: 0 }, `User ${request.userId}`)!;
   }
   return { ticket, value };
+}
+
+/** Why a user cannot be signed in now (banned, locked), if they cannot. */
+function userRefusal(
+  user: UserStatus,
+  who: string,
+  meta: Readonly<Record<string, unknown>> | null = null,
+): ApiError | undefined {
+  if (user.banned === 1)
+    return new ApiError('user_banned', `${who} is banned and cannot be signed in.`, meta);
+  if (user.locked === 1) {
+    return new ApiError('user_locked', `${who} is locked and cannot be signed in until unlocked.`, meta);
+  }
+  return undefined;
 }
 
 export async function getTicket(ctx: ServerContext, kind: TicketKind, id: string): Promise<TicketTable> {
@@ -240,8 +253,8 @@ export async function acceptTicket(
       assertKindAllowed(ctx, kind);
       const user = await lockUserStatus(trx, found.user_id);
       if (!user) throw new ApiError('ticket_not_found', 'This ticket is not valid.');
-      if (user.banned === 1)
-        throw new ApiError('user_banned', 'This user is banned and cannot be signed in.');
+      const userRefused = userRefusal(user, 'This user');
+      if (userRefused) throw userRefused;
       const redirectRefusal = found.redirect_url ? redirectRefusalOf(ctx, found.redirect_url) : undefined;
       if (redirectRefusal) {
         // Revoked rather than left pending: a link to a destination the operator has since removed

@@ -48,7 +48,7 @@ export function serializeUser(user: UserRecord): UserJSON {
     last_sign_in_at: user.last_sign_in_at,
     last_active_at: user.last_active_at,
     banned: user.banned === 1,
-    locked: false,
+    locked: user.locked === 1,
     create_organization_enabled: false,
     delete_self_enabled: false,
     created_at: user.created_at,

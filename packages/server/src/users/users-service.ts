@@ -67,6 +67,7 @@ export async function createUser(ctx: ServerContext, params: CreateUserParams): 
     private_metadata: toJsonColumn(params.private_metadata ?? {}),
     unsafe_metadata: toJsonColumn(params.unsafe_metadata ?? {}),
     banned: 0,
+    locked: 0,
     last_sign_in_at: null,
     last_active_at: null,
     created_at: now,
@@ -171,6 +172,52 @@ export async function deleteUser(ctx: ServerContext, id: string, caller: Caller)
   });
 }
 
+/**
+ * Runs `work` on a user in a transaction that holds the user's row (on Postgres; SQLite has one
+ * writer), so concurrent changes to one user apply one after the other. 404 for an unknown user.
+ */
+export async function changeUser<T>(
+  ctx: ServerContext,
+  id: string,
+  work: (trx: Executor, user: store.UserRecord, now: number) => Promise<T>,
+): Promise<T> {
+  const now = ctx.clock.now();
+  return ctx.db.transaction().execute(async (trx) => {
+    if (!(await store.lockUserForChange(trx, id))) throw ApiError.notFound('User');
+    const user = await store.findUserById(trx, id);
+    if (!user) throw ApiError.notFound('User');
+    return work(trx, user, now);
+  });
+}
+
+/**
+ * Locks or unlocks a user. A locked user cannot be signed in (every kind of ticket is refused, as
+ * for a ban) but keeps the sessions they have.
+ */
+export async function setUserLocked(
+  ctx: ServerContext,
+  id: string,
+  locked: boolean,
+  caller: Caller,
+): Promise<store.UserRecord> {
+  return changeUser(ctx, id, async (trx, user, now) => {
+    await store.updateUser(trx, id, { locked: locked ? 1 : 0, updated_at: now });
+    await recordEvents(
+      trx,
+      [
+        {
+          type: locked ? 'user.locked' : 'user.unlocked',
+          actor: caller.actor,
+          client: caller.client,
+          userId: id,
+        },
+      ],
+      now,
+    );
+    return { ...user, locked: locked ? 1 : 0, updated_at: now };
+  });
+}
+
 /** Bans (revoking the user's active sessions; their tickets are refused on accept) or unbans. */
 export async function setUserBanned(
   ctx: ServerContext,
@@ -178,11 +225,7 @@ export async function setUserBanned(
   banned: boolean,
   caller: Caller,
 ): Promise<store.UserRecord> {
-  const now = ctx.clock.now();
-  return ctx.db.transaction().execute(async (trx) => {
-    if (!(await store.lockUserForChange(trx, id))) throw ApiError.notFound('User');
-    const user = await store.findUserById(trx, id);
-    if (!user) throw ApiError.notFound('User');
+  return changeUser(ctx, id, async (trx, user, now) => {
     await store.updateUser(trx, id, { banned: banned ? 1 : 0, updated_at: now });
     const revoked = banned ? await revokeUserSessions(trx, id, now) : [];
     await recordEvents(

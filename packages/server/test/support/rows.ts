@@ -1,4 +1,5 @@
-import type { TicketTable, UserTable } from '../../src/store/schema';
+import type { Kysely } from 'kysely';
+import type { Database, TicketTable, UserTable } from '../../src/store/schema';
 
 /** Whole rows, for tests that write below the API: every column, its defaults, then `overrides`. */
 export function userRow(id: string, at: number, overrides: Partial<UserTable> = {}): UserTable {
@@ -13,6 +14,7 @@ export function userRow(id: string, at: number, overrides: Partial<UserTable> = 
     private_metadata: '{}',
     unsafe_metadata: '{}',
     banned: 0,
+    locked: 0,
     last_sign_in_at: null,
     last_active_at: null,
     created_at: at,
@@ -45,4 +47,44 @@ export function ticketRow(
     updated_at: at,
     ...overrides,
   };
+}
+
+/**
+ * The tables as they were before later migrations added columns (0005 to tickets, 0006 to users). A
+ * row of these shapes can be written at any schema since: the columns added later take their defaults.
+ */
+export interface EarlierDatabase {
+  users: Omit<UserTable, 'locked'>;
+  tickets: Omit<TicketTable, 'details' | 'agent_id' | 'expiry_recorded'>;
+}
+
+/** `db`, for writing rows of the earlier shapes (tests that migrate to an earlier schema first). */
+export function earlierSchema(db: Kysely<Database>): Kysely<EarlierDatabase> {
+  return db as unknown as Kysely<EarlierDatabase>;
+}
+
+/** `userRow` without the columns added since 0001. */
+export function earlierUserRow(
+  id: string,
+  at: number,
+  overrides: Partial<UserTable> = {},
+): EarlierDatabase['users'] {
+  const { locked: _locked, ...row } = userRow(id, at, overrides);
+  return row;
+}
+
+/** `ticketRow` without the columns added since 0001. */
+export function earlierTicketRow(
+  id: string,
+  userId: string,
+  at: number,
+  overrides: Partial<TicketTable> = {},
+): EarlierDatabase['tickets'] {
+  const {
+    details: _details,
+    agent_id: _agentId,
+    expiry_recorded: _recorded,
+    ...row
+  } = ticketRow(id, userId, at, overrides);
+  return row;
 }

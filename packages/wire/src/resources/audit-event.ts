@@ -16,6 +16,8 @@ export const AUDIT_EVENT_TYPES = [
   'session.refresh_refused',
   'user.banned',
   'user.unbanned',
+  'user.locked',
+  'user.unlocked',
   'user.deleted',
   'signing_key.rotated',
   'testing_token.issued',

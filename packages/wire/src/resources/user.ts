@@ -89,6 +89,17 @@ export const updateUserParams = object({
   unsafe_metadata: optional(metadata),
 });
 
+/**
+ * `PATCH /v1/users/{id}/metadata` (deep merge: nested objects merge, a key set to `null` is removed at
+ * any level) and `PUT /v1/users/{id}/metadata` (each metadata given replaces the stored one; `{}`
+ * clears it). An absent metadata is left as it is.
+ */
+export const userMetadataParams = object({
+  public_metadata: optional(metadata),
+  private_metadata: optional(metadata),
+  unsafe_metadata: optional(metadata),
+});
+
 const userFilters = {
   email_address: optional(array(string({ maxLength: 320 }))),
   username: optional(array(string({ maxLength: 64 }))),
@@ -108,5 +119,6 @@ export const countUsersQuery = object(userFilters);
 export type UserJSON = Infer<typeof userObject>;
 export type CreateUserParams = Infer<typeof createUserParams>;
 export type UpdateUserParams = Infer<typeof updateUserParams>;
+export type UserMetadataParams = Infer<typeof userMetadataParams>;
 export type ListUsersQuery = Infer<typeof listUsersQuery>;
 export type CountUsersQuery = Infer<typeof countUsersQuery>;

@@ -5,9 +5,11 @@ import {
   listUsersQuery,
   totalCountObject,
   updateUserParams,
+  userMetadataParams,
   userObject,
 } from '@tessera/wire';
 import { serializeUser } from '../../users/serialize-user';
+import { changeUserMetadata } from '../../users/user-metadata';
 import * as users from '../../users/users-service';
 import { secretKeyCaller } from '../caller';
 import { defineRoute } from '../route';
@@ -112,5 +114,53 @@ export const userRoutes = [
         200,
         serializeUser(await users.setUserBanned(ctx, params.id, false, secretKeyCaller(request))),
       ),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/users/{id}/lock',
+    operationId: 'lockUser',
+    summary: 'Lock a user: no ticket signs them in until unlocked; their sessions go on',
+    auth: 'secret',
+    response: userResponse,
+    handler: async ({ ctx, params, request }) =>
+      jsonResponse(
+        200,
+        serializeUser(await users.setUserLocked(ctx, params.id, true, secretKeyCaller(request))),
+      ),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/users/{id}/unlock',
+    operationId: 'unlockUser',
+    summary: 'Unlock a user',
+    auth: 'secret',
+    response: userResponse,
+    handler: async ({ ctx, params, request }) =>
+      jsonResponse(
+        200,
+        serializeUser(await users.setUserLocked(ctx, params.id, false, secretKeyCaller(request))),
+      ),
+  }),
+  defineRoute({
+    method: 'PATCH',
+    path: '/v1/users/{id}/metadata',
+    operationId: 'updateUserMetadata',
+    summary: 'Deep-merge metadata into the user’s: nested objects merge, a key set to null is removed',
+    auth: 'secret',
+    body: userMetadataParams,
+    response: userResponse,
+    handler: async ({ ctx, params, body }) =>
+      jsonResponse(200, serializeUser(await changeUserMetadata(ctx, params.id, body, 'merge'))),
+  }),
+  defineRoute({
+    method: 'PUT',
+    path: '/v1/users/{id}/metadata',
+    operationId: 'replaceUserMetadata',
+    summary: 'Replace each metadata given ({} clears it); those not given are left as they are',
+    auth: 'secret',
+    body: userMetadataParams,
+    response: userResponse,
+    handler: async ({ ctx, params, body }) =>
+      jsonResponse(200, serializeUser(await changeUserMetadata(ctx, params.id, body, 'replace'))),
   }),
 ];

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { addColumnsIfMissing } from './add-columns';
 import { atomically } from './atomically';
 
 /**
@@ -16,7 +17,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Kysely runs a migration in a transaction on Postgres only, which tells the two apart (as in 0003).
   const postgres = db.isTransaction;
   await atomically(db, async (trx) => {
-    await addTicketColumns(trx, postgres);
+    await addColumnsIfMissing(
+      trx,
+      'tickets',
+      [
+        ['details', sql`text`],
+        ['agent_id', sql`text`],
+        ['expiry_recorded', sql`integer not null default 0`],
+      ],
+      postgres,
+    );
     // Tickets that expired before this version are history, not news: they get no expiry event.
     await sql`update tickets set expiry_recorded = 1
       where status = 'pending' and expires_at <= ${Date.now()}`.execute(trx);
@@ -69,31 +79,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     await sql`create index if not exists audit_events_user_id on audit_events (user_id, created_at)
       where type <> 'ticket.issued'`.execute(trx);
   });
-}
-
-const NEW_TICKET_COLUMNS = [
-  ['details', sql`text`],
-  ['agent_id', sql`text`],
-  ['expiry_recorded', sql`integer not null default 0`],
-] as const;
-
-/**
- * Postgres says `add column if not exists` (another schema's `tickets` cannot mislead it); SQLite
- * cannot, so there the columns the table already has are read first.
- */
-async function addTicketColumns(db: Kysely<unknown>, postgres: boolean): Promise<void> {
-  const existing = postgres
-    ? []
-    : ((await db.introspection.getTables()).find((table) => table.name === 'tickets')?.columns ?? []).map(
-        (column) => column.name,
-      );
-  for (const [name, definition] of NEW_TICKET_COLUMNS) {
-    if (postgres) {
-      await sql`alter table tickets add column if not exists ${sql.ref(name)} ${definition}`.execute(db);
-    } else if (!existing.includes(name)) {
-      await sql`alter table tickets add column ${sql.ref(name)} ${definition}`.execute(db);
-    }
-  }
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
