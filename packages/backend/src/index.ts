@@ -37,6 +37,7 @@ export type {
   CreateUserParams,
   ListUsersParams,
   UpdateUserParams,
+  UserMetadataParams,
   UsersApi,
 } from './api/users';
 export {

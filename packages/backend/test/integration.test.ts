@@ -121,6 +121,27 @@ describe('an Express app protected by requireAuth()', () => {
 });
 
 describe('users', () => {
+  it('updateMetadata merges (keys as given, null removes), replaceMetadata replaces, lock and unlock', async () => {
+    const user = await client.users.create({ publicMetadata: { camelKey: { a: 1, b: 2 }, keep: true } });
+    const merged = await client.users.updateMetadata(user.id, {
+      publicMetadata: { camelKey: { b: null, c: 3 } },
+      privateMetadata: { plan: 'pro' },
+    });
+    expect(merged.publicMetadata).toEqual({ camelKey: { a: 1, c: 3 }, keep: true });
+    expect(merged.privateMetadata).toEqual({ plan: 'pro' });
+    const replaced = await client.users.replaceMetadata(user.id, { publicMetadata: { only: 1 } });
+    expect(replaced.publicMetadata).toEqual({ only: 1 });
+    expect(replaced.privateMetadata).toEqual({ plan: 'pro' });
+
+    expect((await client.users.lock(user.id)).locked).toBe(true);
+    await expect(client.testSessionTokens.create({ userId: user.id })).rejects.toMatchObject({
+      status: 403,
+      code: 'user_locked',
+    });
+    expect((await client.users.unlock(user.id)).locked).toBe(false);
+    expect((await client.testSessionTokens.create({ userId: user.id })).status).toBe('pending');
+  });
+
   it('create, get, list, count, update, ban, unban, delete', async () => {
     const ada = await client.users.create({
       emailAddress: ['ada@example.com'],

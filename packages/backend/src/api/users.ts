@@ -5,6 +5,7 @@ import {
   userObject,
   type CreateUserParams as WireCreateUserParams,
   type UpdateUserParams as WireUpdateUserParams,
+  type UserMetadataParams as WireUserMetadataParams,
 } from '@tessera/wire';
 import type { Requester } from '../client/request';
 import { type CamelParams, toWireBody } from '../internal/case';
@@ -33,6 +34,17 @@ export type CreateUserParams = CamelParams<WireCreateUserParams>;
  * ```
  */
 export type UpdateUserParams = CamelParams<WireUpdateUserParams>;
+
+/**
+ * Metadata to merge (`users.updateMetadata`) or to put in place (`users.replaceMetadata`); a
+ * metadata left out is left as it is. Its keys are sent as given.
+ *
+ * @example
+ * ```ts
+ * const params: UserMetadataParams = { publicMetadata: { role: 'admin', legacyFlag: null } };
+ * ```
+ */
+export type UserMetadataParams = CamelParams<WireUserMetadataParams>;
 
 /**
  * Filters (arrays match any of their values) and paging of `users.list`.
@@ -80,6 +92,17 @@ export interface UsersApi {
   ban(userId: string): Promise<User>;
   /** `POST /v1/users/{id}/unban`. */
   unban(userId: string): Promise<User>;
+  /** `POST /v1/users/{id}/lock`: no ticket signs the user in until unlocked; their sessions go on. */
+  lock(userId: string): Promise<User>;
+  /** `POST /v1/users/{id}/unlock`. */
+  unlock(userId: string): Promise<User>;
+  /**
+   * `PATCH /v1/users/{id}/metadata`: deep merge. Nested objects merge; a key set to `null` is
+   * removed, at any level.
+   */
+  updateMetadata(userId: string, params: UserMetadataParams): Promise<User>;
+  /** `PUT /v1/users/{id}/metadata`: each metadata given replaces the stored one (`{}` clears it). */
+  replaceMetadata(userId: string, params: UserMetadataParams): Promise<User>;
 }
 
 const readList = paginatedReader(userObject, toUser, 'User');
@@ -122,5 +145,24 @@ export function createUsersApi(request: Requester): UsersApi {
       request({ method: 'DELETE', path: byId(id), resource: 'DeletedObject', read: DeletedObject.fromJSON }),
     ban: async (id) => request({ method: 'POST', path: byId(id, '/ban'), resource, read: User.fromJSON }),
     unban: async (id) => request({ method: 'POST', path: byId(id, '/unban'), resource, read: User.fromJSON }),
+    lock: async (id) => request({ method: 'POST', path: byId(id, '/lock'), resource, read: User.fromJSON }),
+    unlock: async (id) =>
+      request({ method: 'POST', path: byId(id, '/unlock'), resource, read: User.fromJSON }),
+    updateMetadata: async (id, params) =>
+      request({
+        method: 'PATCH',
+        path: byId(id, '/metadata'),
+        body: toWireBody(params),
+        resource,
+        read: User.fromJSON,
+      }),
+    replaceMetadata: async (id, params) =>
+      request({
+        method: 'PUT',
+        path: byId(id, '/metadata'),
+        body: toWireBody(params),
+        resource,
+        read: User.fromJSON,
+      }),
   };
 }

@@ -19,7 +19,7 @@ export interface TransportConfig {
   readonly generateIdempotencyKey: () => string;
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface ApiRequest<T> {
   readonly method: HttpMethod;
