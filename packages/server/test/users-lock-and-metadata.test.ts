@@ -97,6 +97,19 @@ function suite(database: string, start: (options?: StartOptions) => Promise<Test
       expect(replaced.publicMetadata).toEqual({ role: 'guest' });
     });
 
+    it('@clerk/backend getUserList: the banned filter is honoured, a filter tessera lacks is refused by name', async () => {
+      const user = await server.createUser({ username: `listed-${database}` });
+      await clerk.users.banUser(user.id);
+      const { data, totalCount } = await clerk.users.getUserList({ banned: true, limit: 100 } as never);
+      expect(data.map((u) => u.id)).toContain(user.id);
+      expect(data.every((u) => u.banned)).toBe(true);
+      expect(totalCount).toBeGreaterThanOrEqual(data.length);
+      await expect(clerk.users.getUserList({ organizationId: ['org_1'] })).rejects.toMatchObject({
+        status: 422,
+        errors: [{ code: 'form_param_unknown', meta: { paramName: 'organization_id' } }],
+      });
+    });
+
     it('a locked user gets no ticket and cannot accept one; their session goes on; unlock restores', async () => {
       const user = await server.createUser({ username: `locked-${database}` });
       const { session } = await server.accept((await server.createToken({ user_id: user.id })).token);

@@ -52,12 +52,26 @@ export function parseBody(schema: ObjectSchema<Shape>, raw: Buffer): unknown {
   return result.value;
 }
 
+const PARAMETER_NAME = /^[A-Za-z][A-Za-z0-9_.]{0,63}$/;
+
 /**
  * Reads the schema's keys from a query string. Array parameters come as repeated keys (`a=1&a=2`) or
- * as `a[]=`; other keys take their first value. Keys the endpoint does not know are ignored, since
- * clients add their own (such as `paginated`) freely.
+ * as `a[]=`; other keys take their first value. A key the endpoint does not know is refused (422
+ * `form_param_unknown`, naming it): a filter quietly ignored would answer a different question.
  */
 export function parseQuery(schema: ObjectSchema<Shape>, query: URLSearchParams): unknown {
+  for (const key of query.keys()) {
+    const name = key.endsWith('[]') ? key.slice(0, -2) : key;
+    if (!Object.hasOwn(schema.shape, name)) {
+      // Named back only when it looks like a parameter name: the key is the client's text.
+      if (!PARAMETER_NAME.test(name)) {
+        throw new ApiError('form_param_unknown', 'The query has a parameter this endpoint does not take.');
+      }
+      throw new ApiError('form_param_unknown', `${name} is not a parameter of this endpoint.`, {
+        param_name: name,
+      });
+    }
+  }
   const input: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(schema.shape)) {
     if (field.kind === 'array') {

@@ -14,6 +14,15 @@ export interface UserFilters {
   readonly external_id?: readonly string[];
   readonly user_id?: readonly string[];
   readonly query?: string;
+  readonly banned?: boolean;
+  readonly locked?: boolean;
+  readonly created_at_before?: number;
+  readonly created_at_after?: number;
+  readonly last_active_at_before?: number;
+  readonly last_active_at_after?: number;
+  readonly last_active_at_since?: number;
+  readonly last_sign_in_at_before?: number;
+  readonly last_sign_in_at_after?: number;
 }
 
 type UserOrderColumn = 'created_at' | 'updated_at' | 'last_sign_in_at' | 'last_active_at' | 'username';
@@ -67,6 +76,18 @@ function applyFilters(eb: ExpressionBuilder<Database, 'users'>, filters: UserFil
       ]),
     );
   }
+  if (filters.banned !== undefined) conditions.push(eb('users.banned', '=', filters.banned ? 1 : 0));
+  if (filters.locked !== undefined) conditions.push(eb('users.locked', '=', filters.locked ? 1 : 0));
+  // A time filter leaves out the users who have no such time (never active, never signed in).
+  const times = [
+    ['users.created_at', '<', filters.created_at_before],
+    ['users.created_at', '>', filters.created_at_after],
+    ['users.last_active_at', '<', filters.last_active_at_before],
+    ['users.last_active_at', '>', filters.last_active_at_after ?? filters.last_active_at_since],
+    ['users.last_sign_in_at', '<', filters.last_sign_in_at_before],
+    ['users.last_sign_in_at', '>', filters.last_sign_in_at_after],
+  ] as const;
+  for (const [column, op, value] of times) if (value !== undefined) conditions.push(eb(column, op, value));
   return eb.and(conditions);
 }
 

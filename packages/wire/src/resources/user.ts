@@ -3,6 +3,7 @@ import {
   array,
   boolean,
   type Infer,
+  integer,
   jsonObject,
   literal,
   nullable,
@@ -100,12 +101,26 @@ export const userMetadataParams = object({
   unsafe_metadata: optional(metadata),
 });
 
+function timestampParam(description: string) {
+  return integer({ min: 0, description });
+}
+
 const userFilters = {
   email_address: optional(array(string({ maxLength: 320 }))),
   username: optional(array(string({ maxLength: 64 }))),
   external_id: optional(array(string({ maxLength: 256 }))),
   user_id: optional(array(string({ maxLength: 64 }))),
   query: optional(string({ maxLength: 256 })),
+  banned: optional(boolean()),
+  locked: optional(boolean()),
+  created_at_before: optional(timestampParam('Only users created before this Unix ms')),
+  created_at_after: optional(timestampParam('Only users created after this Unix ms')),
+  last_active_at_before: optional(timestampParam('Only users last active before this Unix ms')),
+  last_active_at_after: optional(timestampParam('Only users last active after this Unix ms')),
+  /** Clerk's deprecated name of `last_active_at_after`. */
+  last_active_at_since: optional(timestampParam('Deprecated: last_active_at_after')),
+  last_sign_in_at_before: optional(timestampParam('Only users last signed in before this Unix ms')),
+  last_sign_in_at_after: optional(timestampParam('Only users last signed in after this Unix ms')),
 } as const;
 
 export const listUsersQuery = object({
