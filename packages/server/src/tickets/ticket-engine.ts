@@ -16,7 +16,8 @@ import { insertNewSession, signJwtFor } from '../sessions/sessions-service';
 import type { Paging } from '../store/paging';
 import type { SessionTable, TicketTable } from '../store/schema';
 import * as store from '../store/tickets-store';
-import { findUserStatus, lockUserStatus, recordSignIn, type UserStatus } from '../store/users-store';
+import { findUserStatus, lockUserStatus, recordSignIn } from '../store/users-store';
+import { userRefusal } from '../users/user-refusal';
 import { checkRedirectUrl } from './redirect-policy';
 import {
   detailsOf,
@@ -121,20 +122,6 @@ export async function issueTicket(
     if (attempt === 2) throw userRefusal({ banned: 1, locked: 0 }, `User ${request.userId}`)!;
   }
   return { ticket, value };
-}
-
-/** Why a user cannot be signed in now (banned, locked), if they cannot. */
-function userRefusal(
-  user: UserStatus,
-  who: string,
-  meta: Readonly<Record<string, unknown>> | null = null,
-): ApiError | undefined {
-  if (user.banned === 1)
-    return new ApiError('user_banned', `${who} is banned and cannot be signed in.`, meta);
-  if (user.locked === 1) {
-    return new ApiError('user_locked', `${who} is locked and cannot be signed in until unlocked.`, meta);
-  }
-  return undefined;
 }
 
 export async function getTicket(ctx: ServerContext, kind: TicketKind, id: string): Promise<TicketTable> {

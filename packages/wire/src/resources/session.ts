@@ -28,6 +28,24 @@ export const listSessionsQuery = object({
   order_by: orderBy('created_at', 'updated_at', 'expire_at'),
 });
 
+/**
+ * `POST /v1/sessions` (`@clerk/backend`'s `sessions.createSession`): a session for a user at once,
+ * for tests; refused on a production instance unless test session tokens are enabled.
+ */
+export const createSessionParams = object({
+  user_id: idSchema('user'),
+  session_max_duration_in_seconds: optional(
+    integer({
+      min: 60,
+      max: 604_800,
+      description: 'Lifetime of the session (default 1800)',
+    }),
+  ),
+});
+
+/** Default lifetime of a session created directly, as of one a test session token starts. */
+export const DIRECT_SESSION_DEFAULT_SECONDS = 1800;
+
 /** `POST /v1/sessions/{id}/tokens`: a fresh session JWT. */
 /** The longest a session JWT may live; signing keys stay published this long after retirement. */
 export const MAX_SESSION_TOKEN_LIFETIME_SECONDS = 3600;
@@ -49,5 +67,6 @@ export const tokenObject = object({
 
 export type SessionJSON = Infer<typeof sessionObject>;
 export type ListSessionsQuery = Infer<typeof listSessionsQuery>;
+export type CreateSessionParams = Infer<typeof createSessionParams>;
 export type CreateSessionTokenParams = Infer<typeof createSessionTokenParams>;
 export type TokenJSON = Infer<typeof tokenObject>;

@@ -1,4 +1,11 @@
-import { createSessionTokenParams, listSessionsQuery, sessionObject, tokenObject } from '@tessera/wire';
+import {
+  createSessionParams,
+  createSessionTokenParams,
+  listSessionsQuery,
+  sessionObject,
+  tokenObject,
+} from '@tessera/wire';
+import { createSessionDirectly } from '../../sessions/direct-sessions';
 import { serializeSession } from '../../sessions/serialize-session';
 import { endSession, getSession, listSessions, mintSessionToken } from '../../sessions/sessions-service';
 import { secretKeyCaller } from '../caller';
@@ -8,6 +15,22 @@ import { jsonResponse, listResponse } from '../types';
 const sessionResponse = { kind: 'object', schema: sessionObject } as const;
 
 export const sessionRoutes = [
+  defineRoute({
+    method: 'POST',
+    path: '/v1/sessions',
+    operationId: 'createSession',
+    summary:
+      'Create a session for a user at once, for tests (refused in production unless test session tokens are enabled)',
+    auth: 'secret',
+    idempotent: true,
+    body: createSessionParams,
+    response: sessionResponse,
+    handler: async ({ ctx, body, request }) =>
+      jsonResponse(
+        200,
+        serializeSession(await createSessionDirectly(ctx, body, secretKeyCaller(request)), ctx.clock.now()),
+      ),
+  }),
   defineRoute({
     method: 'GET',
     path: '/v1/sessions',
