@@ -19,7 +19,12 @@ export type {
 export type { AuditEventsApi, ListAuditEventsParams } from './api/audit-events';
 export type { CreateOptions } from './api/common';
 export type { JwksApi } from './api/jwks';
-export type { GetSessionTokenParams, ListSessionsParams, SessionsApi } from './api/sessions';
+export type {
+  CreateSessionParams,
+  GetSessionTokenParams,
+  ListSessionsParams,
+  SessionsApi,
+} from './api/sessions';
 export type {
   CreateSignInTokenParams,
   ListSignInTokensParams,

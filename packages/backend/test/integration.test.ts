@@ -121,6 +121,19 @@ describe('an Express app protected by requireAuth()', () => {
 });
 
 describe('users', () => {
+  it('list filters by banned and time; sessions.create starts a session at once', async () => {
+    const user = await client.users.create({ username: 'filtered' });
+    await client.users.ban(user.id);
+    const banned = await client.users.list({ banned: true, limit: 500 });
+    expect(banned.data.map((u) => u.id)).toContain(user.id);
+    expect(banned.data.every((u) => u.banned)).toBe(true);
+    await client.users.unban(user.id);
+    const session = await client.sessions.create({ userId: user.id, sessionMaxDurationInSeconds: 600 });
+    expect(session).toMatchObject({ userId: user.id, status: 'active', actor: null });
+    const recent = await client.users.list({ lastSignInAtAfter: session.createdAt - 1, limit: 500 });
+    expect(recent.data.map((u) => u.id)).toContain(user.id);
+  });
+
   it('updateMetadata merges (keys as given, null removes), replaceMetadata replaces, lock and unlock', async () => {
     const user = await client.users.create({ publicMetadata: { camelKey: { a: 1, b: 2 }, keep: true } });
     const merged = await client.users.updateMetadata(user.id, {

@@ -1,4 +1,9 @@
-import { type CreateSessionTokenParams, type ListSessionsQuery, sessionObject } from '@tessera/wire';
+import {
+  type CreateSessionTokenParams,
+  type ListSessionsQuery,
+  sessionObject,
+  type CreateSessionParams as WireCreateSessionParams,
+} from '@tessera/wire';
 import type { Requester } from '../client/request';
 import { ConfigurationError } from '../errors';
 import { type CamelParams, toWireBody } from '../internal/case';
@@ -6,7 +11,7 @@ import { pathId } from '../internal/validate';
 import { type PaginatedList, Token } from '../resources/misc';
 import { Session, toSession } from '../resources/session';
 import { SessionHandoff, SessionRefresh } from '../resources/session-handoff';
-import { paginatedReader } from './common';
+import { type CreateOptions, paginatedReader } from './common';
 
 /**
  * Filters and paging of `sessions.list`.
@@ -17,6 +22,16 @@ import { paginatedReader } from './common';
  * ```
  */
 export type ListSessionsParams = Omit<CamelParams<ListSessionsQuery>, 'paginated'>;
+
+/**
+ * Who the session is for, and optionally for how long (default 1800 seconds).
+ *
+ * @example
+ * ```ts
+ * const params: CreateSessionParams = { userId: 'user_...', sessionMaxDurationInSeconds: 600 };
+ * ```
+ */
+export type CreateSessionParams = CamelParams<WireCreateSessionParams>;
 
 /**
  * Options of `sessions.getToken`.
@@ -39,6 +54,11 @@ export type GetSessionTokenParams = CamelParams<CreateSessionTokenParams>;
  * ```
  */
 export interface SessionsApi {
+  /**
+   * `POST /v1/sessions` with an `Idempotency-Key`: a session at once, for tests (a production
+   * instance refuses it unless test session tokens are enabled).
+   */
+  create(params: CreateSessionParams, options?: CreateOptions): Promise<Session>;
   /** `GET /v1/sessions/{id}`. */
   get(sessionId: string): Promise<Session>;
   /** `GET /v1/sessions?paginated=true&...`. */
@@ -76,6 +96,16 @@ function secretArgument(option: string, value: unknown): string {
 export function createSessionsApi(request: Requester): SessionsApi {
   const byId = (id: unknown, suffix = '') => `/sessions/${pathId('sessionId', id)}${suffix}`;
   return {
+    create: async (params, options = {}) =>
+      request({
+        method: 'POST',
+        path: '/sessions',
+        body: toWireBody(params),
+        idempotent: true,
+        idempotencyKey: options.idempotencyKey,
+        resource,
+        read: Session.fromJSON,
+      }),
     get: async (id) => request({ method: 'GET', path: byId(id), resource, read: Session.fromJSON }),
     list: async (params = {}) =>
       request({
