@@ -48,9 +48,13 @@ function unseal(key: Buffer, sealed: string): HttpResponse {
   ) as HttpResponse;
 }
 
-function requestFingerprint(scope: string, body: unknown): string {
-  return createHash('sha256')
-    .update(`${scope}\n${JSON.stringify(body)}`)
+/**
+ * Keyed (by the sealing key, which needs the secret key and the idempotency key): a body may hold a
+ * password, and a plain hash of it in the database could be guessed offline.
+ */
+function requestFingerprint(key: Buffer, scope: string, body: unknown): string {
+  return createHmac('sha256', key)
+    .update(`tessera idempotency request\n${scope}\n${JSON.stringify(body)}`)
     .digest('hex');
 }
 
@@ -86,7 +90,7 @@ export async function withIdempotency(
 ): Promise<HttpResponse> {
   validateIdempotencyKey(request.idempotencyKey);
   const { lookup, sealingKey } = derive(request.idempotencyKey, request.scope, request.secretKey);
-  const fingerprint = requestFingerprint(request.scope, request.body);
+  const fingerprint = requestFingerprint(sealingKey, request.scope, request.body);
 
   for (;;) {
     const now = ctx.clock.now();
