@@ -183,7 +183,8 @@ describe('POST /v1/users', () => {
     ['public_metadata', { public_metadata: [1] }, 'form_param_value_invalid'],
     ['private_metadata', { private_metadata: 'text' }, 'form_param_value_invalid'],
     ['unsafe_metadata', { unsafe_metadata: null }, 'form_param_value_invalid'],
-    ['password', { password: 'hunter2' }, 'form_param_unknown'],
+    ['password', { password: 'hunter2' }, 'form_password_length_too_short'],
+    ['password_hasher', { password_digest: 'x', password_hasher: 'sha1' }, 'form_param_value_invalid'],
   ])('refuses a bad %s with 422 and creates nothing', async (param, body, code) => {
     const before = await count();
     expectError(await server.post('/v1/users', body), 422, code, param);

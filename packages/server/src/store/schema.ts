@@ -29,6 +29,10 @@ export interface UserTable {
   banned: number;
   /** 1 while locked: no ticket signs them in, their sessions go on (0006). */
   locked: number;
+  /** The password's digest, never the password (0006); null without a password. */
+  password_digest: string | null;
+  /** `scrypt` (tessera's own), or the hasher of an imported digest: `bcrypt`, `argon2i`, `argon2id`. */
+  password_hasher: string | null;
   last_sign_in_at: number | null;
   last_active_at: number | null;
   created_at: number;

@@ -33,7 +33,7 @@ export function serializeUser(user: UserRecord): UserJSON {
     primary_email_address_id: user.primary_email_address_id,
     primary_phone_number_id: null,
     primary_web3_wallet_id: null,
-    password_enabled: false,
+    password_enabled: user.password_digest !== null,
     two_factor_enabled: false,
     totp_enabled: false,
     backup_code_enabled: false,

@@ -10,6 +10,7 @@ import type { EmailAddressTable, UserTable } from '../store/schema';
 import { revokeUserSessions } from '../store/sessions-store';
 import { revokeUserTickets } from '../store/tickets-store';
 import * as store from '../store/users-store';
+import { passwordColumnsOf } from './passwords';
 
 /** Two nodes can race past the check below; the unique index then decides, and we say which identifier. */
 function identifierTaken(ctx: ServerContext, error: unknown): ApiError | undefined {
@@ -68,6 +69,9 @@ export async function createUser(ctx: ServerContext, params: CreateUserParams): 
     unsafe_metadata: toJsonColumn(params.unsafe_metadata ?? {}),
     banned: 0,
     locked: 0,
+    password_digest: null,
+    password_hasher: null,
+    ...(await passwordColumnsOf(params)),
     last_sign_in_at: null,
     last_active_at: null,
     created_at: now,
@@ -103,6 +107,8 @@ export async function updateUser(
   id: string,
   params: UpdateUserParams,
 ): Promise<store.UserRecord> {
+  // Hashed before the transaction: scrypt takes tens of milliseconds, in the thread pool.
+  const password = await passwordColumnsOf(params);
   return ctx.db
     .transaction()
     .execute(async (trx) => {
@@ -130,6 +136,7 @@ export async function updateUser(
       if (params.public_metadata) changes.public_metadata = toJsonColumn(params.public_metadata);
       if (params.private_metadata) changes.private_metadata = toJsonColumn(params.private_metadata);
       if (params.unsafe_metadata) changes.unsafe_metadata = toJsonColumn(params.unsafe_metadata);
+      if (password) Object.assign(changes, password);
       await store.updateUser(trx, id, changes);
       return { ...user, ...changes };
     })

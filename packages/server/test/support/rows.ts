@@ -15,6 +15,8 @@ export function userRow(id: string, at: number, overrides: Partial<UserTable> = 
     unsafe_metadata: '{}',
     banned: 0,
     locked: 0,
+    password_digest: null,
+    password_hasher: null,
     last_sign_in_at: null,
     last_active_at: null,
     created_at: at,
@@ -54,7 +56,7 @@ export function ticketRow(
  * row of these shapes can be written at any schema since: the columns added later take their defaults.
  */
 export interface EarlierDatabase {
-  users: Omit<UserTable, 'locked'>;
+  users: Omit<UserTable, 'locked' | 'password_digest' | 'password_hasher'>;
   tickets: Omit<TicketTable, 'details' | 'agent_id' | 'expiry_recorded'>;
 }
 
@@ -69,7 +71,12 @@ export function earlierUserRow(
   at: number,
   overrides: Partial<UserTable> = {},
 ): EarlierDatabase['users'] {
-  const { locked: _locked, ...row } = userRow(id, at, overrides);
+  const {
+    locked: _locked,
+    password_digest: _digest,
+    password_hasher: _hasher,
+    ...row
+  } = userRow(id, at, overrides);
   return row;
 }
 

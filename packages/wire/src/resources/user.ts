@@ -68,6 +68,20 @@ export const userObject = object({
   updated_at: timestamp,
 });
 
+/** The digests tessera can import (what `password_hasher` names) and verify. */
+export const PASSWORD_HASHERS = ['bcrypt', 'argon2i', 'argon2id'] as const;
+export type PasswordHasher = (typeof PASSWORD_HASHERS)[number];
+
+/** Without `skip_password_checks`, a password has at least this many characters (Clerk's rule). */
+export const PASSWORD_MIN_LENGTH = 8;
+
+const passwordFields = {
+  password: optional(string({ minLength: 1, maxLength: 256, description: 'Stored only as a scrypt digest' })),
+  skip_password_checks: optional(boolean()),
+  password_digest: optional(string({ minLength: 1, maxLength: 512, description: 'An imported digest' })),
+  password_hasher: optional(literal(...PASSWORD_HASHERS)),
+} as const;
+
 export const createUserParams = object({
   email_address: optional(array(emailAddress, { maxItems: 10 })),
   username: optional(username),
@@ -77,6 +91,7 @@ export const createUserParams = object({
   public_metadata: optional(metadata),
   private_metadata: optional(metadata),
   unsafe_metadata: optional(metadata),
+  ...passwordFields,
 });
 
 export const updateUserParams = object({
@@ -88,7 +103,14 @@ export const updateUserParams = object({
   public_metadata: optional(metadata),
   private_metadata: optional(metadata),
   unsafe_metadata: optional(metadata),
+  ...passwordFields,
 });
+
+/** `POST /v1/users/{id}/verify_password`. */
+export const verifyPasswordParams = object({ password: string({ minLength: 1, maxLength: 256 }) });
+
+/** The reply when the password matches; a mismatch is 422 `form_password_incorrect`. */
+export const passwordVerificationObject = object({ verified: boolean() });
 
 /**
  * `PATCH /v1/users/{id}/metadata` (deep merge: nested objects merge, a key set to `null` is removed at
@@ -135,5 +157,6 @@ export type UserJSON = Infer<typeof userObject>;
 export type CreateUserParams = Infer<typeof createUserParams>;
 export type UpdateUserParams = Infer<typeof updateUserParams>;
 export type UserMetadataParams = Infer<typeof userMetadataParams>;
+export type VerifyPasswordParams = Infer<typeof verifyPasswordParams>;
 export type ListUsersQuery = Infer<typeof listUsersQuery>;
 export type CountUsersQuery = Infer<typeof countUsersQuery>;

@@ -3,11 +3,14 @@ import {
   createUserParams,
   deletedUserObject,
   listUsersQuery,
+  passwordVerificationObject,
   totalCountObject,
   updateUserParams,
   userMetadataParams,
   userObject,
+  verifyPasswordParams,
 } from '@tessera/wire';
+import { verifyUserPassword } from '../../users/passwords';
 import { serializeUser } from '../../users/serialize-user';
 import { changeUserMetadata } from '../../users/user-metadata';
 import * as users from '../../users/users-service';
@@ -162,5 +165,18 @@ export const userRoutes = [
     response: userResponse,
     handler: async ({ ctx, params, body }) =>
       jsonResponse(200, serializeUser(await changeUserMetadata(ctx, params.id, body, 'replace'))),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/users/{id}/verify_password',
+    operationId: 'verifyPassword',
+    summary: 'Check a password against the user’s: { verified: true }, or 422 form_password_incorrect',
+    auth: 'secret',
+    body: verifyPasswordParams,
+    response: { kind: 'object', schema: passwordVerificationObject },
+    handler: async ({ ctx, params, body }) => {
+      await verifyUserPassword(await users.getUser(ctx, params.id), body.password);
+      return jsonResponse(200, { verified: true });
+    },
   }),
 ];

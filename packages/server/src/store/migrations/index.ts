@@ -4,7 +4,7 @@ import * as sessionHandoffs from './0002-session-handoffs';
 import * as ticketsFoundById from './0003-tickets-found-by-id';
 import * as usernamesCaseInsensitive from './0004-usernames-case-insensitive';
 import * as ticketFamilyAndAuditLog from './0005-ticket-family-and-audit-log';
-import * as usersLocked from './0006-users-locked';
+import * as usersLockedAndPasswords from './0006-users-locked-and-passwords';
 
 /** Every migration, in order. Names sort; add new ones at the end and never edit an applied one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -13,7 +13,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0003-tickets-found-by-id': ticketsFoundById,
   '0004-usernames-case-insensitive': usernamesCaseInsensitive,
   '0005-ticket-family-and-audit-log': ticketFamilyAndAuditLog,
-  '0006-users-locked': usersLocked,
+  '0006-users-locked-and-passwords': usersLockedAndPasswords,
 };
 
 export const migrationProvider: MigrationProvider = {
