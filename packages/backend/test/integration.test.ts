@@ -121,6 +121,17 @@ describe('an Express app protected by requireAuth()', () => {
 });
 
 describe('users', () => {
+  it('creates a user with a password and verifies it: true, false, and a throw without one', async () => {
+    const user = await client.users.create({ username: 'with-password', password: 'a fine password' });
+    expect(user.passwordEnabled).toBe(true);
+    expect(await client.users.verifyPassword(user.id, 'a fine password')).toBe(true);
+    expect(await client.users.verifyPassword(user.id, 'not the password')).toBe(false);
+    const none = await client.users.create({ username: 'without-password' });
+    await expect(client.users.verifyPassword(none.id, 'anything')).rejects.toMatchObject({
+      code: 'password_not_set',
+    });
+  });
+
   it('list filters by banned and time; sessions.create starts a session at once', async () => {
     const user = await client.users.create({ username: 'filtered' });
     await client.users.ban(user.id);

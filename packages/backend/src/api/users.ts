@@ -1,6 +1,7 @@
 import {
   type CountUsersQuery,
   type ListUsersQuery,
+  passwordVerificationObject,
   totalCountObject,
   userObject,
   type CreateUserParams as WireCreateUserParams,
@@ -8,6 +9,7 @@ import {
   type UserMetadataParams as WireUserMetadataParams,
 } from '@tessera/wire';
 import type { Requester } from '../client/request';
+import { ApiResponseError } from '../errors';
 import { type CamelParams, toWireBody } from '../internal/case';
 import { pathId } from '../internal/validate';
 import { DeletedObject, type PaginatedList } from '../resources/misc';
@@ -103,6 +105,11 @@ export interface UsersApi {
   updateMetadata(userId: string, params: UserMetadataParams): Promise<User>;
   /** `PUT /v1/users/{id}/metadata`: each metadata given replaces the stored one (`{}` clears it). */
   replaceMetadata(userId: string, params: UserMetadataParams): Promise<User>;
+  /**
+   * `POST /v1/users/{id}/verify_password`: true when `password` is the user's, false when it is not.
+   * A user without a password throws (`password_not_set`), as does any other failure.
+   */
+  verifyPassword(userId: string, password: string): Promise<boolean>;
 }
 
 const readList = paginatedReader(userObject, toUser, 'User');
@@ -156,6 +163,20 @@ export function createUsersApi(request: Requester): UsersApi {
         resource,
         read: User.fromJSON,
       }),
+    verifyPassword: async (id, password) => {
+      try {
+        return await request({
+          method: 'POST',
+          path: byId(id, '/verify_password'),
+          body: { password },
+          resource: 'PasswordVerification',
+          read: (json) => readWire(passwordVerificationObject, json, 'PasswordVerification').verified,
+        });
+      } catch (error) {
+        if (error instanceof ApiResponseError && error.code === 'form_password_incorrect') return false;
+        throw error;
+      }
+    },
     replaceMetadata: async (id, params) =>
       request({
         method: 'PUT',
