@@ -49,6 +49,18 @@ function suite(database: string, start: (options?: StartOptions) => Promise<Test
       expect((await metadataOf(user.id)).public_metadata).toEqual({ role: 'admin', tags: ['c'] });
     });
 
+    it('merges a key named __proto__ as data, not as a prototype', async () => {
+      const user = await server.createUser({ public_metadata: { keep: 1 } });
+      const reply = await server.call('PATCH', `/v1/users/${user.id}/metadata`, {
+        body: '{"public_metadata":{"__proto__":{"polluted":true},"nested":{"__proto__":{"x":1}}}}',
+      });
+      expect(reply.status, reply.text).toBe(200);
+      expect(JSON.parse(reply.text).public_metadata).toEqual(
+        JSON.parse('{"keep":1,"__proto__":{"polluted":true},"nested":{"__proto__":{"x":1}}}'),
+      );
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    });
+
     it('PUT replaces each metadata given, {} clears it, and leaves the others', async () => {
       const user = await server.createUser({
         public_metadata: { a: { b: 1 } },

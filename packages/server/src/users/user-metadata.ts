@@ -21,10 +21,14 @@ function isPlainObject(value: unknown): value is Json {
 export function mergeMetadata(stored: Json, patch: Json): Json {
   const merged: Json = { ...stored };
   for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete merged[key];
-    else if (isPlainObject(value) && isPlainObject(merged[key]))
-      merged[key] = mergeMetadata(merged[key], value);
-    else merged[key] = isPlainObject(value) ? mergeMetadata({}, value) : value;
+    if (value === null) {
+      delete merged[key];
+      continue;
+    }
+    const current = Object.hasOwn(merged, key) ? merged[key] : undefined;
+    const next = isPlainObject(value) ? mergeMetadata(isPlainObject(current) ? current : {}, value) : value;
+    // Defined, not assigned: a key named `__proto__` is data here, not the object's prototype.
+    Object.defineProperty(merged, key, { value: next, enumerable: true, writable: true, configurable: true });
   }
   return merged;
 }
