@@ -1,6 +1,6 @@
 import { createClerkClient } from '@clerk/backend';
 import argon2 from 'argon2';
-import bcrypt from 'bcryptjs';
+import bcrypt from 'bcrypt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, passwordMatches } from '../src/users/passwords';
 import { expectError, type Json, startTestServer, type TestServer } from './support/tessera';
@@ -75,7 +75,35 @@ describe('passwords', () => {
 
   it('refuses a malformed digest, a digest without its hasher and the reverse, and both password and digest', async () => {
     const bcryptDigest = await bcrypt.hash('x', 4);
+    const argonDigest = await argon2.hash('x', { type: argon2.argon2id, memoryCost: 8192, timeCost: 1 });
+    const [, , , , salt, hash] = argonDigest.split('$');
     const cases: [Json, string, string][] = [
+      // Costs no import may carry: 2^31 bcrypt rounds, argon2 with 1 KiB, no passes, or m given twice.
+      [
+        { password_digest: bcryptDigest.replace(/^\$2b\$04\$/, '$2b$31$'), password_hasher: 'bcrypt' },
+        'form_param_value_invalid',
+        'password_digest',
+      ],
+      [
+        { password_digest: `$argon2id$v=19$m=1,t=1,p=1$${salt}$${hash}`, password_hasher: 'argon2id' },
+        'form_param_value_invalid',
+        'password_digest',
+      ],
+      [
+        { password_digest: `$argon2id$v=19$m=8192,t=0,p=1$${salt}$${hash}`, password_hasher: 'argon2id' },
+        'form_param_value_invalid',
+        'password_digest',
+      ],
+      [
+        { password_digest: `$argon2id$v=19$m=8192,m=8192,p=1$${salt}$${hash}`, password_hasher: 'argon2id' },
+        'form_param_value_invalid',
+        'password_digest',
+      ],
+      [
+        { password_digest: `$argon2id$v=19$m=4194304,t=1,p=1$${salt}$${hash}`, password_hasher: 'argon2id' },
+        'form_param_value_invalid',
+        'password_digest',
+      ],
       [
         { password_digest: '$2b$10$tooshort', password_hasher: 'bcrypt' },
         'form_param_value_invalid',
@@ -120,19 +148,38 @@ describe('passwords', () => {
     });
   });
 
-  it('hashes without holding up the event loop: other callbacks run while a digest is computed', async () => {
-    let turns = 0;
-    let hashing = true;
-    const spin = () => {
-      turns++;
-      if (hashing) setImmediate(spin);
+  it('hashes and checks without holding up the event loop: other callbacks run meanwhile', async () => {
+    /** How often the event loop went round while `work` ran: once or twice if it blocked. */
+    const turnsDuring = async (work: () => Promise<unknown>) => {
+      let turns = 0;
+      let running = true;
+      const spin = () => {
+        turns++;
+        if (running) setImmediate(spin);
+      };
+      setImmediate(spin);
+      await work();
+      running = false;
+      return turns;
     };
-    setImmediate(spin);
-    const digest = await hashPassword('a password to hash');
-    hashing = false;
-    // scrypt ran in the thread pool: the loop went round many times meanwhile (a blocking hash: once).
-    expect(turns).toBeGreaterThan(10);
+    let digest = '';
+    expect(
+      await turnsDuring(async () => (digest = await hashPassword('a password to hash'))),
+    ).toBeGreaterThan(10);
     expect(await passwordMatches(digest, 'scrypt', 'a password to hash')).toBe(true);
     expect(await passwordMatches(digest, 'scrypt', 'another')).toBe(false);
+    const bcryptDigest = await bcrypt.hash('pw', 12);
+    expect(await turnsDuring(() => passwordMatches(bcryptDigest, 'bcrypt', 'pw'))).toBeGreaterThan(10);
+    const argonDigest = await argon2.hash('pw', { type: argon2.argon2id });
+    expect(await turnsDuring(() => passwordMatches(argonDigest, 'argon2id', 'pw'))).toBeGreaterThan(10);
+  });
+
+  it('matches nothing against a stored digest no check can use, rather than failing', async () => {
+    expect(await passwordMatches('$scrypt$ln=30,r=8,p=1$c2FsdA==$aGFzaA==', 'scrypt', 'x')).toBe(false);
+    expect(await passwordMatches('$argon2id$v=19$m=1,t=1,p=1$c2FsdHNhbHRzYQ$aGFzaGhh', 'argon2id', 'x')).toBe(
+      false,
+    );
+    expect(await passwordMatches('garbage', 'bcrypt', 'x')).toBe(false);
+    expect(await passwordMatches('whatever', 'md5', 'x')).toBe(false);
   });
 });
