@@ -222,6 +222,25 @@ describe('GET /v1/tickets/accept refusals', () => {
     expect(await sessionCount(banned.id)).toBe(0);
   });
 
+  it('opens a ticket link that a mail or chat tool added its own parameters to', async () => {
+    const token = await server.createToken({ user_id: user.id });
+    const page = await server.get(
+      `${new URL(token.url).pathname}${new URL(token.url).search}&utm_source=mail&fbclid=x`,
+      {
+        auth: false,
+      },
+    );
+    expect(page.status, page.text).toBe(200);
+    expect(page.text).toContain('<form method="post"');
+    // The Backend API, on the other hand, refuses a parameter it does not know.
+    expectError(
+      await server.get('/v1/test_session_tokens?utm_source=mail'),
+      422,
+      'form_param_unknown',
+      'utm_source',
+    );
+  });
+
   it('answers 422 as a page when the ticket parameter is missing or too long', async () => {
     await expectPage(await server.get(ACCEPT, { auth: false }), 422);
     await expectPage(await browserAccept(server, 'x'.repeat(513)), 422);

@@ -66,7 +66,9 @@ async function run(
   }
   // A POST or DELETE that takes no parameters still refuses a body that is not `{}` (or empty).
   else if (request.method !== 'GET') parseBody(NO_PARAMETERS, request.body);
-  const query = route.query ? parseQuery(route.query, request.query) : undefined;
+  const query = route.query
+    ? parseQuery(route.query, request.query, route.auth === 'secret' ? 'refuse' : 'ignore')
+    : undefined;
   const execute = () => route.handler({ ctx, params, body, query, request });
   const idempotencyKey = request.headers['idempotency-key'];
   if (route.idempotent && idempotencyKey !== undefined) {

@@ -56,11 +56,17 @@ const PARAMETER_NAME = /^[A-Za-z][A-Za-z0-9_.]{0,63}$/;
 
 /**
  * Reads the schema's keys from a query string. Array parameters come as repeated keys (`a=1&a=2`) or
- * as `a[]=`; other keys take their first value. A key the endpoint does not know is refused (422
- * `form_param_unknown`, naming it): a filter quietly ignored would answer a different question.
+ * as `a[]=`; other keys take their first value. With `refuse` (the Backend API), a key the endpoint
+ * does not know is refused (422 `form_param_unknown`, naming it): a filter quietly ignored would
+ * answer another question. With `ignore` (a page a browser opens: a ticket link), extra keys are left
+ * alone, since mail and chat tools add their own (`utm_source=...`) to links they pass on.
  */
-export function parseQuery(schema: ObjectSchema<Shape>, query: URLSearchParams): unknown {
-  for (const key of query.keys()) {
+export function parseQuery(
+  schema: ObjectSchema<Shape>,
+  query: URLSearchParams,
+  unknownKeys: 'refuse' | 'ignore',
+): unknown {
+  for (const key of unknownKeys === 'refuse' ? query.keys() : []) {
     const name = key.endsWith('[]') ? key.slice(0, -2) : key;
     if (!Object.hasOwn(schema.shape, name)) {
       // Named back only when it looks like a parameter name: the key is the client's text.
