@@ -29,6 +29,9 @@ function derive(idempotencyKey: string, scope: string, secretKey: string) {
     sealingKey: createHmac('sha256', secretKey)
       .update(`tessera idempotency seal\n${scope}\n${idempotencyKey}`)
       .digest(),
+    fingerprintKey: createHmac('sha256', secretKey)
+      .update(`tessera idempotency fingerprint\n${scope}\n${idempotencyKey}`)
+      .digest(),
   };
 }
 
@@ -49,8 +52,8 @@ function unseal(key: Buffer, sealed: string): HttpResponse {
 }
 
 /**
- * Keyed (by the sealing key, which needs the secret key and the idempotency key): a body may hold a
- * password, and a plain hash of it in the database could be guessed offline.
+ * Keyed (by a key of its own, derived from the secret key and the idempotency key): a body may hold
+ * a password, and a plain hash of it in the database could be guessed offline.
  */
 function requestFingerprint(key: Buffer, scope: string, body: unknown): string {
   return createHmac('sha256', key)
@@ -89,8 +92,12 @@ export async function withIdempotency(
   execute: () => Promise<HttpResponse>,
 ): Promise<HttpResponse> {
   validateIdempotencyKey(request.idempotencyKey);
-  const { lookup, sealingKey } = derive(request.idempotencyKey, request.scope, request.secretKey);
-  const fingerprint = requestFingerprint(sealingKey, request.scope, request.body);
+  const { lookup, sealingKey, fingerprintKey } = derive(
+    request.idempotencyKey,
+    request.scope,
+    request.secretKey,
+  );
+  const fingerprint = requestFingerprint(fingerprintKey, request.scope, request.body);
 
   for (;;) {
     const now = ctx.clock.now();

@@ -118,8 +118,14 @@ export async function issueTicket(
     if (!user) throw ApiError.notFound('User', userParam);
     const refusal = userRefusal(user, `User ${request.userId}`, { param_name: userParam });
     if (refusal) throw refusal;
-    // Refused twice, yet neither banned nor locked when read: a ban and its lifting raced us.
-    if (attempt === 2) throw userRefusal({ banned: 1, locked: 0 }, `User ${request.userId}`)!;
+    // Refused twice, yet neither banned nor locked when read: a ban or a lock and its lifting raced us.
+    if (attempt === 2) {
+      throw new ApiError(
+        'user_banned',
+        `User ${request.userId} was banned or locked while the ticket was issued; try again.`,
+        { param_name: userParam },
+      );
+    }
   }
   return { ticket, value };
 }
