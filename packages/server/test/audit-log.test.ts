@@ -1,14 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runHousekeeping } from '../src/instance/housekeeping';
-import { createTestDatabase, POSTGRES_URL, type TestDatabase } from './support/postgres';
-import {
-  expectError,
-  type Json,
-  type StartOptions,
-  startTestServer,
-  type TestServer,
-} from './support/tessera';
+import { onEveryDatabase, type StartServer } from './support/every-database';
+import { expectError, type Json, type TestServer } from './support/tessera';
 
 const APP = 'https://app.example.com';
 const DAY_MS = 86_400_000;
@@ -41,7 +35,7 @@ async function breakTheLog(server: TestServer, postgres: boolean): Promise<() =>
   };
 }
 
-function auditSuite(database: string, start: (options?: StartOptions) => Promise<TestServer>) {
+function auditSuite(database: string, start: StartServer) {
   describe(`the audit log on ${database}`, () => {
     let server: TestServer;
 
@@ -268,17 +262,4 @@ function auditSuite(database: string, start: (options?: StartOptions) => Promise
   });
 }
 
-auditSuite('sqlite', (options) => startTestServer(options));
-
-if (!POSTGRES_URL) console.warn('audit log: postgres SKIPPED (TESSERA_TEST_POSTGRES_URL is not set)');
-describe.skipIf(!POSTGRES_URL)('postgres (needs TESSERA_TEST_POSTGRES_URL)', () => {
-  const databases: TestDatabase[] = [];
-  afterAll(async () => {
-    for (const database of databases) await database.drop();
-  });
-  auditSuite('postgres', async (options) => {
-    const database = await createTestDatabase(POSTGRES_URL!);
-    databases.push(database);
-    return startTestServer({ ...options, databaseUrl: database.url });
-  });
-});
+onEveryDatabase('audit log', auditSuite);

@@ -1,15 +1,8 @@
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordTicketExpiries } from '../src/instance/housekeeping';
-import { createTestDatabase, POSTGRES_URL, type TestDatabase } from './support/postgres';
-import {
-  expectError,
-  type Json,
-  newSecretKey,
-  type StartOptions,
-  startTestServer,
-  type TestServer,
-} from './support/tessera';
+import { onEveryDatabase, type StartServer } from './support/every-database';
+import { expectError, type Json, newSecretKey, type TestServer } from './support/tessera';
 import { submitTicketUrl } from './support/ticket-page';
 
 /**
@@ -109,7 +102,7 @@ async function eventsOf(server: TestServer, ticketId: string): Promise<Json[]> {
   return reply.body;
 }
 
-function kindSuite(database: string, start: (options?: StartOptions) => Promise<TestServer>) {
+function kindSuite(database: string, start: StartServer) {
   describe.each(KINDS)(`${database}: $name`, (kind) => {
     let server: TestServer;
     let user: Json;
@@ -394,17 +387,4 @@ function kindSuite(database: string, start: (options?: StartOptions) => Promise<
   });
 }
 
-kindSuite('sqlite', (options) => startTestServer(options));
-
-if (!POSTGRES_URL) console.warn('ticket family: postgres SKIPPED (TESSERA_TEST_POSTGRES_URL is not set)');
-describe.skipIf(!POSTGRES_URL)('postgres (needs TESSERA_TEST_POSTGRES_URL)', () => {
-  const databases: TestDatabase[] = [];
-  afterAll(async () => {
-    for (const database of databases) await database.drop();
-  });
-  kindSuite('postgres', async (options) => {
-    const database = await createTestDatabase(POSTGRES_URL!);
-    databases.push(database);
-    return startTestServer({ ...options, databaseUrl: database.url });
-  });
-});
+onEveryDatabase('ticket family', kindSuite);

@@ -1,15 +1,9 @@
 import { createClerkClient } from '@clerk/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, POSTGRES_URL, type TestDatabase } from './support/postgres';
-import {
-  expectError,
-  type Json,
-  type StartOptions,
-  startTestServer,
-  type TestServer,
-} from './support/tessera';
+import { onEveryDatabase, type StartServer } from './support/every-database';
+import { expectError, type Json, type TestServer } from './support/tessera';
 
-function suite(database: string, start: (options?: StartOptions) => Promise<TestServer>) {
+function suite(database: string, start: StartServer) {
   describe(`users: metadata, lock and unlock on ${database}`, () => {
     let server: TestServer;
     let clerk: ReturnType<typeof createClerkClient>;
@@ -157,18 +151,4 @@ function suite(database: string, start: (options?: StartOptions) => Promise<Test
   });
 }
 
-suite('sqlite', (options) => startTestServer(options));
-
-if (!POSTGRES_URL)
-  console.warn('users lock and metadata: postgres SKIPPED (TESSERA_TEST_POSTGRES_URL is not set)');
-describe.skipIf(!POSTGRES_URL)('postgres (needs TESSERA_TEST_POSTGRES_URL)', () => {
-  const databases: TestDatabase[] = [];
-  afterAll(async () => {
-    for (const database of databases) await database.drop();
-  });
-  suite('postgres', async (options) => {
-    const database = await createTestDatabase(POSTGRES_URL!);
-    databases.push(database);
-    return startTestServer({ ...options, databaseUrl: database.url });
-  });
-});
+onEveryDatabase('users lock and metadata', suite);
