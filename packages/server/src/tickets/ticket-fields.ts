@@ -1,4 +1,4 @@
-import type { TicketStatus } from '@tessera/wire';
+import type { TicketLimits, TicketStatus } from '@tessera/wire';
 import { ApiError } from '../core/api-error';
 import type { ServerContext } from '../core/context';
 import type { TicketTable } from '../store/schema';
@@ -64,12 +64,6 @@ export async function resolveTicketUser(
   return userId;
 }
 
-/** A kind's defaults for the two lifetimes (its `*_LIMITS` in the wire). */
-export interface TicketDefaults {
-  readonly expiresInSeconds: { readonly default: number };
-  readonly sessionMaxDurationInSeconds: { readonly default: number };
-}
-
 /** What every kind's create takes besides who the ticket is for. */
 export interface TicketCreateParams {
   readonly redirect_url?: string;
@@ -78,7 +72,7 @@ export interface TicketCreateParams {
 }
 
 /** The redirect (checked against the allow-list) and the two lifetimes of a create, or their defaults. */
-export function ticketTermsOf(ctx: ServerContext, defaults: TicketDefaults, params: TicketCreateParams) {
+export function ticketTermsOf(ctx: ServerContext, defaults: TicketLimits, params: TicketCreateParams) {
   return {
     redirectUrl:
       params.redirect_url === undefined

@@ -1,19 +1,9 @@
 import { idSchema } from '../ids';
-import { type Infer, jsonObject, literal, object, openObject, optional, string } from '../schema';
-import {
-  expiresInSecondsParam,
-  redirectUrlParam,
-  sessionMaxDurationParam,
-  TICKET_LIFETIME_BOUNDS,
-  ticketListQueryFields,
-  ticketObjectFields,
-} from './ticket';
+import { type Infer, jsonObject, literal, object, openObject, string } from '../schema';
+import { ticketLimits, ticketListQueryFields, ticketObjectFields, ticketTermsParams } from './ticket';
 
 /** Defaults of an actor token, as Clerk's: the link lives an hour, the session 30 minutes. */
-export const ACTOR_TOKEN_LIMITS = {
-  expiresInSeconds: { ...TICKET_LIFETIME_BOUNDS.expiresInSeconds, default: 3600 },
-  sessionMaxDurationInSeconds: { ...TICKET_LIFETIME_BOUNDS.sessionMaxDurationInSeconds, default: 1800 },
-} as const;
+export const ACTOR_TOKEN_LIMITS = ticketLimits(3600, 1800);
 
 /** The bound on an actor's JSON: it travels in every JWT of the session. */
 export const ACTOR_MAX_BYTES = 1024;
@@ -37,11 +27,7 @@ export const actorTokenObject = object({
 export const createActorTokenParams = object({
   user_id: idSchema('user'),
   actor: actorParam,
-  expires_in_seconds: expiresInSecondsParam(ACTOR_TOKEN_LIMITS.expiresInSeconds.default),
-  session_max_duration_in_seconds: sessionMaxDurationParam(
-    ACTOR_TOKEN_LIMITS.sessionMaxDurationInSeconds.default,
-  ),
-  redirect_url: optional(redirectUrlParam),
+  ...ticketTermsParams(ACTOR_TOKEN_LIMITS),
 });
 
 export const listActorTokensQuery = object({

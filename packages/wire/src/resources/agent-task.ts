@@ -1,20 +1,16 @@
 import { idSchema } from '../ids';
 import { type Infer, literal, object, optional, string } from '../schema';
 import {
-  expiresInSecondsParam,
   identifierParam,
   redirectUrlParam,
-  sessionMaxDurationParam,
-  TICKET_LIFETIME_BOUNDS,
+  ticketLimits,
   ticketListQueryFields,
   ticketObjectFields,
+  ticketTermsParams,
 } from './ticket';
 
 /** Defaults of an agent task: the link lives ten minutes, the session 30 minutes (Clerk's). */
-export const AGENT_TASK_LIMITS = {
-  expiresInSeconds: { ...TICKET_LIFETIME_BOUNDS.expiresInSeconds, default: 600 },
-  sessionMaxDurationInSeconds: { ...TICKET_LIFETIME_BOUNDS.sessionMaxDurationInSeconds, default: 1800 },
-} as const;
+export const AGENT_TASK_LIMITS = ticketLimits(600, 1800);
 
 /** The only `permissions` value there is, as on Clerk: everything the user may do. */
 export const AGENT_TASK_PERMISSIONS = ['*'] as const;
@@ -60,11 +56,9 @@ export const createAgentTaskParams = object({
   permissions: literal(...AGENT_TASK_PERMISSIONS),
   agent_name: agentNameParam,
   task_description: taskDescriptionParam,
+  ...ticketTermsParams(AGENT_TASK_LIMITS),
+  // Required here, as Clerk's agent tasks have it: where the agent lands.
   redirect_url: redirectUrlParam,
-  session_max_duration_in_seconds: sessionMaxDurationParam(
-    AGENT_TASK_LIMITS.sessionMaxDurationInSeconds.default,
-  ),
-  expires_in_seconds: expiresInSecondsParam(AGENT_TASK_LIMITS.expiresInSeconds.default),
 });
 
 export const listAgentTasksQuery = object({

@@ -1,15 +1,13 @@
 import { idSchema } from '../ids';
 import { type Infer, literal, object, optional } from '../schema';
 import {
-  expiresInSecondsParam,
   identifierParam,
-  redirectUrlParam,
-  sessionMaxDurationParam,
-  TICKET_LIFETIME_BOUNDS,
   TICKET_STATUSES,
   type TicketStatus,
+  ticketLimits,
   ticketListQueryFields,
   ticketObjectFields,
+  ticketTermsParams,
 } from './ticket';
 
 /** @deprecated Use `TICKET_STATUSES`: every kind of ticket has the same statuses. */
@@ -17,12 +15,7 @@ export const TEST_SESSION_TOKEN_STATUSES = TICKET_STATUSES;
 export type TestSessionTokenStatus = TicketStatus;
 
 /** Bounds and defaults of a test session token's two lifetimes. */
-export const TEST_SESSION_TOKEN_LIMITS = {
-  expiresInSeconds: { ...TICKET_LIFETIME_BOUNDS.expiresInSeconds, default: 600 },
-  sessionMaxDurationInSeconds: { ...TICKET_LIFETIME_BOUNDS.sessionMaxDurationInSeconds, default: 1800 },
-} as const;
-
-const { expiresInSeconds, sessionMaxDurationInSeconds } = TEST_SESSION_TOKEN_LIMITS;
+export const TEST_SESSION_TOKEN_LIMITS = ticketLimits(600, 1800);
 
 export const testSessionTokenObject = object({
   object: literal('test_session_token'),
@@ -32,9 +25,7 @@ export const testSessionTokenObject = object({
 export const createTestSessionTokenParams = object({
   user_id: optional(idSchema('user')),
   identifier: optional(identifierParam),
-  session_max_duration_in_seconds: sessionMaxDurationParam(sessionMaxDurationInSeconds.default),
-  redirect_url: optional(redirectUrlParam),
-  expires_in_seconds: expiresInSecondsParam(expiresInSeconds.default),
+  ...ticketTermsParams(TEST_SESSION_TOKEN_LIMITS),
 });
 
 export const listTestSessionTokensQuery = object({

@@ -18,6 +18,28 @@ export const TICKET_LIFETIME_BOUNDS = {
   sessionMaxDurationInSeconds: { min: 60, max: 604_800 },
 } as const;
 
+/** A kind's lifetimes: the shared bounds with its own defaults (seconds). */
+export function ticketLimits(expiresInSeconds: number, sessionMaxDurationInSeconds: number) {
+  return {
+    expiresInSeconds: { ...TICKET_LIFETIME_BOUNDS.expiresInSeconds, default: expiresInSeconds },
+    sessionMaxDurationInSeconds: {
+      ...TICKET_LIFETIME_BOUNDS.sessionMaxDurationInSeconds,
+      default: sessionMaxDurationInSeconds,
+    },
+  } as const;
+}
+
+export type TicketLimits = ReturnType<typeof ticketLimits>;
+
+/** The create parameters every kind takes besides who the ticket is for: its lifetimes and redirect. */
+export function ticketTermsParams(limits: TicketLimits) {
+  return {
+    expires_in_seconds: expiresInSecondsParam(limits.expiresInSeconds.default),
+    session_max_duration_in_seconds: sessionMaxDurationParam(limits.sessionMaxDurationInSeconds.default),
+    redirect_url: optional(redirectUrlParam),
+  } as const;
+}
+
 /** `expires_in_seconds` of a create, with the kind's default in its description. */
 export function expiresInSecondsParam(defaultSeconds: number) {
   const { min, max } = TICKET_LIFETIME_BOUNDS.expiresInSeconds;
