@@ -1,5 +1,6 @@
 import { idSchema } from '../ids';
-import { type Infer, literal, object, optional } from '../schema';
+import { type Infer, jsonObject, literal, object, optional } from '../schema';
+import { SESSION_CLAIMS_MAX_BYTES } from './claims';
 import {
   identifierParam,
   TICKET_STATUSES,
@@ -26,6 +27,11 @@ export const createTestSessionTokenParams = object({
   user_id: optional(idSchema('user')),
   identifier: optional(identifierParam),
   ...ticketTermsParams(TEST_SESSION_TOKEN_LIMITS),
+  /**
+   * Custom claims for this one session, over the instance's session token template: values may use
+   * its shortcodes; reserved claims are refused.
+   */
+  claims: optional(jsonObject({ maxBytes: SESSION_CLAIMS_MAX_BYTES })),
 });
 
 export const listTestSessionTokensQuery = object({

@@ -37,6 +37,7 @@ export function ticketTermsParams(limits: TicketLimits) {
     expires_in_seconds: expiresInSecondsParam(limits.expiresInSeconds.default),
     session_max_duration_in_seconds: sessionMaxDurationParam(limits.sessionMaxDurationInSeconds.default),
     redirect_url: optional(redirectUrlParam),
+    organization_id: optional(organizationIdParam),
   } as const;
 }
 
@@ -59,6 +60,9 @@ export function sessionMaxDurationParam(defaultSeconds: number) {
     }),
   );
 }
+
+/** The organization the session starts in: the user must be a member. */
+export const organizationIdParam = idSchema('organization');
 
 export const redirectUrlParam = string({
   minLength: 1,
@@ -86,6 +90,7 @@ export function ticketObjectFields(idKind: IdKind) {
     url: nullable(string()),
     redirect_url: nullable(string()),
     session_id: nullable(idSchema('session')),
+    organization_id: nullable(string()),
     expires_at: timestamp,
     session_max_duration_in_seconds: integer({ min: 1 }),
     created_at: timestamp,

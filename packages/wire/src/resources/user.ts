@@ -143,6 +143,7 @@ const userFilters = {
   last_active_at_since: optional(timestampParam('Deprecated: last_active_at_after')),
   last_sign_in_at_before: optional(timestampParam('Only users last signed in before this Unix ms')),
   last_sign_in_at_after: optional(timestampParam('Only users last signed in after this Unix ms')),
+  organization_id: optional(array(string({ maxLength: 64 }), { maxItems: 100 })),
 } as const;
 
 export const listUsersQuery = object({
