@@ -1,9 +1,18 @@
 import { existsSync } from 'node:fs';
+import {
+  type FixturesDocument,
+  fixturesDocument,
+  parse,
+  updateSessionTokenTemplateParams,
+} from '@tessera/wire';
+import { SessionTokenTemplateCache, setSessionTokenTemplate } from './claims/session-token-template';
 import { DEFAULT_AUDIT_RETENTION_DAYS, parseDatabaseUrl, parseOrigin } from './config';
+import { ApiError } from './core/api-error';
 import type { Clock } from './core/clock';
 import { systemClock } from './core/clock';
 import type { ServerContext, Settings } from './core/context';
 import { type Environment, publishableKeyFor } from './core/secrets';
+import { applyFixtures } from './fixtures/apply-fixtures';
 import { type App, createApp } from './http/app';
 import { DEFAULT_SERVER_LIMITS, listen, type ServerLimits } from './http/node-server';
 import { type RequestLogger, stdoutRequestLogger } from './http/request-log';
@@ -53,6 +62,10 @@ export interface TesseraOptions {
   readonly keepAliveTimeoutMs?: number;
   /** Open connections at most (default 1024); more are closed as they arrive. */
   readonly maxConnections?: number;
+  /** Fixtures applied at start, before the server listens (`tessera serve --seed`); a bad one fails the start. */
+  readonly seed?: FixturesDocument;
+  /** The session token template, set at start (`tessera serve --session-claims`); checked like `PUT /v1/session_token_template`. */
+  readonly sessionClaims?: Record<string, unknown>;
 }
 
 /** The server's limits from the options, refused at start (naming the option) when out of range. */
@@ -92,6 +105,40 @@ export interface RunningTessera {
   readonly app: App;
   readonly context: ServerContext;
   close(): Promise<void>;
+}
+
+/**
+ * The session claims and fixtures given at start. They go through the same checks as the API: a bad
+ * value fails the start with the error naming the field (`users[1].email_address`).
+ */
+async function applyStartupData(context: ServerContext, options: TesseraOptions): Promise<void> {
+  const fail = (what: string, error: unknown): never => {
+    if (error instanceof ApiError) throw new TypeError(`${what}: ${error.longMessage}`);
+    throw error;
+  };
+  if (options.sessionClaims !== undefined) {
+    const claims = parse(
+      updateSessionTokenTemplateParams,
+      { claims: options.sessionClaims },
+      { unknownKeys: 'reject', request: true },
+    );
+    if (!claims.ok)
+      fail(
+        'sessionClaims',
+        new ApiError('form_param_value_invalid', `${claims.issues[0]?.path}: ${claims.issues[0]?.message}`),
+      );
+    await setSessionTokenTemplate(context, options.sessionClaims).catch((error: unknown) =>
+      fail('sessionClaims', error),
+    );
+  }
+  if (options.seed !== undefined) {
+    const seed = parse(fixturesDocument, options.seed, { unknownKeys: 'reject', request: true });
+    if (!seed.ok) {
+      const issue = seed.issues[0];
+      fail('seed', new ApiError('form_param_value_invalid', `${issue?.path}: ${issue?.message}`));
+    }
+    await applyFixtures(context, options.seed).catch((error: unknown) => fail('seed', error));
+  }
 }
 
 /** A SQLite database about to be created: it will need its first signing key. */
@@ -146,12 +193,14 @@ export async function startTessera(options: TesseraOptions = {}): Promise<Runnin
       instanceId: boot.instance.id,
       secretKeyHash: boot.instance.secret_key_hash,
       keys,
+      sessionTemplate: new SessionTokenTemplateCache(),
     };
     const app = createApp(
       context,
       ROUTES,
       options.log === false ? undefined : (options.log ?? stdoutRequestLogger),
     );
+    await applyStartupData(context, options);
     const housekeeping = startHousekeeping(dialect, clock, settings);
     const listening = await listen(app, host, options.port ?? 0, limits);
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${listening.port}`;

@@ -35,6 +35,8 @@ function sessionRow(userId: string, overrides: Partial<SessionTable> = {}): Sess
     ticket_id: null,
     authorized_party: null,
     refresh_token_hash: null,
+    last_active_organization_id: null,
+    claims: null,
     last_active_at: T0,
     expire_at: T0 + 1_800_000,
     abandon_at: T0 + 1_800_000,
@@ -76,6 +78,8 @@ function storeConformance(name: string, prepare: () => Promise<Target>) {
         environment: 'development',
         secret_key_hash: 'a',
         created_at: T0,
+        session_claims: null,
+        session_claims_updated_at: null,
       });
       await instance.setSecretKeyHash(dialect.db, 'ins_1', 'b');
       expect(await instance.findInstance(dialect.db)).toEqual({

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { SessionTokenTemplateCache } from '../claims/session-token-template';
 import type { SigningKeys } from '../sessions/signing-keys';
 import type { Dialect } from '../store/database';
 import type { Database } from '../store/schema';
@@ -30,4 +31,6 @@ export interface ServerContext {
   readonly instanceId: string;
   readonly secretKeyHash: string;
   readonly keys: SigningKeys;
+  /** The instance's session token template, as this node last read it. */
+  readonly sessionTemplate: SessionTokenTemplateCache;
 }

@@ -59,6 +59,8 @@ export async function bootstrapInstance(
       environment,
       secret_key_hash: sha256Hex(secretKey),
       created_at: now,
+      session_claims: null,
+      session_claims_updated_at: null,
     };
     await insertInstance(db, instance);
     await createSigningKey(db, now, options.firstSigningKey);

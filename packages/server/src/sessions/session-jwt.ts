@@ -4,14 +4,17 @@ import type { SigningKey, SigningKeys } from './signing-keys';
 export interface SessionClaims {
   readonly iss: string;
   readonly sub: string;
-  readonly sid: string;
+  /** Absent from a JWT made from a JWT template. */
+  readonly sid?: string;
   readonly iat: number;
   readonly nbf: number;
   readonly exp: number;
   readonly azp?: string;
-  readonly v: 2;
-  readonly sts: 'active';
+  readonly v?: 2;
+  readonly sts?: 'active';
   readonly act?: Readonly<Record<string, unknown>>;
+  /** The organization (Clerk's v2 form), `fva`, and custom claims. */
+  readonly [claim: string]: unknown;
 }
 
 function signAsync(data: Buffer, key: SigningKey): Promise<Buffer> {

@@ -4,11 +4,13 @@ import type { ServerContext } from '../core/context';
 import { newId } from '../core/ids';
 import type { Executor } from '../store/database';
 import type { Paging } from '../store/paging';
-import type { SessionTable } from '../store/schema';
+import type { JwtTemplateTable, SessionTable } from '../store/schema';
 import * as store from '../store/sessions-store';
 import { findUserStatus } from '../store/users-store';
 import { sessionStatusAt } from './serialize-session';
+import { sessionClaimsOf } from './session-claims';
 import { signSessionJwt } from './session-jwt';
+import { signTemplateJwt } from './template-jwt';
 
 export interface NewSession {
   readonly userId: string;
@@ -16,6 +18,10 @@ export interface NewSession {
   readonly actor: Readonly<Record<string, unknown>> | null;
   readonly ticketId: string | null;
   readonly authorizedParty: string | null;
+  /** The organization its JWTs carry; the caller has checked the user is a member. */
+  readonly organizationId?: string | null;
+  /** Custom claims for this session only (a test session token's). */
+  readonly claims?: Readonly<Record<string, unknown>> | null;
 }
 
 /** Inserts a session inside the caller's transaction (the ticket engine's accept). */
@@ -30,6 +36,8 @@ export async function insertNewSession(db: Executor, input: NewSession, now: num
     ticket_id: input.ticketId,
     authorized_party: input.authorizedParty,
     refresh_token_hash: null,
+    last_active_organization_id: input.organizationId ?? null,
+    claims: input.claims ? JSON.stringify(input.claims) : null,
     last_active_at: now,
     expire_at: expireAt,
     abandon_at: expireAt,
@@ -88,13 +96,15 @@ export async function endSession(
 
 /**
  * A fresh session JWT: RS256, `lifetimeSeconds` long (the instance setting by default), never
- * outliving the session. Refused once the session is no longer active or its user is gone or banned.
+ * outliving the session; or, given a JWT template, a JWT made from it (its lifetime by default).
+ * Refused once the session is no longer active or its user is gone or banned.
  */
 export async function mintSessionToken(
   ctx: ServerContext,
   session: SessionTable,
   caller: Caller,
-  lifetimeSeconds = ctx.settings.sessionTokenLifetimeSeconds,
+  lifetimeSeconds?: number,
+  template?: JwtTemplateTable,
 ): Promise<string> {
   const now = ctx.clock.now();
   const status = sessionStatusAt(session, now);
@@ -128,7 +138,9 @@ export async function mintSessionToken(
     });
   }
   await store.touchSession(ctx.db, session.id, now);
-  return signJwtFor(ctx, session, lifetimeSeconds);
+  return template
+    ? signTemplateJwt(ctx, session, template, lifetimeSeconds)
+    : signJwtFor(ctx, session, lifetimeSeconds ?? ctx.settings.sessionTokenLifetimeSeconds);
 }
 
 /**
@@ -140,9 +152,12 @@ export async function signJwtFor(
   session: SessionTable,
   lifetimeSeconds: number,
 ): Promise<string> {
-  const iat = Math.floor(ctx.clock.now() / 1000);
+  const now = ctx.clock.now();
+  const iat = Math.floor(now / 1000);
   const exp = Math.min(iat + lifetimeSeconds, Math.floor(session.expire_at / 1000));
+  const custom = await sessionClaimsOf(ctx, session, now);
   return signSessionJwt(await ctx.keys.current(), {
+    ...custom,
     iss: ctx.settings.publicUrl,
     sub: session.user_id,
     sid: session.id,

@@ -39,3 +39,12 @@ export async function retireSigningKeys(db: Executor, exceptKid: string, now: nu
     .where('retired_at', 'is', null)
     .execute();
 }
+
+/** The session token template (JSON text or null) and when it last changed. */
+export async function findSessionClaims(db: Executor) {
+  return db.selectFrom('instance').select(['session_claims', 'session_claims_updated_at']).executeTakeFirst();
+}
+
+export async function setSessionClaims(db: Executor, claims: string | null, now: number): Promise<void> {
+  await db.updateTable('instance').set({ session_claims: claims, session_claims_updated_at: now }).execute();
+}

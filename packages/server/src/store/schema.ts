@@ -4,6 +4,9 @@ export interface InstanceTable {
   environment: 'development' | 'production';
   secret_key_hash: string;
   created_at: number;
+  /** The session token template: JSON of custom claims merged into every session JWT (0007). */
+  session_claims: string | null;
+  session_claims_updated_at: number | null;
 }
 
 export interface SigningKeyTable {
@@ -64,6 +67,8 @@ export interface TicketTable {
   agent_id: string | null;
   /** 1 once the audit log has recorded that this pending ticket expired (0005). */
   expiry_recorded: number;
+  /** The organization the session starts in (0007). */
+  organization_id: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -113,6 +118,10 @@ export interface SessionTable {
   authorized_party: string | null;
   /** SHA-256 of the refresh token the app holds for this session, once a handoff was redeemed. */
   refresh_token_hash: string | null;
+  /** The organization its JWTs carry in `o` (0007). */
+  last_active_organization_id: string | null;
+  /** JSON of custom claims for this session only, a test session token's `claims` (0007). */
+  claims: string | null;
   last_active_at: number;
   expire_at: number;
   abandon_at: number;
@@ -141,6 +150,73 @@ export interface SessionHandoffTable {
   redeemed_at: number | null;
 }
 
+export interface OrganizationTable {
+  id: string;
+  name: string;
+  /** Lower-case; unique. */
+  slug: string;
+  image_url: string | null;
+  /** 0: no limit. */
+  max_allowed_memberships: number;
+  admin_delete_enabled: number;
+  public_metadata: string;
+  private_metadata: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OrganizationPermissionTable {
+  id: string;
+  /** `org:<feature>:<action>`; unique. */
+  key: string;
+  name: string;
+  description: string;
+  /** `system` (`org:sys_...`, tessera's own) or `user`. */
+  type: 'system' | 'user';
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OrganizationRoleTable {
+  id: string;
+  /** `org:<name>`; unique. */
+  key: string;
+  name: string;
+  description: string | null;
+  is_creator_eligible: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OrganizationRolePermissionTable {
+  role_id: string;
+  permission_id: string;
+}
+
+export interface OrganizationMembershipTable {
+  id: string;
+  organization_id: string;
+  user_id: string;
+  role_id: string;
+  public_metadata: string;
+  private_metadata: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface JwtTemplateTable {
+  id: string;
+  /** Unique; what `POST /v1/sessions/{id}/tokens/{name}` names. */
+  name: string;
+  /** JSON object of claims, shortcodes unrendered. */
+  claims: string;
+  lifetime: number;
+  allowed_clock_skew: number;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   instance: InstanceTable;
   signing_keys: SigningKeyTable;
@@ -153,4 +229,10 @@ export interface Database {
   session_handoffs: SessionHandoffTable;
   agents: AgentTable;
   audit_events: AuditEventTable;
+  organizations: OrganizationTable;
+  organization_permissions: OrganizationPermissionTable;
+  organization_roles: OrganizationRoleTable;
+  organization_role_permissions: OrganizationRolePermissionTable;
+  organization_memberships: OrganizationMembershipTable;
+  jwt_templates: JwtTemplateTable;
 }

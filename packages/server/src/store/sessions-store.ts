@@ -19,6 +19,8 @@ const SESSION_COLUMNS = columnsOf<SessionTable>({
   ticket_id: true,
   authorized_party: true,
   refresh_token_hash: true,
+  last_active_organization_id: true,
+  claims: true,
   last_active_at: true,
   expire_at: true,
   abandon_at: true,

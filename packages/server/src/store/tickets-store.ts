@@ -25,6 +25,7 @@ const TICKET_COLUMN_TYPES = {
   details: 'text',
   agent_id: 'text',
   expiry_recorded: 'integer',
+  organization_id: 'text',
   created_at: 'bigint',
   updated_at: 'bigint',
 } as const satisfies Record<keyof TicketTable, string>;

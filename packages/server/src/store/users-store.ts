@@ -1,6 +1,7 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import { compiledOnce } from './compiled-query';
 import type { Executor } from './database';
+import { escapeLike } from './like';
 import { limitOf, offsetOf, orderingOf, type Paging } from './paging';
 import type { Database, EmailAddressTable, UserTable } from './schema';
 
@@ -23,13 +24,11 @@ export interface UserFilters {
   readonly last_active_at_since?: number;
   readonly last_sign_in_at_before?: number;
   readonly last_sign_in_at_after?: number;
+  /** Users who are members of any of these organizations. */
+  readonly organization_id?: readonly string[];
 }
 
 type UserOrderColumn = 'created_at' | 'updated_at' | 'last_sign_in_at' | 'last_active_at' | 'username';
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
-}
 
 const lowerUsername = sql<string>`lower(${sql.ref('users.username')})`;
 
@@ -76,6 +75,18 @@ function applyFilters(eb: ExpressionBuilder<Database, 'users'>, filters: UserFil
       ]),
     );
   }
+  if (filters.organization_id) {
+    conditions.push(
+      eb(
+        'users.id',
+        'in',
+        eb
+          .selectFrom('organization_memberships')
+          .select('user_id')
+          .where('organization_id', 'in', [...filters.organization_id, '']),
+      ),
+    );
+  }
   if (filters.banned !== undefined) conditions.push(eb('users.banned', '=', filters.banned ? 1 : 0));
   if (filters.locked !== undefined) conditions.push(eb('users.locked', '=', filters.locked ? 1 : 0));
   // A time filter leaves out the users who have no such time (never active, never signed in).
@@ -109,6 +120,17 @@ async function withEmails(db: Executor, users: readonly UserTable[]): Promise<Us
 
 export async function insertUser(db: Executor, user: UserTable, emails: readonly EmailAddressTable[]) {
   await db.insertInto('users').values(user).execute();
+  if (emails.length > 0)
+    await db
+      .insertInto('email_addresses')
+      .values([...emails])
+      .execute();
+}
+
+export async function insertEmailAddresses(
+  db: Executor,
+  emails: readonly EmailAddressTable[],
+): Promise<void> {
   if (emails.length > 0)
     await db
       .insertInto('email_addresses')

@@ -21,10 +21,11 @@ export async function whoIsSignedIn(
   jwt: string | undefined,
 ): Promise<SignedIn | undefined> {
   const claims = jwt ? await readOwnSessionJwt(jwt, ctx.keys) : undefined;
-  const session = claims ? await findSessionById(ctx.db, claims.sid) : undefined;
+  // A JWT from a JWT template names no session: it signs no browser in.
+  const session = claims?.sid ? await findSessionById(ctx.db, claims.sid) : undefined;
   if (!claims || !session || sessionStatusAt(session, ctx.clock.now()) !== 'active') return undefined;
   const user = await findUserById(ctx.db, claims.sub);
   const email = user?.emails.find((address) => address.id === user.primary_email_address_id)?.email_address;
   const label = [email, user?.username, claims.sub].find((value) => value) ?? claims.sub;
-  return { userId: claims.sub, sessionId: claims.sid, label };
+  return { userId: claims.sub, sessionId: session.id, label };
 }

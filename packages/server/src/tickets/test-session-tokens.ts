@@ -1,9 +1,11 @@
 import {
   type CreateTestSessionTokenParams,
+  RESERVED_SESSION_CLAIMS,
   TEST_SESSION_TOKEN_LIMITS,
   type TestSessionTokenJSON,
 } from '@tessera/wire';
 import type { Caller } from '../audit/audit-log';
+import { checkClaimsTemplate } from '../claims/claim-template';
 import type { ServerContext } from '../core/context';
 import type { TicketTable } from '../store/schema';
 import { assertKindAllowed, issueTicket } from './ticket-engine';
@@ -22,6 +24,7 @@ export async function createTestSessionToken(
 ): Promise<TestSessionTokenJSON> {
   // A production instance that refuses test session tokens says so first, whatever the parameters.
   assertKindAllowed(ctx, TEST_SESSION_TOKEN_KIND);
+  if (params.claims) checkClaimsTemplate(params.claims, RESERVED_SESSION_CLAIMS, 'claims');
   const userId = await resolveTicketUser(ctx, params);
   const { ticket, value } = await issueTicket(
     ctx,
@@ -29,6 +32,7 @@ export async function createTestSessionToken(
     {
       userId,
       ...ticketTermsOf(ctx, TEST_SESSION_TOKEN_LIMITS, params),
+      ...(params.claims && { details: { claims: params.claims } }),
     },
     caller,
   );

@@ -11,6 +11,7 @@ import { ApiError } from '../core/api-error';
 import type { ServerContext } from '../core/context';
 import { newId } from '../core/ids';
 import { digestsEqual, sha256Hex } from '../core/secrets';
+import { assertMember } from '../organizations/memberships-service';
 import { handoffRedirect } from '../sessions/handoffs';
 import { insertNewSession, signJwtFor } from '../sessions/sessions-service';
 import type { Paging } from '../store/paging';
@@ -42,6 +43,8 @@ export interface TicketRequest {
   readonly agentId?: string;
   /** The parameter that named the user, for errors (default `user_id`). */
   readonly userParam?: string;
+  /** The organization the session starts in; the user must be a member, when issued and when accepted. */
+  readonly organizationId?: string | null;
 }
 
 export interface IssuedTicket {
@@ -85,6 +88,7 @@ export async function issueTicket(
   caller: Caller,
 ): Promise<IssuedTicket> {
   assertKindAllowed(ctx, kind);
+  if (request.organizationId) await assertTicketMembership(ctx, request);
   const now = ctx.clock.now();
   const id = newId(kind.idKind, now);
   const value = newTicketValue(id);
@@ -101,6 +105,7 @@ export async function issueTicket(
     details: request.details ? JSON.stringify(request.details) : null,
     agent_id: request.agentId ?? null,
     expiry_recorded: 0,
+    organization_id: request.organizationId ?? null,
     created_at: now,
     updated_at: now,
   };
@@ -128,6 +133,18 @@ export async function issueTicket(
     }
   }
   return { ticket, value };
+}
+
+/** A ticket into an organization is for one of its members: checked when issued (and again when accepted). */
+async function assertTicketMembership(ctx: ServerContext, request: TicketRequest): Promise<void> {
+  try {
+    await assertMember(ctx.db, request.organizationId!, request.userId);
+  } catch (error) {
+    // "Not a member" of a user who does not exist would mislead: say the user is unknown.
+    const userParam = request.userParam ?? 'user_id';
+    if (!(await findUserStatus(ctx.db, request.userId))) throw ApiError.notFound('User', userParam);
+    throw error;
+  }
 }
 
 export async function getTicket(ctx: ServerContext, kind: TicketKind, id: string): Promise<TicketTable> {
@@ -248,6 +265,8 @@ export async function acceptTicket(
       if (!user) throw new ApiError('ticket_not_found', 'This ticket is not valid.');
       const userRefused = userRefusal(user, 'This user');
       if (userRefused) throw userRefused;
+      // Removed from the organization (or the organization deleted) since the ticket was issued.
+      if (found.organization_id !== null) await assertMember(trx, found.organization_id, found.user_id);
       const redirectRefusal = found.redirect_url ? redirectRefusalOf(ctx, found.redirect_url) : undefined;
       if (redirectRefusal) {
         // Revoked rather than left pending: a link to a destination the operator has since removed
@@ -283,6 +302,8 @@ export async function acceptTicket(
           actor: kind.sessionActor(found, details),
           ticketId: found.id,
           authorizedParty: options.authorizedParty ?? redirectOrigin,
+          organizationId: found.organization_id,
+          claims: details.claims ?? null,
         },
         now,
       );

@@ -30,6 +30,7 @@ export function commonTicketFields(ticket: TicketTable, reveal: Reveal | undefin
     url: reveal?.url ?? null,
     redirect_url: ticket.redirect_url,
     session_id: ticket.session_id,
+    organization_id: ticket.organization_id,
     expires_at: ticket.expires_at,
     session_max_duration_in_seconds: ticket.session_max_duration_seconds,
     created_at: ticket.created_at,
@@ -69,9 +70,13 @@ export interface TicketCreateParams {
   readonly redirect_url?: string;
   readonly expires_in_seconds?: number;
   readonly session_max_duration_in_seconds?: number;
+  readonly organization_id?: string;
 }
 
-/** The redirect (checked against the allow-list) and the two lifetimes of a create, or their defaults. */
+/**
+ * The redirect (checked against the allow-list), the two lifetimes of a create (or their defaults)
+ * and the organization the session starts in.
+ */
 export function ticketTermsOf(ctx: ServerContext, defaults: TicketLimits, params: TicketCreateParams) {
   return {
     redirectUrl:
@@ -81,5 +86,6 @@ export function ticketTermsOf(ctx: ServerContext, defaults: TicketLimits, params
     expiresInSeconds: params.expires_in_seconds ?? defaults.expiresInSeconds.default,
     sessionMaxDurationSeconds:
       params.session_max_duration_in_seconds ?? defaults.sessionMaxDurationInSeconds.default,
+    organizationId: params.organization_id ?? null,
   };
 }

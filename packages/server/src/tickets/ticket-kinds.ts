@@ -10,6 +10,8 @@ export interface TicketDetails {
   readonly actor?: Readonly<Record<string, unknown>>;
   readonly agent_name?: string;
   readonly task_description?: string;
+  /** A test session token's custom claims for its session. */
+  readonly claims?: Readonly<Record<string, unknown>>;
 }
 
 export function detailsOf(ticket: TicketTable): TicketDetails {

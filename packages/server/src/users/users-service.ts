@@ -5,6 +5,7 @@ import type { ServerContext } from '../core/context';
 import { newId } from '../core/ids';
 import type { Executor } from '../store/database';
 import { toJsonColumn } from '../store/json-column';
+import { deleteUserMemberships } from '../store/memberships-store';
 import type { Paging } from '../store/paging';
 import type { EmailAddressTable, UserTable } from '../store/schema';
 import { revokeUserSessions } from '../store/sessions-store';
@@ -45,9 +46,17 @@ async function assertIdentifiersFree(
   }
 }
 
-export async function createUser(ctx: ServerContext, params: CreateUserParams): Promise<store.UserRecord> {
+/**
+ * Creates a user. `options.id` fixes the id (fixtures); `options.db`, a transaction, makes the user
+ * part of a larger change.
+ */
+export async function createUser(
+  ctx: ServerContext,
+  params: CreateUserParams,
+  options: { readonly id?: string; readonly db?: Executor } = {},
+): Promise<store.UserRecord> {
   const now = ctx.clock.now();
-  const userId = newId('user', now);
+  const userId = options.id ?? newId('user', now);
   const emails = [...new Set((params.email_address ?? []).map((email) => email.toLowerCase()))];
   // Addresses are read back ordered by (created_at, id); ids sorted here keep them in the order given.
   const emailIds = emails.map(() => newId('emailAddress', now)).sort();
@@ -77,11 +86,16 @@ export async function createUser(ctx: ServerContext, params: CreateUserParams): 
     created_at: now,
     updated_at: now,
   };
+  const work = async (trx: Executor) => {
+    if (options.id !== undefined && (await store.findUserStatus(trx, options.id))) {
+      throw new ApiError('form_identifier_exists', 'That user id is taken.', { param_name: 'id' });
+    }
+    await assertIdentifiersFree(trx, emails, user.username);
+    await store.insertUser(trx, user, emailRows);
+  };
   try {
-    await ctx.db.transaction().execute(async (trx) => {
-      await assertIdentifiersFree(trx, emails, user.username);
-      await store.insertUser(trx, user, emailRows);
-    });
+    if (options.db?.isTransaction) await work(options.db);
+    else await ctx.db.transaction().execute(work);
   } catch (error) {
     throw identifierTaken(ctx, error) ?? error;
   }
@@ -145,13 +159,17 @@ export async function updateUser(
     });
 }
 
-/** Deletes the user; their active sessions and pending tickets are revoked in the same transaction. */
+/**
+ * Deletes the user and their organization memberships; their active sessions and pending tickets are
+ * revoked in the same transaction.
+ */
 export async function deleteUser(ctx: ServerContext, id: string, caller: Caller): Promise<void> {
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
     if (!(await store.lockUserForChange(trx, id))) throw ApiError.notFound('User');
     const sessions = await revokeUserSessions(trx, id, now);
     const tickets = await revokeUserTickets(trx, id, now);
+    await deleteUserMemberships(trx, id);
     await store.deleteUser(trx, id);
     // Each revoked ticket says so too, so that its own history (`?ticket_id=`) ends with it.
     const revocations = tickets.map((ticket) => ({

@@ -45,6 +45,7 @@ export function ticketRow(
     details: null,
     agent_id: null,
     expiry_recorded: 0,
+    organization_id: null,
     created_at: at,
     updated_at: at,
     ...overrides,
@@ -52,12 +53,12 @@ export function ticketRow(
 }
 
 /**
- * The tables as they were before later migrations added columns (0005 to tickets, 0006 to users). A
+ * The tables as they were before later migrations added columns (0005 and 0007 to tickets, 0006 to users). A
  * row of these shapes can be written at any schema since: the columns added later take their defaults.
  */
 export interface EarlierDatabase {
   users: Omit<UserTable, 'locked' | 'password_digest' | 'password_hasher'>;
-  tickets: Omit<TicketTable, 'details' | 'agent_id' | 'expiry_recorded'>;
+  tickets: Omit<TicketTable, 'details' | 'agent_id' | 'expiry_recorded' | 'organization_id'>;
 }
 
 /** `db`, for writing rows of the earlier shapes (tests that migrate to an earlier schema first). */
@@ -91,6 +92,7 @@ export function earlierTicketRow(
     details: _details,
     agent_id: _agentId,
     expiry_recorded: _recorded,
+    organization_id: _organizationId,
     ...row
   } = ticketRow(id, userId, at, overrides);
   return row;

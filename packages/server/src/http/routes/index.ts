@@ -2,9 +2,14 @@ import type { Route } from '../route';
 import { actorTokenRoutes } from './actor-tokens';
 import { agentTaskRoutes } from './agent-tasks';
 import { auditEventRoutes } from './audit-events';
+import { fixtureRoutes } from './fixtures';
 import { healthRoutes } from './health';
+import { jwtTemplateRoutes } from './jwt-templates';
 import { keyRoutes } from './keys';
 import { openApiRoute } from './openapi';
+import { organizationMembershipRoutes } from './organization-memberships';
+import { organizationRoleRoutes } from './organization-roles';
+import { organizationRoutes } from './organizations';
 import { sessionHandoffRoutes } from './session-handoffs';
 import { sessionRoutes } from './sessions';
 import { signInTokenRoutes } from './sign-in-tokens';
@@ -18,6 +23,11 @@ export const ROUTES: readonly Route[] = [
   ...keyRoutes,
   ...healthRoutes,
   ...userRoutes,
+  ...organizationRoutes,
+  ...organizationMembershipRoutes,
+  ...organizationRoleRoutes,
+  ...jwtTemplateRoutes,
+  ...fixtureRoutes,
   ...testSessionTokenRoutes,
   ...signInTokenRoutes,
   ...actorTokenRoutes,

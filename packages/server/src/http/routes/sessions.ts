@@ -1,10 +1,12 @@
 import {
   createSessionParams,
   createSessionTokenParams,
+  createTemplateTokenParams,
   listSessionsQuery,
   sessionObject,
   tokenObject,
 } from '@tessera/wire';
+import { jwtTemplateNamed } from '../../claims/jwt-templates-service';
 import { createSessionDirectly } from '../../sessions/direct-sessions';
 import { serializeSession } from '../../sessions/serialize-session';
 import { endSession, getSession, listSessions, mintSessionToken } from '../../sessions/sessions-service';
@@ -87,6 +89,27 @@ export const sessionRoutes = [
     handler: async ({ ctx, params, body, request }) => {
       const session = await getSession(ctx, params.id);
       const jwt = await mintSessionToken(ctx, session, secretKeyCaller(request), body.expires_in_seconds);
+      return jsonResponse(200, { object: 'token', jwt });
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/sessions/{id}/tokens/{template_name}',
+    operationId: 'createSessionTokenFromTemplate',
+    summary: 'Issue a JWT made from a JWT template while the session is active',
+    auth: 'secret',
+    body: createTemplateTokenParams,
+    response: { kind: 'object', schema: tokenObject },
+    handler: async ({ ctx, params, body, request }) => {
+      const template = await jwtTemplateNamed(ctx, params.template_name);
+      const session = await getSession(ctx, params.id);
+      const jwt = await mintSessionToken(
+        ctx,
+        session,
+        secretKeyCaller(request),
+        body.expires_in_seconds,
+        template,
+      );
       return jsonResponse(200, { object: 'token', jwt });
     },
   }),

@@ -5,6 +5,7 @@ import * as ticketsFoundById from './0003-tickets-found-by-id';
 import * as usernamesCaseInsensitive from './0004-usernames-case-insensitive';
 import * as ticketFamilyAndAuditLog from './0005-ticket-family-and-audit-log';
 import * as usersLockedAndPasswords from './0006-users-locked-and-passwords';
+import * as organizationsAndClaims from './0007-organizations-and-claims';
 
 /** Every migration, in order. Names sort; add new ones at the end and never edit an applied one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004-usernames-case-insensitive': usernamesCaseInsensitive,
   '0005-ticket-family-and-audit-log': ticketFamilyAndAuditLog,
   '0006-users-locked-and-passwords': usersLockedAndPasswords,
+  '0007-organizations-and-claims': organizationsAndClaims,
 };
 
 export const migrationProvider: MigrationProvider = {
