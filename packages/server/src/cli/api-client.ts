@@ -44,11 +44,28 @@ function readSecretKey(io: CliIo): string {
   return key;
 }
 
-function describeFailure(status: number, body: unknown): string {
-  const first = (body as { errors?: { code?: string; long_message?: string }[] } | null)?.errors?.[0];
-  return first
-    ? `${first.long_message ?? 'request failed'} (${first.code}, HTTP ${status})`
-    : `the server answered HTTP ${status}`;
+/** The first error of an API refusal, as the wire shapes it. */
+export interface ApiFailure {
+  readonly code?: string;
+  readonly long_message?: string;
+  readonly meta?: { readonly param_name?: string } | null;
+}
+
+/**
+ * The API refused a request. Its message is the one line the top-level handler prints; a command
+ * that can say more (`seed` names the entry of the file) reads `status` and `failure`.
+ */
+export class ApiRequestError extends CliError {
+  constructor(
+    readonly status: number,
+    readonly failure: ApiFailure | undefined,
+  ) {
+    super(
+      failure
+        ? `${failure.long_message ?? 'request failed'} (${failure.code}, HTTP ${status})`
+        : `the server answered HTTP ${status}`,
+    );
+  }
 }
 
 /**
@@ -99,7 +116,8 @@ export function createApiClient(io: CliIo, apiUrlOption: string | undefined): Ap
           `${apiUrl} answered HTTP ${response.status} with something other than JSON: is it a tessera server?`,
         );
       }
-      if (!response.ok) throw new CliError(describeFailure(response.status, body));
+      if (!response.ok)
+        throw new ApiRequestError(response.status, (body as { errors?: ApiFailure[] } | null)?.errors?.[0]);
       return body as T;
     },
   };

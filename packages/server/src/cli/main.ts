@@ -3,6 +3,7 @@ import { ConfigError } from '../config';
 import { registerAgentCommands } from './commands/agents';
 import { registerAuditCommands } from './commands/audit';
 import { registerKeyCommands } from './commands/keys';
+import { registerOrganizationCommands } from './commands/orgs';
 import { registerServeCommand } from './commands/serve';
 import { registerSessionCommands } from './commands/sessions';
 import { registerTokenCommands } from './commands/tokens';
@@ -26,6 +27,7 @@ export function buildProgram(io: CliIo): Command {
     );
   registerServeCommand(program, io);
   registerUserCommands(program, io);
+  registerOrganizationCommands(program, io);
   registerTokenCommands(program, io);
   registerAgentCommands(program, io);
   registerSessionCommands(program, io);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { CliError } from './io';
 
 /** A whole number of seconds from a flag, or undefined when the flag is absent. */
@@ -48,4 +50,29 @@ export function jsonObjectOption(option: string, raw: string): Record<string, un
     throw new CliError(`${option} must be a JSON object such as '{"name":"Ada"}', not ${kind}`, 2);
   }
   return value as Record<string, unknown>;
+}
+
+/**
+ * A JSON object given inline or, as `@path`, in a file (relative to `cwd`): `--session-claims
+ * @claims.json`. A file that cannot be read is a usage error naming the flag and the file.
+ */
+export function jsonObjectOrFile(option: string, raw: string, cwd: string): Record<string, unknown> {
+  if (!raw.startsWith('@')) return jsonObjectOption(option, raw);
+  const path = raw.slice(1);
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, path), 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new CliError(`${option}: cannot read ${path} (${reason})`, 2);
+  }
+  return jsonObjectOption(`${option} (${path})`, text);
+}
+
+/** A whole number from a flag within bounds; anything else is a usage error naming the flag. */
+export function wholeNumber(option: string, raw: string, min: number, max: number): number {
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(value >= min && value <= max))
+    throw new CliError(`${option} must be a whole number from ${min} to ${max} (got "${raw}")`, 2);
+  return value;
 }

@@ -4,6 +4,7 @@ import { type ApiOptions, createApiClient } from '../api-client';
 import type { CliIo } from '../io';
 import { seconds } from '../options';
 import { formatTime, printable, printJson, printTable } from '../output';
+import { resolveOrganizationId } from '../resolve-organization';
 import { listForUser } from '../resolve-user';
 
 interface CreateOptions extends ApiOptions {
@@ -13,6 +14,7 @@ interface CreateOptions extends ApiOptions {
   readonly redirectUrl: string;
   readonly ttl?: string;
   readonly sessionDuration?: string;
+  readonly org?: string;
 }
 
 const TASK_COLUMN_WIDTH = 40;
@@ -37,6 +39,7 @@ function registerCreate(tasks: Command, io: CliIo): void {
       '--ttl <seconds>',
       `how long the URL can be opened (default ${AGENT_TASK_LIMITS.expiresInSeconds.default})`,
     )
+    .option('--org <id or slug>', 'the organization the session starts in (the user must be a member)')
     .option('--json', 'print the task as JSON (includes the token value)')
     .addHelpText(
       'after',
@@ -55,7 +58,10 @@ function registerCreate(tasks: Command, io: CliIo): void {
       const { apiUrl } = command.optsWithGlobals<ApiOptions>();
       const ttl = seconds('--ttl', options.ttl);
       const duration = seconds('--session-duration', options.sessionDuration);
-      const task = await createApiClient(io, apiUrl).request<AgentTaskJSON>('POST', '/v1/agents/tasks', {
+      const client = createApiClient(io, apiUrl);
+      const organizationId =
+        options.org === undefined ? undefined : await resolveOrganizationId(client, options.org);
+      const task = await client.request<AgentTaskJSON>('POST', '/v1/agents/tasks', {
         body: {
           on_behalf_of: options.user.startsWith('user_')
             ? { user_id: options.user }
@@ -66,6 +72,7 @@ function registerCreate(tasks: Command, io: CliIo): void {
           redirect_url: options.redirectUrl,
           ...(ttl !== undefined && { expires_in_seconds: ttl }),
           ...(duration !== undefined && { session_max_duration_in_seconds: duration }),
+          ...(organizationId && { organization_id: organizationId }),
         },
       });
       if (options.json) return printJson(io, task);

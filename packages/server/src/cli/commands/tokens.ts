@@ -6,9 +6,11 @@ import {
 } from '@tessera/wire';
 import { type Command, Option } from 'commander';
 import { type ApiClient, type ApiOptions, createApiClient } from '../api-client';
+import { claimsOption } from '../claims-option';
 import { CliError, type CliIo } from '../io';
 import { jsonObjectOption, seconds } from '../options';
 import { formatTime, printable, printJson, printTable } from '../output';
+import { resolveOrganizationId } from '../resolve-organization';
 import { listForUser, resolveUserId } from '../resolve-user';
 import { defaultsOf, kindToRevoke, TOKEN_KIND_NAMES, TOKEN_KINDS, type TokenKind } from '../token-kinds';
 
@@ -22,6 +24,8 @@ interface CreateOptions extends ApiOptions {
   readonly redirectUrl?: string;
   readonly ttl?: string;
   readonly sessionDuration?: string;
+  readonly org?: string;
+  readonly claims?: string;
 }
 
 const kindOption = (description: string) =>
@@ -49,13 +53,21 @@ async function userParams(client: ApiClient, kind: TokenKind, user: string) {
   return user.startsWith('user_') ? { user_id: user } : { identifier: user };
 }
 
+/** Custom claims are for test session tokens only, checked before anything is sent. */
+function claimsOf(options: CreateOptions, cwd: string): Record<string, unknown> | undefined {
+  if (options.claims === undefined) return undefined;
+  if (options.kind !== 'test-session') throw new CliError('--claims is only for --kind test-session', 2);
+  return claimsOption('--claims', options.claims, cwd);
+}
+
 function describeCreated(kind: TokenKind, token: AnyToken): string {
   const validity = `single use, valid until ${formatTime(token.expires_at)}.`;
+  const inOrg = token.organization_id ? ` in ${token.organization_id}` : '';
   if (kind === 'actor' && 'actor' in token) {
     const sub = typeof token.actor.sub === 'string' ? token.actor.sub : '?';
-    return `Actor token ${token.id}: "${printable(sub)}" acts as ${token.user_id}; ${validity}`;
+    return `Actor token ${token.id}: "${printable(sub)}" acts as ${token.user_id}${inOrg}; ${validity}`;
   }
-  return `${TOKEN_KINDS[kind].label} ${token.id} for ${token.user_id}: ${validity}`;
+  return `${TOKEN_KINDS[kind].label} ${token.id} for ${token.user_id}${inOrg}: ${validity}`;
 }
 
 function registerCreate(tokens: Command, io: CliIo): void {
@@ -71,6 +83,11 @@ function registerCreate(tokens: Command, io: CliIo): void {
     .option(
       '--session-duration <seconds>',
       `how long the session lasts (default: ${defaultsOf('sessionMaxDurationInSeconds')})`,
+    )
+    .option('--org <id or slug>', 'the organization the session starts in (the user must be a member)')
+    .option(
+      '--claims <json|@file>',
+      'with --kind test-session: custom claims in this session’s JWTs, over the instance’s template',
     )
     .option('--json', 'print the token as JSON (includes the token value)')
     .addHelpText(
@@ -90,6 +107,7 @@ function registerCreate(tokens: Command, io: CliIo): void {
         '  $ tessera tokens create --kind sign-in --user alice@example.com --ttl 86400',
         '  $ tessera tokens create --kind actor --user alice --actor support@example.com \\',
         '      --actor-json \'{"name":"Support"}\'',
+        '  $ tessera tokens create --user alice --org acme --claims \'{"plan":"pro"}\'',
       ].join('\n'),
     )
     .action(async (options: CreateOptions, command: Command) => {
@@ -97,11 +115,16 @@ function registerCreate(tokens: Command, io: CliIo): void {
       const actor = actorOf(options);
       const ttl = seconds('--ttl', options.ttl);
       const duration = seconds('--session-duration', options.sessionDuration);
+      const claims = claimsOf(options, io.cwd);
       const client = createApiClient(io, apiUrl);
+      const organizationId =
+        options.org === undefined ? undefined : await resolveOrganizationId(client, options.org);
       const token = await client.request<AnyToken>('POST', TOKEN_KINDS[options.kind].path, {
         body: {
           ...(await userParams(client, options.kind, options.user)),
           ...(actor && { actor }),
+          ...(organizationId && { organization_id: organizationId }),
+          ...(claims && { claims }),
           ...(options.redirectUrl && { redirect_url: options.redirectUrl }),
           ...(ttl !== undefined && { expires_in_seconds: ttl }),
           ...(duration !== undefined && { session_max_duration_in_seconds: duration }),
