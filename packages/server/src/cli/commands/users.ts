@@ -1,8 +1,10 @@
 import type { UserJSON } from '@tessera/wire';
 import type { Command } from 'commander';
-import { type ApiOptions, createApiClient } from '../api-client';
-import type { CliIo } from '../io';
+import { type ApiClient, type ApiOptions, createApiClient } from '../api-client';
+import { CliError, type CliIo } from '../io';
+import { jsonObjectOption } from '../options';
 import { formatTime, printable, printJson, printTable } from '../output';
+import { resolveUserId } from '../resolve-user';
 
 function primaryEmail(user: UserJSON): string {
   return (
@@ -10,8 +12,130 @@ function primaryEmail(user: UserJSON): string {
   );
 }
 
+interface UpdateOptions extends ApiOptions {
+  readonly firstName?: string;
+  readonly lastName?: string;
+  readonly username?: string;
+  readonly password?: string;
+  readonly skipPasswordChecks?: boolean;
+  readonly metadata?: string;
+  readonly privateMetadata?: string;
+  readonly unsafeMetadata?: string;
+  readonly replaceMetadata?: boolean;
+}
+
+/** The body of `PATCH /v1/users/{id}`: each flag given, `''` clearing a name or the username. */
+function profileChanges(options: UpdateOptions): Record<string, unknown> {
+  const orNull = (value: string) => (value === '' ? null : value);
+  if (options.skipPasswordChecks && options.password === undefined)
+    throw new CliError('--skip-password-checks goes with --password', 2);
+  return {
+    ...(options.firstName !== undefined && { first_name: orNull(options.firstName) }),
+    ...(options.lastName !== undefined && { last_name: orNull(options.lastName) }),
+    ...(options.username !== undefined && { username: orNull(options.username) }),
+    ...(options.password !== undefined && { password: options.password }),
+    ...(options.skipPasswordChecks && { skip_password_checks: true }),
+  };
+}
+
+/** The body of the metadata endpoint: each metadata flag given, as a JSON object. */
+function metadataChanges(options: UpdateOptions): Record<string, unknown> {
+  const flags = [
+    ['--metadata', 'public_metadata', options.metadata],
+    ['--private-metadata', 'private_metadata', options.privateMetadata],
+    ['--unsafe-metadata', 'unsafe_metadata', options.unsafeMetadata],
+  ] as const;
+  const changes = Object.fromEntries(
+    flags.flatMap(([flag, field, raw]) => (raw === undefined ? [] : [[field, jsonObjectOption(flag, raw)]])),
+  );
+  if (options.replaceMetadata && Object.keys(changes).length === 0)
+    throw new CliError('--replace-metadata needs --metadata, --private-metadata or --unsafe-metadata', 2);
+  return changes;
+}
+
+/** Profile first, then metadata: two requests, and a failure of the second says the first was saved. */
+async function updateUser(
+  client: ApiClient,
+  userId: string,
+  profile: Record<string, unknown>,
+  metadata: Record<string, unknown>,
+  replace: boolean,
+): Promise<UserJSON> {
+  const path = `/v1/users/${encodeURIComponent(userId)}`;
+  let user: UserJSON | undefined;
+  if (Object.keys(profile).length > 0)
+    user = await client.request<UserJSON>('PATCH', path, { body: profile });
+  if (Object.keys(metadata).length === 0) return user as UserJSON;
+  try {
+    return await client.request<UserJSON>(replace ? 'PUT' : 'PATCH', `${path}/metadata`, { body: metadata });
+  } catch (error) {
+    if (user === undefined || !(error instanceof CliError)) throw error;
+    throw new CliError(`the other changes were saved, the metadata was not: ${error.message}`);
+  }
+}
+
+function registerUpdate(users: Command, io: CliIo): void {
+  users
+    .command('update')
+    .description('change a user’s names, username, password or metadata')
+    .argument('<user>', 'user id, email address or username')
+    .option('--first-name <name>', 'first name ("" clears it)')
+    .option('--last-name <name>', 'last name ("" clears it)')
+    .option('--username <name>', 'username ("" clears it)')
+    .option('--password <password>', 'a new password (8 characters at least)')
+    .option('--skip-password-checks', 'with --password: accept a password shorter than 8 characters')
+    .option('--metadata <json>', 'public metadata, a JSON object deep-merged into the user’s')
+    .option('--private-metadata <json>', 'private metadata, deep-merged likewise')
+    .option('--unsafe-metadata <json>', 'unsafe metadata, deep-merged likewise')
+    .option('--replace-metadata', 'replace each metadata given instead of merging ({} clears it)')
+    .option('--json', 'print the user as JSON')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Metadata merges: nested objects merge, and a key set to null is removed. Only the metadata',
+        'given changes. A password on the command line stays in your shell history: use it for test users.',
+        '',
+        'Examples:',
+        '  $ tessera users update alice@example.com --first-name Alice --last-name Liddell',
+        '  $ tessera users update alice --metadata \'{"plan":"pro","trial":null}\'',
+        "  $ tessera users update alice --private-metadata '{}' --replace-metadata",
+      ].join('\n'),
+    )
+    .action(async (user: string, options: UpdateOptions, command: Command) => {
+      const { apiUrl } = command.optsWithGlobals<ApiOptions>();
+      const profile = profileChanges(options);
+      const metadata = metadataChanges(options);
+      if (Object.keys(profile).length === 0 && Object.keys(metadata).length === 0)
+        throw new CliError(
+          'nothing to update: give --first-name, --last-name, --username, --password or a metadata flag (see --help)',
+          2,
+        );
+      const client = createApiClient(io, apiUrl);
+      const userId = await resolveUserId(client, user);
+      const updated = await updateUser(client, userId, profile, metadata, options.replaceMetadata === true);
+      if (options.json) return printJson(io, updated);
+      const changed = [
+        ...Object.keys(profile)
+          .filter((field) => field !== 'skip_password_checks')
+          .map((field) => field.replace('_', ' ')),
+        ...Object.keys(metadata).map((field) => field.replace('_', ' ')),
+      ];
+      const how =
+        Object.keys(metadata).length === 0 ? '' : options.replaceMetadata ? ' (replaced)' : ' (merged)';
+      io.stdout(
+        `Updated user ${updated.id} (${printable(identifierOf(updated))}): ${changed.join(', ')}${how}\n`,
+      );
+    });
+}
+
+function identifierOf(user: UserJSON): string {
+  const email = primaryEmail(user);
+  return email !== '-' ? email : (user.username ?? 'no identifier');
+}
+
 export function registerUserCommands(program: Command, io: CliIo): void {
-  const users = program.command('users').description('create and list users');
+  const users = program.command('users').description('create, list and update users');
 
   users
     .command('create')
@@ -44,10 +168,7 @@ export function registerUserCommands(program: Command, io: CliIo): void {
           },
         });
         if (options.json) printJson(io, user);
-        else
-          io.stdout(
-            `Created user ${user.id} (${printable(primaryEmail(user) !== '-' ? primaryEmail(user) : (user.username ?? 'no identifier'))})\n`,
-          );
+        else io.stdout(`Created user ${user.id} (${printable(identifierOf(user))})\n`);
       },
     );
 
@@ -79,4 +200,6 @@ export function registerUserCommands(program: Command, io: CliIo): void {
         );
       },
     );
+
+  registerUpdate(users, io);
 }
