@@ -117,8 +117,10 @@ describe('GET /v1/openapi.json', () => {
     const createToken = op('POST', '/v1/test_session_tokens');
     const body = createToken.requestBody.content['application/json'].schema;
     expect(Object.keys(body.properties).sort()).toEqual([
+      'claims',
       'expires_in_seconds',
       'identifier',
+      'organization_id',
       'redirect_url',
       'session_max_duration_in_seconds',
       'user_id',

@@ -206,6 +206,7 @@ describe('POST /v1/sessions/{id}/tokens', () => {
       azp: 'http://localhost:3000',
       v: 2,
       sts: 'active',
+      fva: [0, -1],
       act: { sub: token.id, type: 'test_session_token' },
     });
     // Minting marks the session as active just now.

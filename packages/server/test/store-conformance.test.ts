@@ -87,6 +87,8 @@ function storeConformance(name: string, prepare: () => Promise<Target>) {
         environment: 'development',
         secret_key_hash: 'b',
         created_at: T0,
+        session_claims: null,
+        session_claims_updated_at: null,
       });
       const key = (kid: string, createdAt: number) => ({
         kid,

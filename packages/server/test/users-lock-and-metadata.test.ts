@@ -103,16 +103,24 @@ function suite(database: string, start: StartServer) {
       expect(replaced.publicMetadata).toEqual({ role: 'guest' });
     });
 
-    it('@clerk/backend getUserList: the banned filter is honoured, a filter tessera lacks is refused by name', async () => {
+    it('@clerk/backend getUserList: banned, organizationId and phoneNumber are honoured, an unknown order refused by name', async () => {
       const user = await server.createUser({ username: `listed-${database}` });
       await clerk.users.banUser(user.id);
       const { data, totalCount } = await clerk.users.getUserList({ banned: true, limit: 100 } as never);
       expect(data.map((u) => u.id)).toContain(user.id);
       expect(data.every((u) => u.banned)).toBe(true);
       expect(totalCount).toBeGreaterThanOrEqual(data.length);
-      await expect(clerk.users.getUserList({ organizationId: ['org_1'] })).rejects.toMatchObject({
+      const org = await clerk.organizations.createOrganization({
+        name: `Listers ${database}`,
+        createdBy: user.id,
+      });
+      const members = await clerk.users.getUserList({ organizationId: [org.id] });
+      expect(members.data.map((u) => u.id)).toEqual([user.id]);
+      // No tessera user has a phone number: asked for one, the answer is no one, not everyone.
+      expect((await clerk.users.getUserList({ phoneNumber: ['+15550100'] })).totalCount).toBe(0);
+      await expect(clerk.users.getUserList({ orderBy: '-web3wallet' })).rejects.toMatchObject({
         status: 422,
-        errors: [{ code: 'form_param_unknown', meta: { paramName: 'organization_id' } }],
+        errors: [{ code: 'form_param_value_invalid', meta: { paramName: 'order_by' } }],
       });
     });
 

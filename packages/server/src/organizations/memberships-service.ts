@@ -120,12 +120,18 @@ export async function removeMember(ctx: ServerContext, organizationId: string, u
   });
 }
 
-export function listMemberships(ctx: ServerContext, filters: store.MembershipFilters, paging: Paging) {
-  return store.listMemberships(ctx.db, filters, paging);
-}
-
-export function countMemberships(ctx: ServerContext, filters: store.MembershipFilters) {
-  return store.countMemberships(ctx.db, filters);
+/** A page of memberships, and their total when asked for (`paginated`). */
+export async function membershipsPage(
+  ctx: ServerContext,
+  filters: store.MembershipFilters,
+  paging: Paging,
+  paginated: boolean | undefined,
+): Promise<{ rows: store.MembershipRecord[]; total: number }> {
+  const [rows, total] = await Promise.all([
+    store.listMemberships(ctx.db, filters, paging),
+    paginated ? store.countMemberships(ctx.db, filters) : Promise.resolve(0),
+  ]);
+  return { rows, total };
 }
 
 /**

@@ -15,7 +15,7 @@ export function serializeSession(session: SessionTable, now: number): SessionJSO
     user_id: session.user_id,
     status: sessionStatusAt(session, now),
     actor: fromNullableJsonColumn(session.actor),
-    last_active_organization_id: null,
+    last_active_organization_id: session.last_active_organization_id,
     last_active_at: session.last_active_at,
     expire_at: session.expire_at,
     abandon_at: session.abandon_at,

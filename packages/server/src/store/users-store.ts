@@ -26,9 +26,18 @@ export interface UserFilters {
   readonly last_sign_in_at_after?: number;
   /** Users who are members of any of these organizations. */
   readonly organization_id?: readonly string[];
+  readonly phone_number?: readonly string[];
+  readonly web3_wallet?: readonly string[];
 }
 
-type UserOrderColumn = 'created_at' | 'updated_at' | 'last_sign_in_at' | 'last_active_at' | 'username';
+type UserOrderColumn =
+  | 'created_at'
+  | 'updated_at'
+  | 'last_sign_in_at'
+  | 'last_active_at'
+  | 'username'
+  | 'first_name'
+  | 'last_name';
 
 const lowerUsername = sql<string>`lower(${sql.ref('users.username')})`;
 
@@ -87,6 +96,8 @@ function applyFilters(eb: ExpressionBuilder<Database, 'users'>, filters: UserFil
       ),
     );
   }
+  // No user has a phone number or a web3 wallet: asked for some, the answer is no one.
+  if (filters.phone_number || filters.web3_wallet) conditions.push(sql<boolean>`1 = 0`);
   if (filters.banned !== undefined) conditions.push(eb('users.banned', '=', filters.banned ? 1 : 0));
   if (filters.locked !== undefined) conditions.push(eb('users.locked', '=', filters.locked ? 1 : 0));
   // A time filter leaves out the users who have no such time (never active, never signed in).

@@ -54,5 +54,6 @@ export async function documentedOperations(server: TestServer): Promise<Operatio
 
 /** A concrete path for a route pattern, with a well-formed id that names nothing. */
 export function concretePath(pattern: string, id = 'user_0000000000000000000000000zz'): string {
-  return pattern.replace('{id}', id);
+  // `{id}` is the probe; any other placeholder (`{user_id}`, `{template_name}`) gets a name of its own.
+  return pattern.replace('{id}', id).replace(/\{(\w+)\}/g, (_match, name: string) => `${name}_x`);
 }

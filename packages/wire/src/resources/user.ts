@@ -144,12 +144,23 @@ const userFilters = {
   last_sign_in_at_before: optional(timestampParam('Only users last signed in before this Unix ms')),
   last_sign_in_at_after: optional(timestampParam('Only users last signed in after this Unix ms')),
   organization_id: optional(array(string({ maxLength: 64 }), { maxItems: 100 })),
+  /** tessera's users have no phone numbers or web3 wallets: a filter by either matches no user. */
+  phone_number: optional(array(string({ maxLength: 64 }))),
+  web3_wallet: optional(array(string({ maxLength: 256 }))),
 } as const;
 
 export const listUsersQuery = object({
   ...userFilters,
   ...pagingQuery,
-  order_by: orderBy('created_at', 'updated_at', 'last_sign_in_at', 'last_active_at', 'username'),
+  order_by: orderBy(
+    'created_at',
+    'updated_at',
+    'last_sign_in_at',
+    'last_active_at',
+    'username',
+    'first_name',
+    'last_name',
+  ),
 });
 
 export const countUsersQuery = object(userFilters);

@@ -6,12 +6,9 @@ import {
   organizationMembershipObject,
   updateOrganizationMembershipParams,
 } from '@tessera/wire';
-import type { ServerContext } from '../../core/context';
 import * as memberships from '../../organizations/memberships-service';
 import { getOrganization } from '../../organizations/organizations-service';
 import { serializeMembership } from '../../organizations/serialize-organization';
-import type { MembershipFilters } from '../../store/memberships-store';
-import type { Paging } from '../../store/paging';
 import { getUser } from '../../users/users-service';
 import { defineRoute } from '../route';
 import { jsonResponse, listResponse } from '../types';
@@ -19,16 +16,10 @@ import { jsonResponse, listResponse } from '../types';
 const membershipResponse = { kind: 'object', schema: organizationMembershipObject } as const;
 const membershipList = { kind: 'list', schema: organizationMembershipObject } as const;
 
-async function membershipsPage(
-  ctx: ServerContext,
-  filters: MembershipFilters,
-  paging: Paging,
-  paginated: boolean | undefined,
-) {
-  const [rows, total] = await Promise.all([
-    memberships.listMemberships(ctx, filters, paging),
-    paginated ? memberships.countMemberships(ctx, filters) : Promise.resolve(0),
-  ]);
+type MembershipsQuery = Parameters<typeof memberships.membershipsPage>;
+
+async function membershipsPage(...[ctx, filters, paging, paginated]: MembershipsQuery) {
+  const { rows, total } = await memberships.membershipsPage(ctx, filters, paging, paginated);
   return listResponse(rows.map(serializeMembership), total, paginated);
 }
 
