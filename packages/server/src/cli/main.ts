@@ -4,6 +4,7 @@ import { registerAgentCommands } from './commands/agents';
 import { registerAuditCommands } from './commands/audit';
 import { registerKeyCommands } from './commands/keys';
 import { registerOrganizationCommands } from './commands/orgs';
+import { registerSeedCommand } from './commands/seed';
 import { registerServeCommand } from './commands/serve';
 import { registerSessionCommands } from './commands/sessions';
 import { registerTokenCommands } from './commands/tokens';
@@ -28,6 +29,7 @@ export function buildProgram(io: CliIo): Command {
   registerServeCommand(program, io);
   registerUserCommands(program, io);
   registerOrganizationCommands(program, io);
+  registerSeedCommand(program, io);
   registerTokenCommands(program, io);
   registerAgentCommands(program, io);
   registerSessionCommands(program, io);
