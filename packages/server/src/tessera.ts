@@ -113,7 +113,11 @@ export interface RunningTessera {
  */
 async function applyStartupData(context: ServerContext, options: TesseraOptions): Promise<void> {
   const fail = (what: string, error: unknown): never => {
-    if (error instanceof ApiError) throw new TypeError(`${what}: ${error.longMessage}`);
+    if (error instanceof ApiError) {
+      const param = error.meta?.param_name;
+      const named = typeof param === 'string' && !error.longMessage.startsWith(param);
+      throw new TypeError(`${what}: ${named ? `${param}: ` : ''}${error.longMessage}`);
+    }
     throw error;
   };
   if (options.sessionClaims !== undefined) {

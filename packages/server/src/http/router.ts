@@ -10,8 +10,9 @@ interface CompiledRoute {
   readonly segments: readonly string[];
 }
 
-// Ids in paths are never URL-encoded by clients: `[A-Za-z0-9_]` only.
-const PARAM_VALUE = /^[A-Za-z0-9_]{1,128}$/;
+// Ids, organization slugs and template names in paths are never URL-encoded by clients:
+// `[A-Za-z0-9_-]` only.
+const PARAM_VALUE = /^[A-Za-z0-9_-]{1,128}$/;
 
 export class Router {
   private readonly compiled: readonly CompiledRoute[];
