@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import {
   EMAIL_ID,
   emailAddressJSON,
+  ORGANIZATION_ID,
   SESSION_ID,
   sessionJSON,
   TOKEN_ID,
@@ -36,7 +37,11 @@ function validationError(run: () => unknown): ResponseValidationError {
 describe('TestSessionToken.fromJSON', () => {
   it('maps every field by name', () => {
     const token = TestSessionToken.fromJSON(
-      testSessionTokenJSON({ redirect_url: 'https://app.test', session_id: null }),
+      testSessionTokenJSON({
+        redirect_url: 'https://app.test',
+        session_id: null,
+        organization_id: ORGANIZATION_ID,
+      }),
     );
     expect(token).toEqual({
       object: 'test_session_token',
@@ -47,6 +52,7 @@ describe('TestSessionToken.fromJSON', () => {
       url: 'http://127.0.0.1:4000/v1/tickets/accept?ticket=ticket-value',
       redirectUrl: 'https://app.test',
       sessionId: null,
+      organizationId: ORGANIZATION_ID,
       expiresAt: 1_700_000_600_000,
       sessionMaxDurationInSeconds: 1800,
       createdAt: 1_700_000_000_000,

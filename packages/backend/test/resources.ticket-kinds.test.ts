@@ -38,6 +38,7 @@ const ticketFields = {
   token: 'ticket-value',
   url: 'http://127.0.0.1:4000/v1/tickets/accept?ticket=ticket-value',
   sessionId: null,
+  organizationId: null,
   expiresAt: 1_700_000_600_000,
   sessionMaxDurationInSeconds: 1800,
   createdAt: 1_700_000_000_000,

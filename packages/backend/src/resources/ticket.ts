@@ -9,6 +9,7 @@ interface TicketWireFields {
   readonly url: string | null;
   readonly redirect_url: string | null;
   readonly session_id: string | null;
+  readonly organization_id: string | null;
   readonly expires_at: number;
   readonly session_max_duration_in_seconds: number;
   readonly created_at: number;
@@ -38,6 +39,8 @@ export interface TicketFields {
   readonly redirectUrl: string | null;
   /** The session it started, once accepted. */
   readonly sessionId: string | null;
+  /** The organization the session starts in (the user must be a member), if one was given. */
+  readonly organizationId: string | null;
   /** Unix ms after which it can no longer be accepted (it stays `pending`). */
   readonly expiresAt: number;
   /** Lifetime of the session it starts. */
@@ -56,6 +59,7 @@ export function toTicketFields(wire: TicketWireFields): TicketFields {
     url: wire.url,
     redirectUrl: wire.redirect_url,
     sessionId: wire.session_id,
+    organizationId: wire.organization_id,
     expiresAt: wire.expires_at,
     sessionMaxDurationInSeconds: wire.session_max_duration_in_seconds,
     createdAt: wire.created_at,

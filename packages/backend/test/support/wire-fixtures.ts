@@ -12,6 +12,7 @@ export const ACTOR_TOKEN_ID = id('act', 'Ada');
 export const AGENT_TASK_ID = id('agttsk', 'Ada');
 export const AGENT_ID = id('agt', 'Ada');
 export const EVENT_ID = id('evt', 'Ada');
+export const ORGANIZATION_ID = id('org', 'Acme');
 export const SECRET_KEY = `sk_test_${'s3cr3t'.repeat(8)}`;
 
 export function emailAddressJSON() {
@@ -95,6 +96,7 @@ export function testSessionTokenJSON(overrides: Record<string, unknown> = {}) {
     url: 'http://127.0.0.1:4000/v1/tickets/accept?ticket=ticket-value',
     redirect_url: null,
     session_id: null,
+    organization_id: null,
     expires_at: 1_700_000_600_000,
     session_max_duration_in_seconds: 1800,
     created_at: 1_700_000_000_000,
@@ -114,6 +116,7 @@ function ticketJSON(object: string, ticketId: string) {
     url: 'http://127.0.0.1:4000/v1/tickets/accept?ticket=ticket-value',
     redirect_url: null,
     session_id: null,
+    organization_id: null,
     expires_at: 1_700_000_600_000,
     session_max_duration_in_seconds: 1800,
     created_at: 1_700_000_000_000,
