@@ -53,9 +53,9 @@ function suite(database: string, start: StartServer) {
     const apply = (document: Json) => server.post('/v1/fixtures', document);
     const snapshot = async () => ({
       users: (await server.get('/v1/users?limit=100&order_by=%2Bcreated_at')).body,
-      organizations: (await server.get('/v1/organizations?limit=100')).body,
-      memberships: (await server.get('/v1/organization_memberships?limit=100')).body,
-      roles: (await server.get('/v1/organization_roles?limit=100')).body,
+      organizations: (await server.get('/v1/organizations?limit=100&paginated=false')).body,
+      memberships: (await server.get('/v1/organization_memberships?limit=100&paginated=false')).body,
+      roles: (await server.get('/v1/organization_roles?limit=100&paginated=false')).body,
       template: (await server.get('/v1/session_token_template')).body,
     });
 
@@ -80,7 +80,7 @@ function suite(database: string, start: StartServer) {
       ).toBe(200);
       const bob = (await server.get('/v1/users?email_address=bob@acme.test')).body[0];
       expect(bob.locked).toBe(true);
-      const members = (await server.get('/v1/organizations/org_acme/memberships')).body;
+      const members = (await server.get('/v1/organizations/org_acme/memberships?paginated=false')).body;
       const roleOf = new Map(members.map((m: Json) => [m.public_user_data.user_id, m]));
       expect(members).toHaveLength(2);
       expect((roleOf.get('user_alice') as Json).role).toBe('org:admin');

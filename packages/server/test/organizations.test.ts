@@ -30,7 +30,7 @@ function suite(database: string, start: StartServer) {
         private_metadata: {},
       });
       expect(org.id).toMatch(/^org_[0-9A-Za-z]{27}$/);
-      const members = await ok(server.get(`/v1/organizations/${org.id}/memberships`));
+      const members = await ok(server.get(`/v1/organizations/${org.id}/memberships?paginated=false`));
       expect(members).toHaveLength(1);
       expect(members[0]).toMatchObject({
         object: 'organization_membership',
@@ -71,7 +71,7 @@ function suite(database: string, start: StartServer) {
         'resource_not_found',
         'created_by',
       );
-      const orphans = await ok(server.get('/v1/organizations?query=orphan'));
+      const orphans = await ok(server.get('/v1/organizations?query=orphan&paginated=false'));
       expect(orphans).toEqual([]);
     });
 
@@ -84,16 +84,27 @@ function suite(database: string, start: StartServer) {
       }
       const page = await ok(server.get('/v1/organizations?query=listable&limit=2&paginated=true'));
       expect(page.total_count).toBe(3);
+      // As Clerk's, these lists are paginated unless asked not to be.
+      expect((await ok(server.get('/v1/organizations?query=listable'))).total_count).toBe(3);
       expect(page.data.map((org: Json) => org.name)).toEqual(['Listable Three', 'Listable Two']);
-      const byId = await ok(server.get(`/v1/organizations?organization_id=${made[0].id}`));
+      const byId = await ok(server.get(`/v1/organizations?organization_id=${made[0].id}&paginated=false`));
       expect(byId.map((org: Json) => org.id)).toEqual([made[0].id]);
-      const bobs = await ok(server.get(`/v1/organizations?user_id=${bob.id}&order_by=%2Bcreated_at`));
+      const bobs = await ok(
+        server.get(`/v1/organizations?user_id=${bob.id}&order_by=%2Bcreated_at&paginated=false`),
+      );
       expect(bobs.map((org: Json) => org.id)).toEqual(made.map((org) => org.id));
       const counted = await ok(
-        server.get('/v1/organizations?query=listable&order_by=-members_count&include_members_count=true'),
+        server.get(
+          '/v1/organizations?query=listable&order_by=-members_count&include_members_count=true&paginated=false',
+        ),
       );
       expect(counted.every((org: Json) => org.members_count === 1)).toBe(true);
-      expectError(await server.get('/v1/organizations?colour=red'), 422, 'form_param_unknown', 'colour');
+      expectError(
+        await server.get('/v1/organizations?colour=red&paginated=false'),
+        422,
+        'form_param_unknown',
+        'colour',
+      );
     });
 
     it('updates, merges and replaces metadata, and deletes with its memberships', async () => {
@@ -129,7 +140,9 @@ function suite(database: string, start: StartServer) {
         deleted: true,
       });
       expectError(await server.get(`/v1/organizations/${org.id}`), 404, 'resource_not_found');
-      expect(await ok(server.get(`/v1/users/${carol.id}/organization_memberships`))).toEqual([]);
+      expect(await ok(server.get(`/v1/users/${carol.id}/organization_memberships?paginated=false`))).toEqual(
+        [],
+      );
     });
 
     it('adds members with roles, lists them by organization and by user, changes roles and removes', async () => {
@@ -178,7 +191,9 @@ function suite(database: string, start: StartServer) {
         'resource_not_found',
       );
 
-      const admins = await ok(server.get(`/v1/organizations/${org.id}/memberships?role=org:admin`));
+      const admins = await ok(
+        server.get(`/v1/organizations/${org.id}/memberships?role=org:admin&paginated=false`),
+      );
       expect(admins.map((m: Json) => m.public_user_data.user_id)).toEqual([owner.id]);
       const found = await ok(
         server.get(`/v1/organizations/${org.slug}/memberships?query=eve%40acme&paginated=true`),
@@ -189,7 +204,7 @@ function suite(database: string, start: StartServer) {
         server.patch(`/v1/organizations/${org.id}/memberships/${eve.id}`, { role: 'org:admin' }),
       );
       expect(promoted.role).toBe('org:admin');
-      const eves = await ok(server.get(`/v1/users/${eve.id}/organization_memberships`));
+      const eves = await ok(server.get(`/v1/users/${eve.id}/organization_memberships?paginated=false`));
       expect(eves.map((m: Json) => [m.organization.id, m.role])).toEqual([[org.id, 'org:admin']]);
 
       const meta = await ok(
@@ -235,15 +250,17 @@ function suite(database: string, start: StartServer) {
       const inOrg = await ok(server.get(`/v1/users?organization_id=${org.id}&order_by=%2Bcreated_at`));
       expect(inOrg.map((user: Json) => user.id).sort()).toEqual([a.id, b.id].sort());
       await ok(server.del(`/v1/users/${a.id}`));
-      const left = await ok(server.get(`/v1/organizations/${org.id}/memberships`));
+      const left = await ok(server.get(`/v1/organizations/${org.id}/memberships?paginated=false`));
       expect(left.map((m: Json) => m.public_user_data.user_id)).toEqual([b.id]);
       expect((await ok(server.get(`/v1/users/count?organization_id=${org.id}`))).total_count).toBe(1);
     });
 
     it('has the default roles and system permissions; custom permissions make membership permissions real', async () => {
-      const roles = await ok(server.get('/v1/organization_roles?order_by=key'));
+      const roles = await ok(server.get('/v1/organization_roles?order_by=key&paginated=false'));
       expect(roles.map((role: Json) => role.key)).toEqual(['org:admin', 'org:member']);
-      const permissions = await ok(server.get('/v1/organization_permissions?query=sys_&limit=50'));
+      const permissions = await ok(
+        server.get('/v1/organization_permissions?query=sys_&limit=50&paginated=false'),
+      );
       expect(permissions.every((p: Json) => p.type === 'system')).toBe(true);
 
       const read = await ok(
@@ -288,7 +305,7 @@ function suite(database: string, start: StartServer) {
         'form_param_value_invalid',
         'permissions[0]',
       );
-      expect((await server.get('/v1/organization_roles?query=org:other')).body).toEqual([]);
+      expect((await server.get('/v1/organization_roles?query=org:other&paginated=false')).body).toEqual([]);
 
       const user = await server.createUser();
       const org = await ok(server.post('/v1/organizations', { name: 'Billing Co' }));
@@ -299,7 +316,7 @@ function suite(database: string, start: StartServer) {
 
       // A permission taken from the role is gone from the membership at once.
       await ok(server.del(`/v1/organization_roles/${role.id}/permissions/${pay.id}`));
-      const after = await ok(server.get(`/v1/organizations/${org.id}/memberships`));
+      const after = await ok(server.get(`/v1/organizations/${org.id}/memberships?paginated=false`));
       expect(after[0].permissions).toEqual(['org:invoices:read']);
       await ok(server.post(`/v1/organization_roles/${role.id}/permissions/${pay.id}`));
 
@@ -316,7 +333,9 @@ function suite(database: string, start: StartServer) {
       // Renaming a role's key moves its members with it.
       const renamed = await ok(server.patch(`/v1/organization_roles/${role.id}`, { key: 'org:finance' }));
       expect(renamed.key).toBe('org:finance');
-      expect((await ok(server.get(`/v1/organizations/${org.id}/memberships`)))[0].role).toBe('org:finance');
+      expect((await ok(server.get(`/v1/organizations/${org.id}/memberships?paginated=false`)))[0].role).toBe(
+        'org:finance',
+      );
 
       await ok(server.del(`/v1/organizations/${org.id}/memberships/${user.id}`));
       expect(await ok(server.del(`/v1/organization_roles/${role.id}`))).toEqual({

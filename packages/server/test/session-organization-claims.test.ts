@@ -124,7 +124,8 @@ function suite(database: string, start: StartServer) {
       await server.patch(`/v1/organizations/${acme.id}/memberships/${carol.id}`, { role: 'org:accountant' });
       expect((await next()).o).toMatchObject({ rol: 'accountant', per: 'pay,read' });
 
-      const pay = (await server.get('/v1/organization_permissions?query=invoices:pay')).body[0];
+      const pay = (await server.get('/v1/organization_permissions?query=invoices:pay&paginated=false'))
+        .body[0];
       await server.del(`/v1/organization_roles/${role.id}/permissions/${pay.id}`);
       expect((await next()).o).toMatchObject({ per: 'read', fpm: '1,1' });
       await server.post(`/v1/organization_roles/${role.id}/permissions/${pay.id}`);

@@ -78,6 +78,8 @@ export const PASSWORD_MIN_LENGTH = 8;
 const passwordFields = {
   password: optional(string({ minLength: 1, maxLength: 256, description: 'Stored only as a scrypt digest' })),
   skip_password_checks: optional(boolean()),
+  /** `@clerk/backend`'s `skipPasswordRequirement`: tessera never requires a password, so it changes nothing. */
+  skip_password_requirement: optional(boolean()),
   password_digest: optional(string({ minLength: 1, maxLength: 512, description: 'An imported digest' })),
   password_hasher: optional(literal(...PASSWORD_HASHERS)),
 } as const;

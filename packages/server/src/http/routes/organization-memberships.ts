@@ -45,7 +45,8 @@ export const organizationMembershipRoutes = [
     query: listOrganizationMembershipsQuery,
     response: membershipList,
     handler: async ({ ctx, params, query }) => {
-      const { limit, offset, order_by, paginated, ...filters } = query;
+      const { limit, offset, order_by, paginated: asked, ...filters } = query;
+      const paginated = asked ?? true;
       const organization = await getOrganization(ctx, params.id);
       return membershipsPage(
         ctx,
@@ -102,7 +103,8 @@ export const organizationMembershipRoutes = [
     query: listUserOrganizationMembershipsQuery,
     response: membershipList,
     handler: async ({ ctx, params, query }) => {
-      const { limit, offset, order_by, paginated } = query;
+      const { limit, offset, order_by, paginated: asked } = query;
+      const paginated = asked ?? true;
       await getUser(ctx, params.id);
       return membershipsPage(
         ctx,
@@ -121,7 +123,8 @@ export const organizationMembershipRoutes = [
     query: listUserOrganizationMembershipsQuery,
     response: membershipList,
     handler: async ({ ctx, query }) => {
-      const { limit, offset, order_by, paginated } = query;
+      const { limit, offset, order_by, paginated: asked } = query;
+      const paginated = asked ?? true;
       return membershipsPage(ctx, {}, { limit, offset, order_by: order_by ?? '+created_at' }, paginated);
     },
   }),

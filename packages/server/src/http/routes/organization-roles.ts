@@ -39,7 +39,8 @@ export const organizationRoleRoutes = [
     query: listRolesQuery,
     response: { kind: 'list', schema: roleObject },
     handler: async ({ ctx, query }) => {
-      const { limit, offset, order_by, paginated, ...filters } = query;
+      const { limit, offset, order_by, paginated: asked, ...filters } = query;
+      const paginated = asked ?? true;
       const [rows, total] = await Promise.all([
         roles.listRoles(ctx, filters, { limit, offset, order_by }),
         paginated ? roles.countRoles(ctx, filters) : Promise.resolve(0),
@@ -126,7 +127,8 @@ export const organizationRoleRoutes = [
     query: listPermissionsQuery,
     response: { kind: 'list', schema: permissionObject },
     handler: async ({ ctx, query }) => {
-      const { limit, offset, order_by, paginated, ...filters } = query;
+      const { limit, offset, order_by, paginated: asked, ...filters } = query;
+      const paginated = asked ?? true;
       const [rows, total] = await Promise.all([
         roles.listPermissions(ctx, filters, { limit, offset, order_by }),
         paginated ? roles.countPermissions(ctx, filters) : Promise.resolve(0),

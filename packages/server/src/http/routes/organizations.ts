@@ -14,6 +14,10 @@ import { jsonResponse, listResponse } from '../types';
 
 const organizationResponse = { kind: 'object', schema: organizationObject } as const;
 
+/**
+ * Organization, membership, role and permission lists answer `{ data, total_count }` unless asked for
+ * `paginated=false`, as Clerk's do: `@clerk/backend` reads `totalCount` from them without asking.
+ */
 export const organizationRoutes = [
   defineRoute({
     method: 'POST',
@@ -36,7 +40,8 @@ export const organizationRoutes = [
     query: listOrganizationsQuery,
     response: { kind: 'list', schema: organizationObject },
     handler: async ({ ctx, query }) => {
-      const { limit, offset, order_by, paginated, include_members_count, ...filters } = query;
+      const { limit, offset, order_by, paginated: asked, include_members_count, ...filters } = query;
+      const paginated = asked ?? true;
       const [rows, total] = await Promise.all([
         organizations.listOrganizations(
           ctx,
