@@ -18,7 +18,44 @@ export type {
 } from './api/agent-tasks';
 export type { AuditEventsApi, ListAuditEventsParams } from './api/audit-events';
 export type { CreateOptions } from './api/common';
+export type { CrudApi } from './api/crud';
+export type { FixturesApi, FixturesDocument } from './api/fixtures';
 export type { JwksApi } from './api/jwks';
+export type {
+  CreateJwtTemplateParams,
+  JwtTemplatesApi,
+  ListJwtTemplatesParams,
+  UpdateJwtTemplateParams,
+} from './api/jwt-templates';
+export type {
+  CreateOrganizationMembershipParams,
+  ListOrganizationMembershipsParams,
+  ListUserOrganizationMembershipsParams,
+  OrganizationMembershipMetadataParams,
+  OrganizationMembershipsApi,
+  UpdateOrganizationMembershipParams,
+} from './api/organization-memberships';
+export type {
+  CreateOrganizationPermissionParams,
+  ListOrganizationPermissionsParams,
+  OrganizationPermissionsApi,
+  UpdateOrganizationPermissionParams,
+} from './api/organization-permissions';
+export type {
+  CreateOrganizationRoleParams,
+  ListOrganizationRolesParams,
+  OrganizationRolesApi,
+  UpdateOrganizationRoleParams,
+} from './api/organization-roles';
+export type {
+  CreateOrganizationParams,
+  GetOrganizationParams,
+  ListOrganizationsParams,
+  OrganizationMetadataParams,
+  OrganizationsApi,
+  UpdateOrganizationParams,
+} from './api/organizations';
+export type { SessionTokenTemplateApi, SetSessionTokenTemplateParams } from './api/session-token-template';
 export type {
   CreateSessionParams,
   GetSessionTokenParams,
@@ -78,18 +115,28 @@ export type { ConnectionOptions } from './internal/connection';
 export { ActorToken } from './resources/actor-token';
 export { AgentTask } from './resources/agent-task';
 export { type AuditActor, AuditEvent } from './resources/audit-event';
+export { DeletedObject, type DeletedObjectKind } from './resources/deleted-object';
 export { EmailAddress, type Verification } from './resources/email-address';
+export { type FixtureCounts, FixturesResult } from './resources/fixtures-result';
+export { JwtTemplate } from './resources/jwt-template';
 export {
-  DeletedObject,
   type Jwk,
   Jwks,
   type PaginatedList,
   TicketAcceptance,
   Token,
 } from './resources/misc';
+export { Organization } from './resources/organization';
+export {
+  OrganizationMembership,
+  type OrganizationMembershipPublicUserData,
+} from './resources/organization-membership';
+export { OrganizationPermission } from './resources/organization-permission';
+export { OrganizationRole } from './resources/organization-role';
 export type { JsonObject } from './resources/read-wire';
 export { Session } from './resources/session';
 export { SessionHandoff, SessionRefresh } from './resources/session-handoff';
+export { SessionTokenTemplate } from './resources/session-token-template';
 export { SignInToken } from './resources/sign-in-token';
 export { TestSessionToken } from './resources/test-session-token';
 export { TestingToken } from './resources/testing-token';

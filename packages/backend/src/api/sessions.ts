@@ -68,6 +68,12 @@ export interface SessionsApi {
   /** `POST /v1/sessions/{id}/tokens`: a fresh JWT for an active session. */
   getToken(sessionId: string, params?: GetSessionTokenParams): Promise<Token>;
   /**
+   * `POST /v1/sessions/{id}/tokens/{template}`: a JWT of the session's user made from the JWT template
+   * named `template` (its claims rendered now; it lives the template's `lifetime` unless
+   * `expiresInSeconds` says otherwise). Rejects with `jwt_template_not_found` for an unknown name.
+   */
+  getToken(sessionId: string, template: string, params?: GetSessionTokenParams): Promise<Token>;
+  /**
    * `POST /v1/session_handoffs/redeem`: exchanges the `__tessera_handoff` value of an app's redirect
    * URL for the session, a JWT and a refresh token. Works once, within 60 seconds; never retried.
    * Rejects with `ApiResponseError` `session_handoff_invalid` (unknown, used or expired) or
@@ -87,7 +93,7 @@ export interface SessionsApi {
 const readList = paginatedReader(sessionObject, toSession, 'Session');
 const resource = 'Session';
 
-function secretArgument(option: string, value: unknown): string {
+function nonEmptyArgument(option: string, value: unknown): string {
   if (typeof value !== 'string' || value === '')
     throw new ConfigurationError(option, 'must be a non-empty string');
   return value;
@@ -117,19 +123,29 @@ export function createSessionsApi(request: Requester): SessionsApi {
       }),
     revoke: async (id) =>
       request({ method: 'POST', path: byId(id, '/revoke'), resource, read: Session.fromJSON }),
-    getToken: async (id, params) =>
-      request({
+    getToken: async (
+      id: string,
+      templateOrParams?: string | GetSessionTokenParams,
+      more?: GetSessionTokenParams,
+    ) => {
+      const named = typeof templateOrParams === 'string';
+      const params = named ? more : templateOrParams;
+      const suffix = named
+        ? `/tokens/${encodeURIComponent(nonEmptyArgument('template', templateOrParams))}`
+        : '/tokens';
+      return request({
         method: 'POST',
-        path: byId(id, '/tokens'),
+        path: byId(id, suffix),
         ...(params === undefined ? {} : { body: toWireBody(params) }),
         resource: 'Token',
         read: Token.fromJSON,
-      }),
+      });
+    },
     redeemHandoff: async (handoff) =>
       request({
         method: 'POST',
         path: '/session_handoffs/redeem',
-        body: { handoff: secretArgument('handoff', handoff) },
+        body: { handoff: nonEmptyArgument('handoff', handoff) },
         resource: 'SessionHandoff',
         read: SessionHandoff.fromJSON,
       }),
@@ -137,7 +153,7 @@ export function createSessionsApi(request: Requester): SessionsApi {
       request({
         method: 'POST',
         path: '/sessions/refresh',
-        body: { refresh_token: secretArgument('refreshToken', refreshToken) },
+        body: { refresh_token: nonEmptyArgument('refreshToken', refreshToken) },
         resource: 'SessionRefresh',
         read: SessionRefresh.fromJSON,
       }),

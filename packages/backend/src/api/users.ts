@@ -3,6 +3,7 @@ import {
   type ListUsersQuery,
   passwordVerificationObject,
   totalCountObject,
+  type UserJSON,
   userObject,
   type CreateUserParams as WireCreateUserParams,
   type UpdateUserParams as WireUpdateUserParams,
@@ -12,10 +13,12 @@ import type { Requester } from '../client/request';
 import { ApiResponseError } from '../errors';
 import { type CamelParams, toWireBody } from '../internal/case';
 import { pathId } from '../internal/validate';
-import { DeletedObject, type PaginatedList } from '../resources/misc';
+import type { DeletedObject } from '../resources/deleted-object';
+import type { PaginatedList } from '../resources/misc';
 import { readWire } from '../resources/read-wire';
 import { toUser, User } from '../resources/user';
-import { type CreateOptions, paginatedReader } from './common';
+import type { CreateOptions } from './common';
+import { createCrudApi, metadataMethod } from './crud';
 
 /**
  * The fields of a new user; metadata objects are stored exactly as given.
@@ -89,7 +92,7 @@ export interface UsersApi {
   /** `PATCH /v1/users/{id}`. */
   update(userId: string, params: UpdateUserParams): Promise<User>;
   /** `DELETE /v1/users/{id}`. */
-  delete(userId: string): Promise<DeletedObject>;
+  delete(userId: string): Promise<DeletedObject<'user'>>;
   /** `POST /v1/users/{id}/ban`: revokes the user's sessions and refuses new ones. */
   ban(userId: string): Promise<User>;
   /** `POST /v1/users/{id}/unban`. */
@@ -112,32 +115,27 @@ export interface UsersApi {
   verifyPassword(userId: string, password: string): Promise<boolean>;
 }
 
-const readList = paginatedReader(userObject, toUser, 'User');
 const readCount = (json: unknown): number => readWire(totalCountObject, json, 'TotalCount').total_count;
-const resource = 'User';
+const users = {
+  path: '/users',
+  resource: 'User',
+  idOption: 'userId',
+  schema: userObject,
+  map: toUser,
+  read: User.fromJSON,
+  deleted: 'user',
+} as const;
 
 export function createUsersApi(request: Requester): UsersApi {
+  const { resource, read } = users;
   const byId = (id: unknown, suffix = '') => `/users/${pathId('userId', id)}${suffix}`;
+  const action = (suffix: string) => async (id: string) =>
+    request({ method: 'POST', path: byId(id, suffix), resource, read });
   return {
-    create: async (params, options = {}) =>
-      request({
-        method: 'POST',
-        path: '/users',
-        body: toWireBody(params),
-        idempotent: true,
-        idempotencyKey: options.idempotencyKey,
-        resource,
-        read: User.fromJSON,
-      }),
-    get: async (id) => request({ method: 'GET', path: byId(id), resource, read: User.fromJSON }),
-    list: async (params = {}) =>
-      request({
-        method: 'GET',
-        path: '/users',
-        query: { ...toWireBody(params), paginated: true },
-        resource,
-        read: readList,
-      }),
+    ...createCrudApi<UserJSON, User, 'user', CreateUserParams, UpdateUserParams, ListUsersParams>(
+      request,
+      users,
+    ),
     count: async (params = {}) =>
       request({
         method: 'GET',
@@ -146,23 +144,12 @@ export function createUsersApi(request: Requester): UsersApi {
         resource: 'TotalCount',
         read: readCount,
       }),
-    update: async (id, params) =>
-      request({ method: 'PATCH', path: byId(id), body: toWireBody(params), resource, read: User.fromJSON }),
-    delete: async (id) =>
-      request({ method: 'DELETE', path: byId(id), resource: 'DeletedObject', read: DeletedObject.fromJSON }),
-    ban: async (id) => request({ method: 'POST', path: byId(id, '/ban'), resource, read: User.fromJSON }),
-    unban: async (id) => request({ method: 'POST', path: byId(id, '/unban'), resource, read: User.fromJSON }),
-    lock: async (id) => request({ method: 'POST', path: byId(id, '/lock'), resource, read: User.fromJSON }),
-    unlock: async (id) =>
-      request({ method: 'POST', path: byId(id, '/unlock'), resource, read: User.fromJSON }),
-    updateMetadata: async (id, params) =>
-      request({
-        method: 'PATCH',
-        path: byId(id, '/metadata'),
-        body: toWireBody(params),
-        resource,
-        read: User.fromJSON,
-      }),
+    ban: action('/ban'),
+    unban: action('/unban'),
+    lock: action('/lock'),
+    unlock: action('/unlock'),
+    updateMetadata: metadataMethod(request, users, 'PATCH'),
+    replaceMetadata: metadataMethod(request, users, 'PUT'),
     verifyPassword: async (id, password) => {
       try {
         return await request({
@@ -177,13 +164,5 @@ export function createUsersApi(request: Requester): UsersApi {
         throw error;
       }
     },
-    replaceMetadata: async (id, params) =>
-      request({
-        method: 'PUT',
-        path: byId(id, '/metadata'),
-        body: toWireBody(params),
-        resource,
-        read: User.fromJSON,
-      }),
   };
 }

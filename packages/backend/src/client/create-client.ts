@@ -1,7 +1,20 @@
 import { type ActorTokensApi, createActorTokensApi } from '../api/actor-tokens';
 import { type AgentTasksApi, createAgentTasksApi } from '../api/agent-tasks';
 import { type AuditEventsApi, createAuditEventsApi } from '../api/audit-events';
+import { createFixturesApi, type FixturesApi } from '../api/fixtures';
 import { createJwksApi, type JwksApi } from '../api/jwks';
+import { createJwtTemplatesApi, type JwtTemplatesApi } from '../api/jwt-templates';
+import {
+  createOrganizationMembershipsApi,
+  type OrganizationMembershipsApi,
+} from '../api/organization-memberships';
+import {
+  createOrganizationPermissionsApi,
+  type OrganizationPermissionsApi,
+} from '../api/organization-permissions';
+import { createOrganizationRolesApi, type OrganizationRolesApi } from '../api/organization-roles';
+import { createOrganizationsApi, type OrganizationsApi } from '../api/organizations';
+import { createSessionTokenTemplateApi, type SessionTokenTemplateApi } from '../api/session-token-template';
 import { createSessionsApi, type SessionsApi } from '../api/sessions';
 import { createSignInTokensApi, type SignInTokensApi } from '../api/sign-in-tokens';
 import { createTestSessionTokensApi, type TestSessionTokensApi } from '../api/test-session-tokens';
@@ -29,6 +42,13 @@ export interface BackendApiClient {
   readonly users: UsersApi;
   readonly sessions: SessionsApi;
   readonly jwks: JwksApi;
+  readonly organizations: OrganizationsApi;
+  readonly organizationMemberships: OrganizationMembershipsApi;
+  readonly organizationRoles: OrganizationRolesApi;
+  readonly organizationPermissions: OrganizationPermissionsApi;
+  readonly jwtTemplates: JwtTemplatesApi;
+  readonly sessionTokenTemplate: SessionTokenTemplateApi;
+  readonly fixtures: FixturesApi;
 }
 
 /**
@@ -57,5 +77,12 @@ export function createBackendApiClient(options: BackendApiClientOptions): Backen
     users: createUsersApi(request),
     sessions: createSessionsApi(request),
     jwks: createJwksApi(request),
+    organizations: createOrganizationsApi(request),
+    organizationMemberships: createOrganizationMembershipsApi(request),
+    organizationRoles: createOrganizationRolesApi(request),
+    organizationPermissions: createOrganizationPermissionsApi(request),
+    jwtTemplates: createJwtTemplatesApi(request),
+    sessionTokenTemplate: createSessionTokenTemplateApi(request),
+    fixtures: createFixturesApi(request),
   });
 }

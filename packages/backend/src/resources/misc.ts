@@ -1,43 +1,6 @@
-import {
-  type DeletedObjectJSON,
-  deletedUserObject,
-  type JwkJSON,
-  jwksObject,
-  ticketAcceptanceObject,
-  tokenObject,
-} from '@tessera/wire';
+import { type JwkJSON, jwksObject, ticketAcceptanceObject, tokenObject } from '@tessera/wire';
 import { readWire } from './read-wire';
 import { type Session, toSession } from './session';
-
-/**
- * The reply to a delete: which object is gone.
- *
- * @example
- * ```ts
- * const gone = await client.users.delete('user_...');
- * gone.deleted; // true
- * ```
- */
-export interface DeletedObject {
-  readonly object: DeletedObjectJSON['object'];
-  readonly id: string;
-  readonly deleted: boolean;
-}
-
-/**
- * Reads a deleted-object reply from the wire.
- *
- * @example
- * ```ts
- * const gone = DeletedObject.fromJSON({ object: 'user', id: 'user_...', deleted: true });
- * ```
- */
-export const DeletedObject = {
-  fromJSON(json: unknown): DeletedObject {
-    const wire = readWire(deletedUserObject, json, 'DeletedObject');
-    return Object.freeze({ object: wire.object, id: wire.id, deleted: wire.deleted });
-  },
-};
 
 /**
  * A freshly minted session JWT.

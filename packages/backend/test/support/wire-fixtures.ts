@@ -181,3 +181,117 @@ export function auditEventJSON(overrides: Record<string, unknown> = {}) {
 }
 
 export const paginatedJSON = (data: unknown[], total = data.length) => ({ data, total_count: total });
+
+export const MEMBERSHIP_ID = id('orgmem', 'Ada');
+export const ROLE_ID = id('role', 'Accountant');
+export const PERMISSION_ID = id('perm', 'InvoicesRead');
+export const JWT_TEMPLATE_ID = id('jtmp', 'Supabase');
+
+export function organizationJSON(overrides: Record<string, unknown> = {}) {
+  return {
+    object: 'organization',
+    id: ORGANIZATION_ID,
+    name: 'Acme',
+    slug: 'acme',
+    image_url: null,
+    has_image: false,
+    max_allowed_memberships: 0,
+    admin_delete_enabled: true,
+    public_metadata: { plan: 'pro', nested_key: { keep_me: true } },
+    private_metadata: {},
+    created_by: USER_ID,
+    created_at: 1_700_000_000_000,
+    updated_at: 1_700_000_000_001,
+    ...overrides,
+  };
+}
+
+export function permissionJSON(overrides: Record<string, unknown> = {}) {
+  return {
+    object: 'permission',
+    id: PERMISSION_ID,
+    key: 'org:invoices:read',
+    name: 'Read invoices',
+    description: '',
+    type: 'user',
+    created_at: 1_700_000_000_000,
+    updated_at: 1_700_000_000_000,
+    ...overrides,
+  };
+}
+
+export function roleJSON(overrides: Record<string, unknown> = {}) {
+  return {
+    object: 'role',
+    id: ROLE_ID,
+    key: 'org:accountant',
+    name: 'Accountant',
+    description: null,
+    permissions: [permissionJSON()],
+    is_creator_eligible: false,
+    created_at: 1_700_000_000_000,
+    updated_at: 1_700_000_000_002,
+    ...overrides,
+  };
+}
+
+export function membershipJSON(overrides: Record<string, unknown> = {}) {
+  return {
+    object: 'organization_membership',
+    id: MEMBERSHIP_ID,
+    role: 'org:accountant',
+    role_name: 'Accountant',
+    permissions: ['org:invoices:read', 'org:sys_memberships:read'],
+    public_metadata: { team: 'billing' },
+    private_metadata: {},
+    organization: organizationJSON(),
+    public_user_data: {
+      user_id: USER_ID,
+      identifier: 'ada@example.com',
+      first_name: 'Ada',
+      last_name: null,
+      image_url: 'https://img.test/ada.png',
+      has_image: false,
+    },
+    created_at: 1_700_000_000_000,
+    updated_at: 1_700_000_000_003,
+    ...overrides,
+  };
+}
+
+export function jwtTemplateJSON(overrides: Record<string, unknown> = {}) {
+  return {
+    object: 'jwt_template',
+    id: JWT_TEMPLATE_ID,
+    name: 'supabase',
+    claims: { role: 'authenticated', user_email: '{{user.primary_email_address}}' },
+    lifetime: 60,
+    allowed_clock_skew: 5,
+    custom_signing_key: false,
+    signing_algorithm: 'RS256',
+    created_at: 1_700_000_000_000,
+    updated_at: 1_700_000_000_000,
+    ...overrides,
+  };
+}
+
+export function sessionTokenTemplateJSON(overrides: Record<string, unknown> = {}) {
+  return {
+    object: 'session_token_template',
+    claims: { plan: '{{org.public_metadata.plan}}' },
+    updated_at: 1_700_000_000_000,
+    ...overrides,
+  };
+}
+
+const counts = (n: number) => ({ permissions: n, roles: n, users: n, organizations: n, memberships: n });
+
+export function fixturesResultJSON(overrides: Record<string, unknown> = {}) {
+  return {
+    object: 'fixtures_result',
+    created: counts(1),
+    updated: counts(0),
+    unchanged: counts(2),
+    ...overrides,
+  };
+}

@@ -78,6 +78,27 @@ function issueText(issue: SchemaIssue): string {
   return issue.message;
 }
 
+/**
+ * The server's long message starts with the path it names in `param_name` (or the end of it, for a
+ * nested entry: `members[1].user`), perhaps more than once: say it once, before the message.
+ */
+export function withoutPath(where: string, message: string): string {
+  const parts = where.split('.');
+  const suffixes = parts.map((_, index) => parts.slice(index).join('.'));
+  let rest = message;
+  for (let again = true; again; ) {
+    again = false;
+    for (const suffix of suffixes) {
+      if (rest.startsWith(`${suffix}: `) || rest.startsWith(`${suffix} `)) {
+        rest = rest.slice(suffix.length).replace(/^:? /, '');
+        again = true;
+        break;
+      }
+    }
+  }
+  return rest;
+}
+
 /** The first issue as one line; how many more there are, if any. */
 export function issuesError(file: string, issues: readonly SchemaIssue[]): CliError {
   const [first, ...rest] = issues;

@@ -1,32 +1,11 @@
 import type { FixturesResultJSON } from '@tessera/wire';
 import type { Command } from 'commander';
 import { type ApiOptions, ApiRequestError, createApiClient } from '../api-client';
-import { fixturesFileError, readFixturesFile } from '../fixtures-file';
+import { fixturesFileError, readFixturesFile, withoutPath } from '../fixtures-file';
 import type { CliIo } from '../io';
 import { printable, printJson, printTable } from '../output';
 
 const KINDS = ['permissions', 'roles', 'users', 'organizations', 'memberships'] as const;
-
-/**
- * The server's long message starts with the path it names in `param_name` (or the end of it, for a
- * nested entry: `members[1].user`), perhaps more than once: say it once, before the message.
- */
-function withoutPath(where: string, message: string): string {
-  const parts = where.split('.');
-  const suffixes = parts.map((_, index) => parts.slice(index).join('.'));
-  let rest = message;
-  for (let again = true; again; ) {
-    again = false;
-    for (const suffix of suffixes) {
-      if (rest.startsWith(`${suffix}: `) || rest.startsWith(`${suffix} `)) {
-        rest = rest.slice(suffix.length).replace(/^:? /, '');
-        again = true;
-        break;
-      }
-    }
-  }
-  return rest;
-}
 
 /** The server's refusal of the document, as `<file>: <entry.field>: <what>`. */
 function refusal(file: string, error: ApiRequestError) {

@@ -1,5 +1,6 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import type { FixturesDocument } from '@tessera/wire';
 import type { Command } from 'commander';
 import { type RawServeSettings, resolveServeConfig, type ServeConfig } from '../../config';
 import { digestsEqual, sha256Hex } from '../../core/secrets';
@@ -7,7 +8,10 @@ import { stdoutRequestLogger } from '../../http/request-log';
 import { BootstrapError } from '../../instance/bootstrap';
 import { DatabaseError } from '../../store/database';
 import { type RunningTessera, startTessera } from '../../tessera';
+import { claimsOption } from '../claims-option';
+import { fixturesFileError, readFixturesFile, withoutPath } from '../fixtures-file';
 import { CliError, type CliIo } from '../io';
+import { printable } from '../output';
 
 interface ServeFlags {
   readonly port?: string;
@@ -21,7 +25,46 @@ interface ServeFlags {
   readonly requestTimeout?: string;
   readonly keepAliveTimeout?: string;
   readonly maxConnections?: string;
+  readonly seed?: string;
+  readonly sessionClaims?: string;
   readonly quiet?: boolean;
+}
+
+const SESSION_CLAIMS_OPTION = '--session-claims / TESSERA_SESSION_CLAIMS';
+
+/** What `--seed` and `--session-claims` give, read and checked before the database is opened. */
+interface StartupData {
+  readonly seedFile: string | undefined;
+  readonly seed: FixturesDocument | undefined;
+  readonly sessionClaims: Record<string, unknown> | undefined;
+}
+
+function startupData(flags: ServeFlags, io: CliIo): StartupData {
+  const seedFile = flags.seed ?? (io.env.TESSERA_SEED || undefined);
+  const claims = flags.sessionClaims ?? (io.env.TESSERA_SESSION_CLAIMS || undefined);
+  return {
+    seedFile,
+    seed: seedFile === undefined ? undefined : readFixturesFile(seedFile, io.cwd),
+    sessionClaims: claims === undefined ? undefined : claimsOption(SESSION_CLAIMS_OPTION, claims, io.cwd),
+  };
+}
+
+/**
+ * startTessera refuses bad start-up data with a TypeError naming the option (`seed: ...`,
+ * `sessionClaims: ...`): said as the file or the flag, in one line, exit code 2.
+ */
+function startupDataRefusal(error: unknown, data: StartupData): CliError | undefined {
+  if (!(error instanceof TypeError)) return undefined;
+  const [, option, rest = ''] = /^(seed|sessionClaims): (.*)$/s.exec(error.message) ?? [];
+  if (option === 'seed' && data.seedFile !== undefined) {
+    // "users[1].email_address: ...": the entry first, as `tessera seed` says it.
+    const where =
+      /^(?:(?:permissions|roles|users|organizations)\[\d+\]|session_token_template)[\w.[\]]*/.exec(rest)?.[0];
+    const what = rest.replace(/\.$/, '');
+    return fixturesFileError(data.seedFile, where, where === undefined ? what : withoutPath(where, what));
+  }
+  if (option === 'sessionClaims') return new CliError(`${SESSION_CLAIMS_OPTION}: ${rest}`, 2);
+  return undefined;
 }
 
 /** Flags win over environment variables. */
@@ -78,6 +121,7 @@ function banner(
   config: ServeConfig,
   cwd: string,
   keyFile: string | undefined,
+  data: StartupData,
 ): string {
   const secretKey = knownSecretKey(tessera, keyFile);
   const keyFileShown = keyFile ? relative(cwd, keyFile) || keyFile : undefined;
@@ -106,6 +150,10 @@ function banner(
       : []),
     `  publishable key  ${tessera.publishableKey}`,
     `  JWKS             ${tessera.publicUrl}/.well-known/jwks.json`,
+    ...(data.seedFile ? [`  seed             ${printable(data.seedFile)} applied`] : []),
+    ...(data.sessionClaims
+      ? [`  session claims   ${printable(JSON.stringify(data.sessionClaims))} in every session JWT`]
+      : []),
     '',
     'Try it: create a user, then a test session token for them, and open its url in a browser:',
     `  curl -s ${tessera.url}/v1/users -H "Authorization: Bearer ${bearer}" -H 'Content-Type: application/json' -d '{"email_address":["alice@example.com"]}'`,
@@ -169,6 +217,14 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       '--max-connections <n>',
       'open connections at most, more are closed; env TESSERA_MAX_CONNECTIONS (default 1024)',
     )
+    .option(
+      '--seed <file>',
+      'fixtures applied once at start, as `tessera seed` does (JSON, or YAML if .yaml/.yml); env TESSERA_SEED',
+    )
+    .option(
+      '--session-claims <json|@file>',
+      'custom claims in every session JWT (the session token template); env TESSERA_SESSION_CLAIMS',
+    )
     .option('--quiet', 'do not log one line per request')
     .addHelpText(
       'after',
@@ -176,10 +232,15 @@ export function registerServeCommand(program: Command, io: CliIo): void {
 Environment only:
   TESSERA_SECRET_KEY                   pin the instance's secret key (sk_test_... development, sk_live_... production)
   TESSERA_ALLOWED_REDIRECT_ORIGINS     comma-separated origins tickets may redirect to
-  TESSERA_ENABLE_TEST_SESSION_TOKENS   true to allow test session tokens on a production instance`,
+  TESSERA_ENABLE_TEST_SESSION_TOKENS   true to allow test session tokens on a production instance
+
+A bad --seed file or --session-claims stops the start with one line naming the entry and field
+(exit code 2); nothing of the seed is applied. Claims may use shortcodes such as {{user.id}}:
+  $ tessera serve --seed seed.yaml --session-claims '{"plan":"{{user.public_metadata.plan}}"}'`,
     )
     .action(async (flags: ServeFlags) => {
       const config = resolveServeConfig(rawSettings(flags, io.env));
+      const data = startupData(flags, io);
       let tessera: RunningTessera;
       try {
         tessera = await startTessera({
@@ -193,12 +254,16 @@ Environment only:
           enableTestSessionTokens: config.enableTestSessionTokens,
           sessionTokenLifetimeSeconds: config.sessionTokenLifetimeSeconds,
           auditRetentionDays: config.auditRetentionDays,
+          ...(data.seed && { seed: data.seed }),
+          ...(data.sessionClaims && { sessionClaims: data.sessionClaims }),
           ...config.serverLimits,
           log: flags.quiet ? false : stdoutRequestLogger,
         });
       } catch (error) {
         if (error instanceof BootstrapError || error instanceof DatabaseError)
           throw new CliError(error.message, 2);
+        const refusal = startupDataRefusal(error, data);
+        if (refusal) throw refusal;
         if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
           throw new CliError(
             `port ${config.port} on ${config.host} is in use: pick another with --port or PORT`,
@@ -213,7 +278,7 @@ Environment only:
         writeFileSync(keyFile, `${tessera.secretKey}\n`, { mode: 0o600 });
         chmodSync(keyFile, 0o600);
       }
-      io.stdout(banner(tessera, config, io.cwd, keyFile));
+      io.stdout(banner(tessera, config, io.cwd, keyFile, data));
       await waitForSignal();
       await tessera.close();
     });
