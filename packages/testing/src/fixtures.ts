@@ -19,7 +19,8 @@ import type { SignInAs } from './who';
 export interface TesseraFixtures {
   /**
    * Signs this test's page in as a user (or, with `{ agent }` or `{ actor }`, someone acting for
-   * them); lands on `baseURL` unless told otherwise.
+   * them), in an `organization` and with custom `claims` when given; lands on `baseURL` unless told
+   * otherwise.
    */
   readonly signedInAs: (who: SignInAs, options?: SignInOptions) => Promise<Session>;
 }
@@ -35,6 +36,11 @@ export interface TesseraFixtures {
  *   await signedInAs({ email: 'ada@example.com' });
  *   await page.goto('/settings');
  *   await expect(page.getByText('ada@example.com')).toBeVisible();
+ * });
+ *
+ * test('acme billing', async ({ page, signedInAs }) => {
+ *   await signedInAs({ email: 'ada@example.com' }, { organization: 'acme', claims: { plan: 'pro' } });
+ *   await page.goto('/billing');
  * });
  * ```
  */

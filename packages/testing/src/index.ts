@@ -6,11 +6,13 @@ export {
 } from './agent-task';
 export type { ConnectionOptions } from './connection';
 export { SignInError, type SignInErrorCode } from './errors';
+export type { SignInOrganization } from './organization';
 export type { PageLike } from './page';
 export { type TesseraSetupOptions, tesseraSetup } from './setup';
 export {
   type SignInActor,
   type SignInAgent,
+  type SignInClaims,
   type SignInOptions,
   signIn,
 } from './sign-in';

@@ -1,5 +1,6 @@
 import { ConfigurationError, type CreateActorTokenParams, type Session } from '@tessera/backend';
 import { type ConnectionOptions, clientFor } from './connection';
+import { organizationIdOf, type SignInOrganization } from './organization';
 import type { PageLike } from './page';
 import { openTicket } from './tickets';
 import { type SignInAs, userIdOf, userTarget } from './who';
@@ -35,8 +36,23 @@ export interface SignInAgent {
 export type SignInActor = CreateActorTokenParams['actor'];
 
 /**
- * Options of {@link signIn}: where to land, how long the session lasts, where tessera is, and who
- * acts for the user: nobody (a test session token, the default), an `agent` or an `actor`.
+ * Custom claims for the one session a test session token starts, over the instance's session token
+ * template: values may use its shortcodes (`'{{user.public_metadata.plan}}'`); claims tessera sets
+ * itself (`sub`, `sid`, `o`, `act`, ...) are refused. Only for test session tokens (no `agent` or
+ * `actor`).
+ *
+ * @example
+ * ```ts
+ * const claims: SignInClaims = { plan: 'pro', beta: true };
+ * await signIn(page, { email: 'ada@example.com' }, { claims });
+ * ```
+ */
+export type SignInClaims = Readonly<Record<string, unknown>>;
+
+/**
+ * Options of {@link signIn}: where to land, how long the session lasts, where tessera is, the
+ * organization the session starts in, and who acts for the user: nobody (a test session token, the
+ * default, which may carry custom `claims`), an `agent` or an `actor`.
  *
  * @example
  * ```ts
@@ -44,6 +60,7 @@ export type SignInActor = CreateActorTokenParams['actor'];
  *   redirectUrl: 'http://localhost:3000/',
  *   agent: { name: 'checkout-bot', task: 'Buy the weekly groceries' },
  * };
+ * const inAcme: SignInOptions = { organization: 'acme', claims: { plan: 'pro' } };
  * ```
  */
 export type SignInOptions = ConnectionOptions & {
@@ -54,17 +71,29 @@ export type SignInOptions = ConnectionOptions & {
   readonly redirectUrl?: string | undefined;
   /** How long the session lasts (default 1800 seconds). */
   readonly sessionMaxDurationInSeconds?: number;
+  /**
+   * The organization the session starts in, by id (`org_...`) or slug: the JWT's `o` claim names it
+   * and the user's role there. The user must be a member.
+   */
+  readonly organization?: SignInOrganization | undefined;
 } & (
-    | { readonly agent?: undefined; readonly actor?: undefined }
+    | {
+        readonly agent?: undefined;
+        readonly actor?: undefined;
+        /** Custom claims in this session's JWTs (test session tokens only). */
+        readonly claims?: SignInClaims | undefined;
+      }
     | {
         /** Sign in with an agent task: the agent acts for the user. */
         readonly agent: SignInAgent;
         readonly actor?: undefined;
+        readonly claims?: undefined;
       }
     | {
         /** Sign in with an actor token: `actor` acts as the user. */
         readonly actor: SignInActor;
         readonly agent?: undefined;
+        readonly claims?: undefined;
       }
   );
 
@@ -96,12 +125,22 @@ export type SignInOptions = ConnectionOptions & {
  *   const session = await signIn(page, { email: 'ada@example.com' }, { actor: { sub: 'support_42' } });
  *   expect(session.actor).toEqual({ sub: 'support_42' });
  * });
+ *
+ * test('ada in acme, on the pro plan', async ({ page }) => {
+ *   await signIn(page, { email: 'ada@example.com' }, { organization: 'acme', claims: { plan: 'pro' } });
+ * });
  * ```
  */
 export async function signIn(page: PageLike, who: SignInAs, options: SignInOptions = {}): Promise<Session> {
   const redirectUrl = options.redirectUrl ?? process.env.TESSERA_REDIRECT_URL;
   if (options.agent && options.actor) {
     throw new ConfigurationError('agent', 'and actor exclude each other: give one of them, or neither');
+  }
+  if (options.claims !== undefined && (options.agent || options.actor)) {
+    throw new ConfigurationError(
+      'claims',
+      'are only for test session tokens: give them without agent or actor (or set the instance’s session token template)',
+    );
   }
   if (options.agent && !redirectUrl) {
     throw new ConfigurationError(
@@ -113,6 +152,9 @@ export async function signIn(page: PageLike, who: SignInAs, options: SignInOptio
   const lifetime = options.sessionMaxDurationInSeconds && {
     sessionMaxDurationInSeconds: options.sessionMaxDurationInSeconds,
   };
+  const inOrganization = options.organization !== undefined && {
+    organizationId: await organizationIdOf(client, options.organization),
+  };
 
   if (options.agent) {
     const task = await client.agentTasks.create({
@@ -122,6 +164,7 @@ export async function signIn(page: PageLike, who: SignInAs, options: SignInOptio
       taskDescription: options.agent.task,
       redirectUrl: redirectUrl!,
       ...lifetime,
+      ...inOrganization,
     });
     return (await openTicket(page, client, task, client.agentTasks.get)).session;
   }
@@ -131,6 +174,7 @@ export async function signIn(page: PageLike, who: SignInAs, options: SignInOptio
       actor: options.actor,
       ...(redirectUrl && { redirectUrl }),
       ...lifetime,
+      ...inOrganization,
     });
     return (await openTicket(page, client, token, client.actorTokens.get)).session;
   }
@@ -138,6 +182,8 @@ export async function signIn(page: PageLike, who: SignInAs, options: SignInOptio
     ...userTarget(who),
     ...(redirectUrl && { redirectUrl }),
     ...lifetime,
+    ...inOrganization,
+    ...(options.claims && { claims: { ...options.claims } }),
   });
   return (await openTicket(page, client, token, client.testSessionTokens.get)).session;
 }

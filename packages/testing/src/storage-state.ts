@@ -3,6 +3,8 @@ import { dirname } from 'node:path';
 import { SESSION_COOKIE_NAME } from '@tessera/wire';
 import { type ConnectionOptions, clientFor } from './connection';
 import { SignInError } from './errors';
+import { organizationIdOf, type SignInOrganization } from './organization';
+import type { SignInClaims } from './sign-in';
 import { BROWSER_ACCEPT_PATH } from './tickets';
 import { type SignInAs, userTarget } from './who';
 
@@ -42,8 +44,8 @@ export interface StorageState {
 }
 
 /**
- * Options of {@link createStorageState}: who (`email` or `userId`), the app, an optional file, and
- * where tessera is.
+ * Options of {@link createStorageState}: who (`email` or `userId`), the app, an optional file, the
+ * organization the session starts in and its custom claims, and where tessera is.
  *
  * @example
  * ```ts
@@ -51,6 +53,7 @@ export interface StorageState {
  *   email: 'ada@example.com',
  *   baseURL: 'http://localhost:3000',
  *   path: '.auth/ada.json',
+ *   organization: 'acme',
  * };
  * ```
  */
@@ -60,6 +63,10 @@ export type CreateStorageStateOptions = SignInAs &
     readonly baseURL: string;
     /** Write the state to this file as well (Playwright's `storageState: path` form). */
     readonly path?: string;
+    /** The organization the session starts in, by id or slug; the user must be a member. */
+    readonly organization?: SignInOrganization | undefined;
+    /** Custom claims in this session's JWTs, over the instance's session token template. */
+    readonly claims?: SignInClaims | undefined;
   };
 
 function parseSetCookie(header: string, url: URL, now: number): StorageStateCookie {
@@ -108,7 +115,14 @@ function parseSetCookie(header: string, url: URL, now: number): StorageStateCook
 export async function createStorageState(options: CreateStorageStateOptions): Promise<StorageState> {
   const client = clientFor(options);
   const appUrl = new URL(options.baseURL);
-  const token = await client.testSessionTokens.create({ ...userTarget(options), redirectUrl: appUrl.href });
+  const token = await client.testSessionTokens.create({
+    ...userTarget(options),
+    redirectUrl: appUrl.href,
+    ...(options.organization !== undefined && {
+      organizationId: await organizationIdOf(client, options.organization),
+    }),
+    ...(options.claims && { claims: { ...options.claims } }),
+  });
 
   // The ticket URL's page POSTs the ticket (a GET never accepts it): send that POST as the page would.
   // tessera answers 303 to the app with a one-time handoff; the app redeems it and sets its cookies.
