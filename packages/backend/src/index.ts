@@ -86,10 +86,13 @@ export {
   type AuthenticateRequestOptions,
   type AuthState,
   authenticateRequest,
+  authFromClaims,
   type SignedInAuthState,
   type SignedOutAuthState,
 } from './auth/authenticate-request';
 export { REFRESH_COOKIE, SESSION_COOKIE } from './auth/cookies';
+export type { HasParams } from './auth/has';
+export type { OrganizationAuth } from './auth/organization';
 export {
   type BrowserSessionOptions,
   type BrowserSessionResult,
@@ -142,7 +145,7 @@ export { TestSessionToken } from './resources/test-session-token';
 export { TestingToken } from './resources/testing-token';
 export type { TicketFields } from './resources/ticket';
 export { User } from './resources/user';
-export type { ActorClaim, SessionClaims } from './verify/claims';
+export type { ActorClaim, OrganizationClaim, SessionClaims } from './verify/claims';
 export type { VerifyTokenOptions } from './verify/options';
 export { verifyToken } from './verify/verify-token';
 export { SDK_VERSION } from './version';

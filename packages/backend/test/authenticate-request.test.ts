@@ -48,14 +48,22 @@ describe('authenticateRequest', () => {
       [{ Cookie: `__session=${signJwt(makeKey('x'), claimsAt(START))}` }, 'token-invalid-signature'],
     ];
     for (const [headers, reason] of cases) {
-      await expect(authenticateRequest(request(headers), options)).resolves.toEqual({
+      const auth = await authenticateRequest(request(headers), options);
+      expect(auth).toEqual({
         isSignedIn: false,
         userId: null,
         sessionId: null,
         actor: null,
+        orgId: null,
+        orgRole: null,
+        orgSlug: null,
+        orgPermissions: null,
+        factorVerificationAge: null,
+        has: expect.any(Function),
         claims: null,
         reason,
       });
+      expect(auth.has({ role: 'org:admin' })).toBe(false);
     }
   });
 

@@ -38,6 +38,7 @@ describe('exports', () => {
       'Token',
       'TokenVerificationError',
       'User',
+      'authFromClaims',
       'authenticateRequest',
       'createBackendApiClient',
       'handleBrowserSession',

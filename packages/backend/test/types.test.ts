@@ -6,12 +6,21 @@ import {
   type AuditEvent,
   type AuthState,
   authenticateRequest,
+  authFromClaims,
   type BackendApiClient,
   type BackendApiClientOptions,
   type BrowserSessionOptions,
   type BrowserSessionResult,
   createBackendApiClient,
+  type DeletedObject,
+  type FixturesResult,
+  type HasParams,
   handleBrowserSession,
+  type JwtTemplate,
+  type Organization,
+  type OrganizationMembership,
+  type OrganizationPermission,
+  type OrganizationRole,
   type PaginatedList,
   type REFRESH_COOKIE,
   type SESSION_COOKIE,
@@ -19,6 +28,9 @@ import {
   type SessionClaims,
   type SessionHandoff,
   type SessionRefresh,
+  type SessionTokenTemplate,
+  type SignedInAuthState,
+  type SignedOutAuthState,
   type SignInToken,
   type SignOutRefusal,
   type SignOutResult,
@@ -39,9 +51,15 @@ import type {
   ActorTokenJSON,
   AgentTaskJSON,
   AuditEventJSON,
+  JwtTemplateJSON,
+  OrganizationJSON,
+  OrganizationMembershipJSON,
+  PermissionJSON,
+  RoleJSON,
   SessionHandoffJSON,
   SessionJSON,
   SessionRefreshJSON,
+  SessionTokenTemplateJSON,
   SignInTokenJSON,
   TestingTokenJSON,
   TestSessionTokenJSON,
@@ -246,6 +264,87 @@ describe('public signatures', () => {
       else expectTypeOf(auth.reason).toEqualTypeOf<TokenVerificationReason>();
     };
     expectTypeOf(narrow).toBeFunction();
+  });
+});
+
+describe('organizations, roles, templates', () => {
+  it('the namespaces answer their resources; deletes name their kind', () => {
+    type Client = BackendApiClient;
+    expectTypeOf<Client['organizations']['get']>().returns.toEqualTypeOf<Promise<Organization>>();
+    expectTypeOf<Client['organizations']['getBySlug']>().returns.toEqualTypeOf<Promise<Organization>>();
+    expectTypeOf<Client['organizations']['list']>().returns.toEqualTypeOf<
+      Promise<PaginatedList<Organization>>
+    >();
+    expectTypeOf<Client['organizations']['delete']>().returns.toEqualTypeOf<
+      Promise<DeletedObject<'organization'>>
+    >();
+    expectTypeOf<[string, { userId: string; role: string }]>().toExtend<
+      Parameters<Client['organizationMemberships']['create']>
+    >();
+    expectTypeOf<Client['organizationMemberships']['delete']>().returns.toEqualTypeOf<
+      Promise<OrganizationMembership>
+    >();
+    expectTypeOf<Client['organizationRoles']['assignPermission']>().returns.toEqualTypeOf<
+      Promise<OrganizationRole>
+    >();
+    expectTypeOf<Client['organizationRoles']['delete']>().returns.toEqualTypeOf<
+      Promise<DeletedObject<'role'>>
+    >();
+    expectTypeOf<Client['organizationPermissions']['get']>().returns.toEqualTypeOf<
+      Promise<OrganizationPermission>
+    >();
+    expectTypeOf<Client['jwtTemplates']['update']>().returns.toEqualTypeOf<Promise<JwtTemplate>>();
+    expectTypeOf<Client['sessionTokenTemplate']['get']>().returns.toEqualTypeOf<
+      Promise<SessionTokenTemplate>
+    >();
+    expectTypeOf<Client['fixtures']['apply']>().returns.toEqualTypeOf<Promise<FixturesResult>>();
+    expectTypeOf<DeletedObject['object']>().toEqualTypeOf<
+      'user' | 'organization' | 'role' | 'permission' | 'jwt_template'
+    >();
+  });
+
+  it('create parameters: organizationId on tickets, claims on test session tokens; the two forms of getToken', () => {
+    type Create = Parameters<BackendApiClient['testSessionTokens']['create']>[0];
+    expectTypeOf<{ userId: string; organizationId: string; claims: { a: number } }>().toExtend<Create>();
+    expectTypeOf<Create['organizationId']>().toEqualTypeOf<string | undefined>();
+    type SignIn = Parameters<BackendApiClient['signInTokens']['create']>[0];
+    expectTypeOf<{ userId: string; organizationId: string }>().toExtend<SignIn>();
+    type Sessions = BackendApiClient['sessions'];
+    const getToken = (sessions: Sessions) => [
+      sessions.getToken('sess_1'),
+      sessions.getToken('sess_1', { expiresInSeconds: 30 }),
+      sessions.getToken('sess_1', 'supabase'),
+      sessions.getToken('sess_1', 'supabase', { expiresInSeconds: 30 }),
+    ];
+    expectTypeOf(getToken).returns.toEqualTypeOf<
+      Promise<{ readonly object: 'token'; readonly jwt: string }>[]
+    >();
+  });
+
+  it('resources are camelCase of exactly the wire keys', () => {
+    expectTypeOf<keyof Organization>().toEqualTypeOf<CamelKeys<OrganizationJSON>>();
+    expectTypeOf<keyof OrganizationMembership>().toEqualTypeOf<CamelKeys<OrganizationMembershipJSON>>();
+    expectTypeOf<keyof OrganizationRole>().toEqualTypeOf<CamelKeys<RoleJSON>>();
+    expectTypeOf<keyof OrganizationPermission>().toEqualTypeOf<CamelKeys<PermissionJSON>>();
+    expectTypeOf<keyof JwtTemplate>().toEqualTypeOf<CamelKeys<JwtTemplateJSON>>();
+    expectTypeOf<keyof SessionTokenTemplate>().toEqualTypeOf<CamelKeys<SessionTokenTemplateJSON>>();
+    expectTypeOf<Organization['membersCount']>().toEqualTypeOf<number | null>();
+    expectTypeOf<OrganizationPermission['type']>().toEqualTypeOf<'system' | 'user'>();
+  });
+
+  it('the auth state: the organization, has(), factorVerificationAge', () => {
+    expectTypeOf<SignedInAuthState['orgId']>().toEqualTypeOf<string | null>();
+    expectTypeOf<SignedInAuthState['orgPermissions']>().toEqualTypeOf<readonly string[] | null>();
+    expectTypeOf<SignedInAuthState['factorVerificationAge']>().toEqualTypeOf<
+      readonly [number, number] | null
+    >();
+    expectTypeOf<SignedInAuthState['has']>().toEqualTypeOf<(params: HasParams) => boolean>();
+    expectTypeOf<SignedOutAuthState['orgId']>().toEqualTypeOf<null>();
+    expectTypeOf<ReturnType<SignedOutAuthState['has']>>().toEqualTypeOf<false>();
+    expectTypeOf<AuthState['has']>().parameter(0).toEqualTypeOf<HasParams>();
+    expectTypeOf(authFromClaims).parameters.toEqualTypeOf<[claims: SessionClaims]>();
+    expectTypeOf(authFromClaims).returns.toEqualTypeOf<SignedInAuthState>();
+    expectTypeOf<{ role: string; permission: string }>().toExtend<HasParams>();
   });
 });
 

@@ -1,23 +1,36 @@
 import { TokenVerificationError, type TokenVerificationReason } from '../errors';
-import type { ActorClaim, SessionClaims } from '../verify/claims';
+import { type ActorClaim, invalidClaim, type SessionClaims } from '../verify/claims';
 import type { VerifyTokenOptions } from '../verify/options';
 import { resolveVerification } from '../verify/verify-token';
 import { readCookie, SESSION_COOKIE } from './cookies';
+import { createHas, type HasParams, hasNothing } from './has';
+import { type OrganizationAuth, organizationOf } from './organization';
 
 /**
- * A request with a valid session JWT.
+ * A request with a valid session JWT: who, in which organization (`orgId`, `orgRole`, `orgSlug`,
+ * `orgPermissions`, null without one), and `has()` to check a role or permission there. Frozen, and
+ * the same object for every request bearing the same token.
  *
  * @example
  * ```ts
- * if (auth.isSignedIn) console.log(auth.userId, auth.sessionId, auth.actor?.type);
+ * if (auth.isSignedIn) console.log(auth.userId, auth.sessionId, auth.actor?.type, auth.orgId);
+ * if (auth.has({ permission: 'org:invoices:read' })) showInvoices();
  * ```
  */
-export interface SignedInAuthState {
+export interface SignedInAuthState extends OrganizationAuth {
   readonly isSignedIn: true;
   readonly userId: string;
   readonly sessionId: string;
   /** Present when the session was not started by the user (e.g. a test session token). */
   readonly actor: ActorClaim | null;
+  /** Minutes since the first factor and the second (-1: none) were verified, from `fva`. */
+  readonly factorVerificationAge: readonly [number, number] | null;
+  /**
+   * True when the active organization grants what is asked: `{ role }`, `{ permission }` or both (as
+   * Clerk's `has`: the `org:` prefix is optional; false outside an organization or when nothing is
+   * asked).
+   */
+  has(params: HasParams): boolean;
   readonly claims: SessionClaims;
   readonly reason: null;
 }
@@ -35,6 +48,13 @@ export interface SignedOutAuthState {
   readonly userId: null;
   readonly sessionId: null;
   readonly actor: null;
+  readonly orgId: null;
+  readonly orgRole: null;
+  readonly orgSlug: null;
+  readonly orgPermissions: null;
+  readonly factorVerificationAge: null;
+  /** Always false. */
+  has(params: HasParams): false;
   readonly claims: null;
   readonly reason: TokenVerificationReason;
 }
@@ -78,7 +98,69 @@ export function sessionTokenFrom(
 }
 
 export function signedOut(reason: TokenVerificationReason): SignedOutAuthState {
-  return { isSignedIn: false, userId: null, sessionId: null, actor: null, claims: null, reason };
+  return {
+    isSignedIn: false,
+    userId: null,
+    sessionId: null,
+    actor: null,
+    orgId: null,
+    orgRole: null,
+    orgSlug: null,
+    orgPermissions: null,
+    factorVerificationAge: null,
+    has: hasNothing as (params: HasParams) => false,
+    claims: null,
+    reason,
+  };
+}
+
+const isFactorAges = (value: unknown): value is readonly [number, number] =>
+  Array.isArray(value) &&
+  value.length === 2 &&
+  value.every((age) => typeof age === 'number' && Number.isFinite(age));
+
+/**
+ * The signed-in state of verified claims, decoded once per claims object: the verifier hands out the
+ * same frozen claims for every verification of a cached token, so a repeated token costs one lookup.
+ */
+const signedInStates = new WeakMap<SessionClaims, SignedInAuthState>();
+
+/**
+ * The signed-in auth state of claims `verifyToken` returned: the user, the session, the active
+ * organization decoded from `o` and `fea` (as `@clerk/shared` decodes them), `factorVerificationAge`
+ * from `fva`, and `has()`. What `authenticateRequest` and the adapters answer for a valid token,
+ * computed once per verified token. Throws `TokenVerificationError` (`token-invalid-claims`) when
+ * `o`, `fea` or `fva` has the wrong shape (`authenticateRequest` answers signed out).
+ *
+ * @example
+ * ```ts
+ * import { authFromClaims, verifyToken } from '@tessera/backend';
+ *
+ * const auth = authFromClaims(await verifyToken(jwt, { jwtKey }));
+ * auth.orgId; // 'org_...', or null
+ * auth.has({ role: 'org:admin' });
+ * ```
+ */
+export function authFromClaims(claims: SessionClaims): SignedInAuthState {
+  let state = signedInStates.get(claims);
+  if (state === undefined) {
+    const organization = organizationOf(claims);
+    const fva: unknown = claims.fva;
+    if (fva !== undefined && !isFactorAges(fva)) throw invalidClaim('fva', 'must be two numbers of minutes');
+    state = Object.freeze({
+      isSignedIn: true,
+      userId: claims.sub,
+      sessionId: claims.sid,
+      actor: claims.act ?? null,
+      ...organization,
+      factorVerificationAge: fva ?? null,
+      has: createHas(organization),
+      claims,
+      reason: null,
+    });
+    signedInStates.set(claims, state);
+  }
+  return state;
 }
 
 /**
@@ -93,15 +175,7 @@ export function createAuthenticator(
     if (token === null) return signedOut('token-missing');
     const { verifier, options: resolved } = resolveVerification(options);
     try {
-      const claims = await verifier.verify(token, resolved.expectations, resolved.clockSkewInMs);
-      return {
-        isSignedIn: true,
-        userId: claims.sub,
-        sessionId: claims.sid,
-        actor: claims.act ?? null,
-        claims,
-        reason: null,
-      };
+      return authFromClaims(await verifier.verify(token, resolved.expectations, resolved.clockSkewInMs));
     } catch (error) {
       if (error instanceof TokenVerificationError) return signedOut(error.reason);
       throw error;

@@ -17,6 +17,25 @@ export interface ActorClaim {
 }
 
 /**
+ * The `o` claim (Clerk's session-token v2 form): the session's active organization. `rol` is the role
+ * key without `org:`; `per` lists the custom permissions' actions and `fpm` holds, for each
+ * organization feature of `fea` in turn, a decimal bit mask over `per` (least significant bit first).
+ * Read it decoded: `authFromClaims(claims).orgPermissions`.
+ *
+ * @example
+ * ```ts
+ * const o: OrganizationClaim | undefined = claims.o; // { id: 'org_...', slg: 'acme', rol: 'admin', per: 'read', fpm: '1' }
+ * ```
+ */
+export interface OrganizationClaim {
+  readonly id: string;
+  readonly slg?: string;
+  readonly rol?: string;
+  readonly per?: string;
+  readonly fpm?: string;
+}
+
+/**
  * The verified claims of a tessera session JWT. `iat`, `nbf` and `exp` are Unix seconds.
  *
  * @example
@@ -40,6 +59,14 @@ export interface SessionClaims {
   readonly v?: number;
   readonly sts?: string;
   readonly act?: ActorClaim;
+  /**
+   * The active organization, if any (with `v: 2`), as signed; `authFromClaims` checks and decodes it.
+   */
+  readonly o?: OrganizationClaim;
+  /** Features, scoped: `o:invoices,o:reports` (the organization's, in the order of `o.fpm`). */
+  readonly fea?: string;
+  /** Minutes since the first factor was verified, and since the second (-1: none). */
+  readonly fva?: readonly [number, number];
   readonly [claim: string]: unknown;
 }
 
@@ -49,7 +76,8 @@ export interface ClaimExpectations {
   readonly authorizedParties?: readonly string[] | undefined;
 }
 
-function invalid(claim: string, problem: string): TokenVerificationError {
+/** A `token-invalid-claims` refusal naming the claim (never its value). */
+export function invalidClaim(claim: string, problem: string): TokenVerificationError {
   return new TokenVerificationError('token-invalid-claims', `the ${claim} claim ${problem}`);
 }
 
@@ -58,21 +86,26 @@ const isNumber = (value: unknown): value is number => typeof value === 'number' 
 /** Checks the shape of a signed payload and freezes it; throws `token-invalid-claims`. */
 export function readSessionClaims(payload: Record<string, unknown>): SessionClaims {
   for (const claim of ['iss', 'sub', 'sid'] as const) {
-    if (typeof payload[claim] !== 'string' || payload[claim] === '') throw invalid(claim, 'must be a string');
+    if (typeof payload[claim] !== 'string' || payload[claim] === '')
+      throw invalidClaim(claim, 'must be a string');
   }
   for (const claim of ['iat', 'exp'] as const) {
-    if (!isNumber(payload[claim])) throw invalid(claim, 'must be a number of seconds');
+    if (!isNumber(payload[claim])) throw invalidClaim(claim, 'must be a number of seconds');
   }
   if (payload.nbf !== undefined && !isNumber(payload.nbf))
-    throw invalid('nbf', 'must be a number of seconds');
-  if (payload.azp !== undefined && typeof payload.azp !== 'string') throw invalid('azp', 'must be a string');
+    throw invalidClaim('nbf', 'must be a number of seconds');
+  if (payload.azp !== undefined && typeof payload.azp !== 'string')
+    throw invalidClaim('azp', 'must be a string');
   const act = payload.act;
   if (act !== undefined) {
     if (typeof act !== 'object' || act === null || Array.isArray(act))
-      throw invalid('act', 'must be an object');
-    if (typeof (act as { sub?: unknown }).sub !== 'string') throw invalid('act.sub', 'must be a string');
+      throw invalidClaim('act', 'must be an object');
+    if (typeof (act as { sub?: unknown }).sub !== 'string') throw invalidClaim('act.sub', 'must be a string');
     Object.freeze(act);
   }
+  // Shared by every verification of a cached token, so frozen to the leaves (freezing undefined is a no-op).
+  Object.freeze(payload.o);
+  Object.freeze(payload.fva);
   return Object.freeze(payload) as SessionClaims;
 }
 

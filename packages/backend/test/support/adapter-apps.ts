@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AuthenticateRequestOptions } from '@tessera/backend';
+import type { AuthenticateRequestOptions, AuthState } from '@tessera/backend';
 import type { SignOutOptions } from '@tessera/backend/express';
 import * as expressAdapter from '@tessera/backend/express';
 import * as fastifyAdapter from '@tessera/backend/fastify';
@@ -14,6 +14,7 @@ import { Hono } from 'hono';
  * - `GET /page`, `POST /form`: `withAuth()`, answer `{ userId }`;
  * - `GET /raw`: `withAuth()`, answers the user id as text (a response the handler made itself);
  * - `GET /api/me`: `requireAuth()`, answers `{ userId }`;
+ * - `GET /api/org`: `requireAuth()`, answers the organization (`organizationView`) of the auth state;
  * - `GET /stacked`: `withAuth()` then `requireAuth()` on one request;
  * - `GET /bare`: `getAuth()` with no middleware, answering its error's `{ code }`;
  * - every method on `/sign-out`: `signOut({ redirectTo: '/goodbye' })`.
@@ -49,6 +50,19 @@ function counter() {
   return { count: () => count, arrive: () => void count++ };
 }
 
+/** What `GET /api/org` answers: the active organization and two `has()` questions. */
+export function organizationView(auth: AuthState) {
+  return {
+    orgId: auth.orgId,
+    orgRole: auth.orgRole,
+    orgSlug: auth.orgSlug,
+    orgPermissions: auth.orgPermissions,
+    factorVerificationAge: auth.factorVerificationAge,
+    canPay: auth.has({ permission: 'org:invoices:pay' }),
+    isAdmin: auth.has({ role: 'org:admin' }),
+  };
+}
+
 const signOutOptions = (options: AuthenticateRequestOptions) => ({ ...options, redirectTo: '/goodbye' });
 const codeOf = (error: unknown) => ({ code: (error as { code?: string }).code });
 
@@ -77,6 +91,9 @@ const expressApp: AdapterUnderTest = {
     });
     app.get('/api/me', requireAuth(options), (req, res) => {
       res.json({ userId: req.auth?.userId });
+    });
+    app.get('/api/org', requireAuth(options), (req, res) => {
+      res.json(organizationView(getAuth(req)));
     });
     app.get('/stacked', withAuth(options), requireAuth(options), (req, res) => {
       res.json({ userId: req.auth?.userId });
@@ -117,6 +134,9 @@ const fastifyApp: AdapterUnderTest = {
     app.get('/api/me', { onRequest: requireAuth(options) }, async (request) => ({
       userId: request.auth?.userId,
     }));
+    app.get('/api/org', { onRequest: requireAuth(options) }, async (request) =>
+      organizationView(getAuth(request)),
+    );
     app.get('/stacked', { onRequest: [withAuth(options), requireAuth(options)] }, async (request) => ({
       userId: request.auth?.userId,
     }));
@@ -178,6 +198,7 @@ const honoApp: AdapterUnderTest = {
     app.post('/form', withAuth(options), (c) => c.json({ userId: getAuth(c).userId }));
     app.get('/raw', withAuth(options), (c) => new Response(getAuth(c).userId ?? 'signed out'));
     app.get('/api/me', requireAuth(options), (c) => c.json({ userId: c.get('auth').userId }));
+    app.get('/api/org', requireAuth(options), (c) => c.json(organizationView(c.get('auth'))));
     app.get('/stacked', withAuth(options), requireAuth(options), (c) =>
       c.json({ userId: c.get('auth').userId }),
     );
