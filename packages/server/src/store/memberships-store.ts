@@ -1,6 +1,6 @@
-import { type ExpressionBuilder, sql } from 'kysely';
+import type { ExpressionBuilder } from 'kysely';
 import type { Executor } from './database';
-import { escapeLike } from './like';
+import { substringMatcher } from './like';
 import { limitOf, offsetOf, orderingOf, type Paging } from './paging';
 import type { Database, OrganizationMembershipTable, OrganizationTable } from './schema';
 
@@ -39,8 +39,7 @@ function applyFilters(eb: ExpressionBuilder<Database, Joined>, filters: Membersh
     conditions.push(eb('organization_memberships.user_id', 'in', [...filters.user_id, '']));
   if (filters.role) conditions.push(eb('organization_roles.key', 'in', [...filters.role, '']));
   if (filters.query) {
-    const pattern = `%${escapeLike(filters.query.toLowerCase())}%`;
-    const like = (column: string) => sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
+    const { contains: like } = substringMatcher(filters.query);
     conditions.push(
       eb.or([
         like('users.id'),

@@ -1,7 +1,7 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import { compiledOnce } from './compiled-query';
 import type { Executor } from './database';
-import { escapeLike } from './like';
+import { substringMatcher } from './like';
 import { limitOf, offsetOf, orderingOf, type Paging } from './paging';
 import type { Database, OrganizationTable } from './schema';
 
@@ -35,8 +35,7 @@ function applyFilters(eb: ExpressionBuilder<Database, 'organizations'>, filters:
     );
   }
   if (filters.query) {
-    const pattern = `%${escapeLike(filters.query.toLowerCase())}%`;
-    const like = (column: string) => sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
+    const { contains: like } = substringMatcher(filters.query);
     conditions.push(
       eb.or([like('organizations.id'), like('organizations.name'), like('organizations.slug')]),
     );

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from './database';
-import { escapeLike } from './like';
+import { substringMatcher } from './like';
 import { limitOf, offsetOf, orderingOf, type Paging } from './paging';
 import type { OrganizationPermissionTable, OrganizationRoleTable } from './schema';
 
@@ -17,8 +17,8 @@ type KeyOrderColumn = 'created_at' | 'name' | 'key';
 
 function likeKeyOrName(query: string | undefined) {
   if (!query) return undefined;
-  const pattern = `%${escapeLike(query.toLowerCase())}%`;
-  return sql<boolean>`(lower(key) like ${pattern} escape '\\' or lower(name) like ${pattern} escape '\\')`;
+  const { contains } = substringMatcher(query);
+  return sql<boolean>`(${contains('key')} or ${contains('name')})`;
 }
 
 async function withPermissions(db: Executor, roles: readonly OrganizationRoleTable[]): Promise<RoleRecord[]> {

@@ -1,7 +1,7 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import { compiledOnce } from './compiled-query';
 import type { Executor } from './database';
-import { escapeLike } from './like';
+import { substringMatcher } from './like';
 import { limitOf, offsetOf, orderingOf, type Paging } from './paging';
 import type { Database, EmailAddressTable, UserTable } from './schema';
 
@@ -64,8 +64,7 @@ function applyFilters(eb: ExpressionBuilder<Database, 'users'>, filters: UserFil
     );
   }
   if (filters.query) {
-    const pattern = `%${escapeLike(filters.query.toLowerCase())}%`;
-    const like = (column: string) => sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
+    const { pattern, contains: like } = substringMatcher(filters.query);
     conditions.push(
       eb.or([
         like('users.id'),
