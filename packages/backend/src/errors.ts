@@ -176,7 +176,7 @@ export class ConfigurationError extends TesseraError {
  * | `token-unsupported-critical-header` | header has `crit` (RFC 7515 §4.1.11): no extension is supported |
  * | `token-unknown-kid` | no key with the header's `kid`, even after refetching the JWKS |
  * | `token-invalid-signature` | the signature does not verify |
- * | `token-invalid-claims` | a required claim (`sub`, `sid`, `exp`, `iat`) is absent or of the wrong type |
+ * | `token-invalid-claims` | a required claim (`iss`, `sub`, `exp`, `iat`) is absent or of the wrong type; for `authenticateRequest`, also no `sid` (a JWT made from a JWT template is not a session) |
  * | `token-expired` | `exp` is past (allowing `clockSkewInMs`) |
  * | `token-not-active-yet` | `nbf` is in the future (allowing `clockSkewInMs`) |
  * | `token-issued-in-future` | `iat` is in the future (allowing `clockSkewInMs`) |

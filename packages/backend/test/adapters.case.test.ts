@@ -43,6 +43,8 @@ function until(condition: () => boolean): Promise<void> {
     { timeout: 15_000, interval: 1 },
   );
 }
+/** A JWT template of the instance: its JWTs verify, but carry no `sid` and are no session. */
+const TEMPLATE = 'warehouse';
 /** Verification through the JWKS; the same secret key redeems, refreshes and ends sessions. */
 let options: AuthenticateRequestOptions;
 let jwtKey: string;
@@ -63,6 +65,7 @@ beforeAll(async () => {
     clockSkewInMs: 0,
     fetch: recordingFetch,
   };
+  await client.jwtTemplates.create({ name: TEMPLATE, claims: { email: '{{user.primary_email_address}}' } });
   const { keys } = await client.jwks.get();
   jwtKey = createPublicKey({ key: { ...keys[0]! }, format: 'jwk' })
     .export({ type: 'spki', format: 'pem' })
@@ -128,6 +131,21 @@ const CASES: Case[] = [
         headers: { Cookie: `${SESSION_COOKIE}=${header}.${payload}.${'A'.repeat(342)}` },
       });
       expect(await reasonOf(forged)).toMatchObject({ meta: { reason: 'token-invalid-signature' } });
+    },
+  },
+  {
+    name: 'a JWT made from a JWT template is no session: 401 token-invalid-claims, signed out',
+    async run(app) {
+      const { browser, sessionId, user } = await signedIn(app);
+      const { jwt } = await client.sessions.getToken(sessionId, TEMPLATE);
+      const bearer = { Authorization: `Bearer ${jwt}` };
+      const refused = await fetch(`${app.origin}/api/me`, { headers: bearer });
+      expect(refused.status).toBe(401);
+      expect(await reasonOf(refused)).toMatchObject({ meta: { reason: 'token-invalid-claims' } });
+      expect(await (await fetch(`${app.origin}/page`, { headers: bearer })).json()).toEqual({ userId: null });
+      // The session's own JWT, in the same browser's cookie, still signs in.
+      expect(await (await browser.request('/api/me')).json()).toEqual({ userId: user.id });
+      expect(sent).toEqual([]);
     },
   },
   {

@@ -1,7 +1,13 @@
-import { authenticateRequest, ConfigurationError } from '@tessera/backend';
+import {
+  authenticateRequest,
+  authFromClaims,
+  ConfigurationError,
+  TokenVerificationError,
+  verifyToken,
+} from '@tessera/backend';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sessionTokenFrom } from '../src/auth/authenticate-request';
-import { claimsAt, makeKey, signJwt, type TestKey, testClock } from './support/jwt';
+import { claimsAt, makeKey, signJwt, type TestKey, templateClaimsAt, testClock } from './support/jwt';
 
 const START = 1_800_000_000_000;
 let key: TestKey;
@@ -65,6 +71,29 @@ describe('authenticateRequest', () => {
       });
       expect(auth.has({ role: 'org:admin' })).toBe(false);
     }
+  });
+
+  it('a JWT made from a JWT template (no sid) is not a session: signed out, token-invalid-claims', async () => {
+    const jwt = signJwt(key, templateClaimsAt(START));
+    // Twice each way: the second verification of the same text comes from the verified-token cache.
+    for (const headers of [{ Authorization: `Bearer ${jwt}` }, { Cookie: `__session=${jwt}` }]) {
+      for (let i = 0; i < 2; i++) {
+        const auth = await authenticateRequest(request(headers), options);
+        expect(auth).toMatchObject({ isSignedIn: false, userId: null, sessionId: null, claims: null });
+        expect(auth.reason).toBe('token-invalid-claims');
+      }
+    }
+    const claims = await verifyToken(jwt, options);
+    const error = (() => {
+      try {
+        authFromClaims(claims);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(TokenVerificationError);
+    expect((error as TokenVerificationError).reason).toBe('token-invalid-claims');
+    expect((error as Error).message).toMatch(/\bsid\b/);
   });
 
   it('bad options do throw, naming the option', async () => {

@@ -257,6 +257,10 @@ describe('public signatures', () => {
 
   it('verification', () => {
     expectTypeOf(verifyToken).returns.toEqualTypeOf<Promise<SessionClaims>>();
+    // A JWT made from a JWT template verifies too and has no sid; a signed-in state always has one.
+    expectTypeOf<SessionClaims['sid']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<SignedInAuthState['claims']['sid']>().toEqualTypeOf<string>();
+    expectTypeOf<SignedInAuthState['sessionId']>().toEqualTypeOf<string>();
     expectTypeOf(authenticateRequest).parameters.toExtend<[Request, object]>();
     expectTypeOf(authenticateRequest).returns.toEqualTypeOf<Promise<AuthState>>();
     const narrow = (auth: AuthState) => {

@@ -14,6 +14,7 @@ import {
   seconds,
   signJwt,
   type TestKey,
+  templateClaimsAt,
   testClock,
   unsignedJwt,
 } from './support/jwt';
@@ -67,7 +68,9 @@ describe('verifyToken with jwtKey (networkless)', () => {
     ['typ other than JWT', () => signJwt(key, claimsAt(START), { typ: 'at+jwt' }), 'token-invalid-type'],
     ['a tampered payload', () => tamper(signJwt(key, claimsAt(START))), 'token-invalid-signature'],
     ['another key', () => signJwt(otherKey, claimsAt(START)), 'token-invalid-signature'],
-    ['no sid', () => signJwt(key, claimsAt(START, { sid: undefined })), 'token-invalid-claims'],
+    ['no sub', () => signJwt(key, claimsAt(START, { sub: undefined })), 'token-invalid-claims'],
+    ['a numeric sid', () => signJwt(key, claimsAt(START, { sid: 7 })), 'token-invalid-claims'],
+    ['an empty sid', () => signJwt(key, claimsAt(START, { sid: '' })), 'token-invalid-claims'],
     ['exp as text', () => signJwt(key, claimsAt(START, { exp: 'tomorrow' })), 'token-invalid-claims'],
     ['act without sub', () => signJwt(key, claimsAt(START, { act: { type: 'x' } })), 'token-invalid-claims'],
     ['an expired token', () => signJwt(key, claimsAt(START - 120_000)), 'token-expired'],
@@ -85,6 +88,29 @@ describe('verifyToken with jwtKey (networkless)', () => {
     expect(error).toBeInstanceOf(TokenVerificationError);
     expect((error as TokenVerificationError).reason).toBe(reason);
     expect((error as Error).message).not.toContain(jwt.split('.')[1]);
+  });
+
+  it('verifies a JWT made from a JWT template (no sid, v or sts; nbf set back), with every check', async () => {
+    const clock = testClock(START);
+    const base = { jwtKey: key.publicPem, clock };
+    const jwt = signJwt(key, templateClaimsAt(START, { azp: 'https://app.test' }));
+    const claims = await verifyToken(jwt, base);
+    expect(claims).toMatchObject({ sub: 'user_2x0000000000000000000000000', email: 'ada@example.com' });
+    expect(claims.sid).toBeUndefined();
+    expect(Object.isFrozen(claims)).toBe(true);
+    const checked = { ...base, issuer: 'http://127.0.0.1:4000', authorizedParties: ['https://app.test'] };
+    await expect(verifyToken(jwt, checked)).resolves.toBe(claims);
+    expect(await reasonOf(verifyToken(jwt, { ...base, issuer: 'https://evil.test' }))).toBe(
+      'token-invalid-issuer',
+    );
+    expect(await reasonOf(verifyToken(jwt, { ...base, authorizedParties: ['https://other.test'] }))).toBe(
+      'token-invalid-authorized-party',
+    );
+    expect(await reasonOf(verifyToken(signJwt(otherKey, templateClaimsAt(START)), base))).toBe(
+      'token-invalid-signature',
+    );
+    clock.set((seconds(START) + 60) * 1000 + 5000);
+    expect(await reasonOf(verifyToken(jwt, base))).toBe('token-expired');
   });
 
   it('refuses a validly signed token whose header has crit, every time (RFC 7515 §4.1.11)', async () => {

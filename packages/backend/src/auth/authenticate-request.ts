@@ -31,12 +31,14 @@ export interface SignedInAuthState extends OrganizationAuth {
    * asked).
    */
   has(params: HasParams): boolean;
-  readonly claims: SessionClaims;
+  /** The verified claims, `sid` included (claims without one are not a session). */
+  readonly claims: SessionClaims & { readonly sid: string };
   readonly reason: null;
 }
 
 /**
- * A request without a valid session JWT, and precisely why (`token-missing`, `token-expired`, ...).
+ * A request without a valid session JWT, and precisely why (`token-missing`, `token-expired`, ...; a
+ * JWT made from a JWT template, which has no `sid`, is `token-invalid-claims`).
  *
  * @example
  * ```ts
@@ -114,6 +116,10 @@ export function signedOut(reason: TokenVerificationReason): SignedOutAuthState {
   };
 }
 
+/** A session JWT's claims have a session id; a JWT made from a JWT template's have none. */
+const isSession = (claims: SessionClaims): claims is SessionClaims & { readonly sid: string } =>
+  typeof claims.sid === 'string' && claims.sid !== '';
+
 const isFactorAges = (value: unknown): value is readonly [number, number] =>
   Array.isArray(value) &&
   value.length === 2 &&
@@ -130,7 +136,8 @@ const signedInStates = new WeakMap<SessionClaims, SignedInAuthState>();
  * organization decoded from `o` and `fea` (as `@clerk/shared` decodes them), `factorVerificationAge`
  * from `fva`, and `has()`. What `authenticateRequest` and the adapters answer for a valid token,
  * computed once per verified token. Throws `TokenVerificationError` (`token-invalid-claims`) when
- * `o`, `fea` or `fva` has the wrong shape (`authenticateRequest` answers signed out).
+ * `sid` is absent (a JWT made from a JWT template is not a session), or when `o`, `fea` or `fva` has
+ * the wrong shape; `authenticateRequest` answers signed out instead.
  *
  * @example
  * ```ts
@@ -144,6 +151,9 @@ const signedInStates = new WeakMap<SessionClaims, SignedInAuthState>();
 export function authFromClaims(claims: SessionClaims): SignedInAuthState {
   let state = signedInStates.get(claims);
   if (state === undefined) {
+    if (!isSession(claims)) {
+      throw invalidClaim('sid', 'is absent: a JWT made from a JWT template is not a session');
+    }
     const organization = organizationOf(claims);
     const fva: unknown = claims.fva;
     if (fva !== undefined && !isFactorAges(fva)) throw invalidClaim('fva', 'must be two numbers of minutes');

@@ -36,21 +36,26 @@ export interface OrganizationClaim {
 }
 
 /**
- * The verified claims of a tessera session JWT. `iat`, `nbf` and `exp` are Unix seconds.
+ * The verified claims of a JWT the tessera instance signed: a session JWT, or a JWT made from a JWT
+ * template (`sessions.getToken(id, template)`), which has no `sid` (nor `v`, `sts`) and is not a
+ * session. `iat`, `nbf` and `exp` are Unix seconds.
  *
  * @example
  * ```ts
  * const claims: SessionClaims = await verifyToken(jwt, { jwtKey });
  * claims.sub; // 'user_...'
- * claims.sid; // 'sess_...'
+ * claims.sid; // 'sess_...', or undefined for a JWT made from a JWT template
  * ```
  */
 export interface SessionClaims {
   readonly iss: string;
   /** The user id. */
   readonly sub: string;
-  /** The session id. */
-  readonly sid: string;
+  /**
+   * The session id: in every session JWT, absent from a JWT made from a JWT template.
+   * `authenticateRequest`, the adapters and `authFromClaims` refuse claims without it.
+   */
+  readonly sid?: string;
   readonly iat: number;
   readonly exp: number;
   readonly nbf?: number;
@@ -83,12 +88,18 @@ export function invalidClaim(claim: string, problem: string): TokenVerificationE
 
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
-/** Checks the shape of a signed payload and freezes it; throws `token-invalid-claims`. */
-export function readSessionClaims(payload: Record<string, unknown>): SessionClaims {
-  for (const claim of ['iss', 'sub', 'sid'] as const) {
+/**
+ * Checks the shape of a signed payload and freezes it; throws `token-invalid-claims`. `sid` is checked
+ * when present only: a JWT made from a JWT template has none (whether the claims are a session's is
+ * for `authFromClaims` to say).
+ */
+export function readClaims(payload: Record<string, unknown>): SessionClaims {
+  for (const claim of ['iss', 'sub'] as const) {
     if (typeof payload[claim] !== 'string' || payload[claim] === '')
       throw invalidClaim(claim, 'must be a string');
   }
+  if (payload.sid !== undefined && (typeof payload.sid !== 'string' || payload.sid === ''))
+    throw invalidClaim('sid', 'must be a string');
   for (const claim of ['iat', 'exp'] as const) {
     if (!isNumber(payload[claim])) throw invalidClaim(claim, 'must be a number of seconds');
   }

@@ -1,5 +1,5 @@
 import { TokenVerificationError } from '../errors';
-import { type ClaimExpectations, checkClaims, readSessionClaims, type SessionClaims } from './claims';
+import { type ClaimExpectations, checkClaims, readClaims, type SessionClaims } from './claims';
 import type { Rs256Crypto } from './crypto';
 import { type DecodedJwt, decodeJwt } from './decode';
 import type { KeyStore } from './key-store';
@@ -41,7 +41,7 @@ export function createVerifier(fields: {
     expectations: ClaimExpectations,
     clockSkewInMs: number,
   ): SessionClaims {
-    const claims = readSessionClaims(decoded.payload);
+    const claims = readClaims(decoded.payload);
     const at = now();
     const failure = checkClaims(claims, expectations, clockSkewInMs, at);
     if (failure !== null) throw failure;

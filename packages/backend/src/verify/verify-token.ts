@@ -94,7 +94,9 @@ export function resolveVerification(options: VerifyTokenOptions): Resolved {
 }
 
 /**
- * Verifies a tessera session JWT without a network call per request: RS256 only (refusing `none`,
+ * Verifies a JWT the tessera instance signed, without a network call per request: a session JWT, or
+ * one made from a JWT template (same keys; no `sid`, so not a session: `authFromClaims`,
+ * `authenticateRequest` and the adapters refuse it). RS256 only (refusing `none`,
  * HMAC and any other algorithm), signature, `exp`/`nbf`/`iat` within `clockSkewMs`, and `issuer` /
  * `authorizedParties` when given. Keys are imported once and cached; a JWKS is cached for
  * `jwksCacheTtlMs` and refetched once on an unknown `kid`. A token verified before is recognised
@@ -109,7 +111,7 @@ export function resolveVerification(options: VerifyTokenOptions): Resolved {
  *
  * const claims = await verifyToken(jwt, { jwtKey: process.env.TESSERA_JWT_KEY });
  * claims.sub; // the user id
- * claims.sid; // the session id
+ * claims.sid; // the session id; undefined in a JWT made from a JWT template
  * ```
  */
 export function verifyToken(token: string, options: VerifyTokenOptions): Promise<SessionClaims> {

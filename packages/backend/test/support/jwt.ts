@@ -39,6 +39,28 @@ export function claimsAt(nowMs: number, overrides: Record<string, unknown> = {})
   };
 }
 
+/**
+ * The claims of a JWT made from a JWT template, as the server signs them: the template's own, then
+ * `iss`, `sub`, `iat`, `nbf` (set back by the template's clock skew), `exp`, `jti`; no `sid`, `v`, `sts`.
+ */
+export function templateClaimsAt(
+  nowMs: number,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const iat = seconds(nowMs);
+  return {
+    email: 'ada@example.com',
+    aud: 'authenticated',
+    iss: 'http://127.0.0.1:4000',
+    sub: 'user_2x0000000000000000000000000',
+    iat,
+    nbf: iat - 5,
+    exp: iat + 60,
+    jti: '0123456789abcdef0123456789abcdef',
+    ...overrides,
+  };
+}
+
 export function signJwt(
   key: TestKey,
   payload: Record<string, unknown>,
