@@ -218,6 +218,15 @@ function suite(database: string, start: StartServer) {
         'form_param_value_invalid',
         'claims.iss',
       );
+      // A template JWT must never pass for a session's: the session-only claims are reserved too.
+      for (const claim of ['sid', 'sts', 'act', 'o']) {
+        expectError(
+          await server.post('/v1/jwt_templates', { name: 'bad', claims: { [claim]: '{{session.id}}' } }),
+          422,
+          'form_param_value_invalid',
+          `claims.${claim}`,
+        );
+      }
       expectError(
         await server.post('/v1/jwt_templates', { name: 'bad', claims: {}, custom_signing_key: true }),
         422,

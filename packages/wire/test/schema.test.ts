@@ -1,10 +1,12 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
+  acceptTicketParams,
   array,
   boolean,
   createTestSessionTokenParams,
   type Infer,
   integer,
+  isId,
   jsonObject,
   literal,
   nullable,
@@ -106,16 +108,24 @@ describe('object schemas', () => {
 });
 
 describe('wire definitions', () => {
-  it('checks id prefixes and the 27-character body', () => {
-    const ok = parse(
-      createTestSessionTokenParams,
-      { user_id: `user_${'a'.repeat(27)}` },
-      { unknownKeys: 'reject' },
-    );
-    expect(ok.ok).toBe(true);
-    for (const bad of [`sess_${'a'.repeat(27)}`, `user_${'a'.repeat(26)}`, `user_${'-'.repeat(27)}`]) {
-      expect(parse(createTestSessionTokenParams, { user_id: bad }, { unknownKeys: 'reject' }).ok).toBe(false);
+  it('checks id prefixes and bodies: 27 characters, or a fixed id of 1 to 64 for users and organizations', () => {
+    const parses = (schema: Parameters<typeof parse>[0], value: Record<string, unknown>) =>
+      parse(schema, value, { unknownKeys: 'reject' }).ok;
+    for (const good of [`user_${'a'.repeat(27)}`, 'user_alice', `user_${'a'.repeat(64)}`]) {
+      expect(parses(createTestSessionTokenParams, { user_id: good }), good).toBe(true);
     }
+    for (const bad of [
+      `sess_${'a'.repeat(27)}`,
+      'user_',
+      `user_${'a'.repeat(65)}`,
+      `user_${'-'.repeat(27)}`,
+    ]) {
+      expect(parses(createTestSessionTokenParams, { user_id: bad }), bad).toBe(false);
+    }
+    // Other kinds keep the 27 characters tessera makes.
+    expect(parses(acceptTicketParams, { ticket: 'x' })).toBe(true);
+    expect(isId('session', `sess_${'a'.repeat(26)}`)).toBe(false);
+    expect(isId('session', `sess_${'a'.repeat(27)}`)).toBe(true);
   });
 
   it('bounds the token lifetimes', () => {

@@ -38,8 +38,28 @@ export const RESERVED_SESSION_CLAIMS = [
   'org_permissions',
 ] as const;
 
-/** Claims tessera sets in every JWT made from a JWT template (Clerk's list). */
-export const RESERVED_TEMPLATE_CLAIMS = ['iss', 'sub', 'iat', 'nbf', 'exp', 'azp', 'jti'] as const;
+/**
+ * Claims a JWT template may not set: those tessera sets in every template JWT (Clerk's list), and
+ * those that make a JWT a session's (`sid`, `v`, `sts`, `act`, the organization): a template JWT
+ * must never pass for a session JWT.
+ */
+export const RESERVED_TEMPLATE_CLAIMS = [
+  'iss',
+  'sub',
+  'iat',
+  'nbf',
+  'exp',
+  'azp',
+  'jti',
+  'sid',
+  'v',
+  'sts',
+  'act',
+  'o',
+  'fva',
+  'fea',
+  'pla',
+] as const;
 
 /**
  * Shortcodes a claim's value may use, as `{{user.first_name}}` (the claim takes the value's own type)
