@@ -1,10 +1,10 @@
-import type { Schema } from '@tessera/wire';
 import type { Requester } from '../client/request';
 import { toWireBody } from '../internal/case';
 import { pathId } from '../internal/validate';
 import { type DeletedObject, type DeletedObjectKind, deletedReader } from '../resources/deleted-object';
 import type { PaginatedList } from '../resources/misc';
-import { type CreateOptions, paginatedReader } from './common';
+import { type Collection, collectionMethods } from './collection';
+import type { CreateOptions } from './common';
 
 /**
  * The five methods of a resource kept by its id: create, read one, list, change and delete.
@@ -30,16 +30,7 @@ export interface CrudApi<T, CreateParams, UpdateParams, ListParams = object, D =
 }
 
 /** How one resource is reached and read. */
-export interface CrudResource<Wire, T, O extends DeletedObjectKind> {
-  /** The collection below `/{apiVersion}`, e.g. `/organization_roles`. */
-  readonly path: string;
-  /** Named in a `ResponseValidationError`, e.g. `OrganizationRole`. */
-  readonly resource: string;
-  /** Named in the `ConfigurationError` of a bad id, e.g. `roleId`. */
-  readonly idOption: string;
-  readonly schema: Schema<Wire>;
-  readonly map: (wire: Wire) => T;
-  readonly read: (json: unknown) => T;
+export interface CrudResource<Wire, T, O extends DeletedObjectKind> extends Collection<Wire, T> {
   /** The `object` of the reply to a delete. */
   readonly deleted: O;
 }
@@ -56,30 +47,13 @@ export function createCrudApi<
   request: Requester,
   kind: CrudResource<Wire, T, O>,
 ): CrudApi<T, CreateParams, UpdateParams, ListParams, DeletedObject<O>> {
-  const { path, resource, read } = kind;
-  const readList = paginatedReader(kind.schema, kind.map, resource);
+  const { create, get, list, byId } = collectionMethods<Wire, T, CreateParams, ListParams>(request, kind);
+  const { resource, read } = kind;
   const readDeleted = deletedReader(kind.deleted);
-  const byId = (id: unknown) => `${path}/${pathId(kind.idOption, id)}`;
   return {
-    create: async (params, options = {}) =>
-      request({
-        method: 'POST',
-        path,
-        body: toWireBody(params),
-        idempotent: true,
-        idempotencyKey: options.idempotencyKey,
-        resource,
-        read,
-      }),
-    get: async (id) => request({ method: 'GET', path: byId(id), resource, read }),
-    list: async (params) =>
-      request({
-        method: 'GET',
-        path,
-        query: { ...toWireBody(params ?? {}), paginated: true },
-        resource,
-        read: readList,
-      }),
+    create,
+    get,
+    list,
     update: async (id, params) =>
       request({ method: 'PATCH', path: byId(id), body: toWireBody(params), resource, read }),
     delete: async (id) =>

@@ -1,10 +1,8 @@
-import type { Schema } from '@tessera/wire';
 import type { Requester } from '../client/request';
 import { ConfigurationError } from '../errors';
-import { toWireBody } from '../internal/case';
-import { pathId } from '../internal/validate';
 import { type PaginatedList, TicketAcceptance } from '../resources/misc';
-import { type CreateOptions, paginatedReader } from './common';
+import { type Collection, collectionMethods } from './collection';
+import type { CreateOptions } from './common';
 
 /**
  * The methods every kind of ticket has (`client.testSessionTokens`, `client.signInTokens`,
@@ -36,16 +34,7 @@ export interface TicketApi<Ticket, CreateParams, ListParams = object> {
 }
 
 /** How one kind of ticket is reached and read. */
-export interface TicketKind<Wire, Ticket, CreateParams> {
-  /** The collection below `/{apiVersion}`, e.g. `/sign_in_tokens`. */
-  readonly path: string;
-  /** Named in a `ResponseValidationError`, e.g. `SignInToken`. */
-  readonly resource: string;
-  /** Named in the `ConfigurationError` of a bad id, e.g. `signInTokenId`. */
-  readonly idOption: string;
-  readonly schema: Schema<Wire>;
-  readonly map: (wire: Wire) => Ticket;
-  readonly read: (json: unknown) => Ticket;
+export interface TicketKind<Wire, Ticket, CreateParams> extends Collection<Wire, Ticket> {
   /** The wire body of a create (default: top-level keys to snake_case, values as given). */
   readonly toBody?: (params: CreateParams) => Record<string, unknown>;
 }
@@ -70,30 +59,16 @@ export function createTicketApi<Wire, Ticket, CreateParams extends object, ListP
   request: Requester,
   kind: TicketKind<Wire, Ticket, CreateParams>,
 ): TicketApi<Ticket, CreateParams, ListParams> {
-  const { path, resource, read } = kind;
-  const readList = paginatedReader(kind.schema, kind.map, resource);
-  const toBody = kind.toBody ?? toWireBody;
-  const byId = (id: unknown, suffix = '') => `${path}/${pathId(kind.idOption, id)}${suffix}`;
+  const { create, get, list, byId } = collectionMethods<Wire, Ticket, CreateParams, ListParams>(
+    request,
+    kind,
+    kind.toBody,
+  );
+  const { resource, read } = kind;
   return {
-    create: async (params, options = {}) =>
-      request({
-        method: 'POST',
-        path,
-        body: toBody(params),
-        idempotent: true,
-        idempotencyKey: options.idempotencyKey,
-        resource,
-        read,
-      }),
-    get: async (id) => request({ method: 'GET', path: byId(id), resource, read }),
-    list: async (params) =>
-      request({
-        method: 'GET',
-        path,
-        query: { ...toWireBody(params ?? {}), paginated: true },
-        resource,
-        read: readList,
-      }),
+    create,
+    get,
+    list,
     revoke: async (id) => request({ method: 'POST', path: byId(id, '/revoke'), resource, read }),
     accept: async (token) => acceptTicket(request, token),
   };
