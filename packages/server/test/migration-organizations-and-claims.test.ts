@@ -1,15 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type Kysely, Migrator } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Dialect } from '../src/store/dialects/dialect';
-import { openPostgres } from '../src/store/dialects/postgres';
-import { openSqlite } from '../src/store/dialects/sqlite';
 import * as organizationsAndClaims from '../src/store/migrations/0007-organizations-and-claims';
 import { migrationProvider } from '../src/store/migrations/index';
 import type { Database } from '../src/store/schema';
-import { createTestDatabase, POSTGRES_URL } from './support/postgres';
+import { type OpenTarget, onEveryMigrationTarget } from './support/migration-targets';
 import { earlierSchema, earlierTicketRow, earlierUserRow } from './support/rows';
 
 const BEFORE = '0006-users-locked-and-passwords';
@@ -38,10 +32,7 @@ const rolesOf = (db: Kysely<Database>) =>
     .orderBy('organization_permissions.key')
     .execute();
 
-function migrationSuite(
-  name: string,
-  open: () => Promise<{ dialect: Dialect; cleanup: () => Promise<void> }>,
-) {
+function migrationSuite(name: string, open: OpenTarget) {
   describe(`migration 0007 on ${name}`, () => {
     let cleanup: (() => Promise<void>) | undefined;
     afterEach(async () => {
@@ -83,29 +74,4 @@ function migrationSuite(
   });
 }
 
-migrationSuite('sqlite', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tessera-0007-'));
-  const dialect = openSqlite(join(dir, 'tessera.db'));
-  return {
-    dialect,
-    cleanup: async () => {
-      await dialect.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
-
-if (!POSTGRES_URL) console.warn('migration 0007: postgres SKIPPED (TESSERA_TEST_POSTGRES_URL is not set)');
-describe.skipIf(!POSTGRES_URL)('postgres (needs TESSERA_TEST_POSTGRES_URL)', () => {
-  migrationSuite('postgres', async () => {
-    const database = await createTestDatabase(POSTGRES_URL!);
-    const dialect = openPostgres(database.url, 2);
-    return {
-      dialect,
-      cleanup: async () => {
-        await dialect.close();
-        await database.drop();
-      },
-    };
-  });
-});
+onEveryMigrationTarget('migration 0007', migrationSuite);
