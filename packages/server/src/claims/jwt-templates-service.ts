@@ -9,6 +9,7 @@ import {
 import { ApiError } from '../core/api-error';
 import type { ServerContext } from '../core/context';
 import { newId } from '../core/ids';
+import { transactionOfUniqueWrites } from '../core/unique-transaction';
 import type { Executor } from '../store/database';
 import * as store from '../store/jwt-templates-store';
 import type { Paging } from '../store/paging';
@@ -53,12 +54,7 @@ function nameTaken(): ApiError {
 }
 
 function inTransaction<T>(ctx: ServerContext, work: (trx: Executor) => Promise<T>): Promise<T> {
-  return ctx.db
-    .transaction()
-    .execute(work)
-    .catch((error: unknown) => {
-      throw ctx.dialect.isUniqueViolation(error) ? nameTaken() : error;
-    });
+  return transactionOfUniqueWrites(ctx, work, nameTaken);
 }
 
 export async function createJwtTemplate(ctx: ServerContext, params: CreateJwtTemplateParams) {

@@ -9,6 +9,7 @@ import {
 import { ApiError } from '../core/api-error';
 import type { ServerContext } from '../core/context';
 import { newId } from '../core/ids';
+import { transactionOfUniqueWrites } from '../core/unique-transaction';
 import type { Executor } from '../store/database';
 import type { Paging } from '../store/paging';
 import * as store from '../store/roles-store';
@@ -21,12 +22,7 @@ function keyTaken(what: string): ApiError {
 }
 
 function inTransaction<T>(ctx: ServerContext, work: (trx: Executor) => Promise<T>): Promise<T> {
-  return ctx.db
-    .transaction()
-    .execute(work)
-    .catch((error: unknown) => {
-      throw ctx.dialect.isUniqueViolation(error) ? keyTaken('role or permission') : error;
-    });
+  return transactionOfUniqueWrites(ctx, work, () => keyTaken('role or permission'));
 }
 
 function refuseSystemKey(key: string): void {

@@ -27,7 +27,8 @@ function identifierTaken(ctx: ServerContext, error: unknown): ApiError | undefin
   );
 }
 
-async function assertIdentifiersFree(
+/** 422 `form_identifier_exists` naming the field when an email address or the username is another user's. */
+export async function assertIdentifiersFree(
   db: Executor,
   emails: readonly string[],
   username: string | null,
