@@ -7,5 +7,7 @@ export default defineConfig({
   platform: 'node',
   dts: true,
   clean: true,
-  external: ['@playwright/test', '@tessera/backend', '@tessera/server', '@tessera/wire'],
+  external: ['@playwright/test', '@tessera/backend', '@tessera/server'],
+  // The wire constants are bundled, so the package's only dependency is @tessera/backend.
+  noExternal: ['@tessera/wire'],
 });
