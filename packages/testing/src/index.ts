@@ -23,4 +23,5 @@ export {
   type StorageStateCookie,
 } from './storage-state';
 export { signInWithTicket, type Ticket } from './tickets';
+export { type TesseraWebServer, type TesseraWebServerOptions, tesseraWebServer } from './web-server';
 export type { SignInAs } from './who';

@@ -1,5 +1,7 @@
 import type { FixturesDocument } from '@tessera/backend';
 import { clientFor } from './connection';
+import { importServer } from './in-process-server';
+import { findRunningTessera } from './running-tessera';
 
 /**
  * Options of {@link tesseraSetup}. `seed` and `sessionClaims` apply to any tessera it uses; the
@@ -34,10 +36,12 @@ export interface TesseraSetupOptions {
 }
 
 /**
- * For Playwright's `globalSetup`: uses the tessera at `TESSERA_API_URL` with `TESSERA_SECRET_KEY`
- * when both are set; otherwise starts one in this process on an in-memory database and sets those
- * variables, which Playwright passes on to its workers. Either way it applies `seed` and
- * `sessionClaims` when given. Resolves to the teardown function.
+ * For Playwright's `globalSetup`. Uses the tessera the CLI would use: the one at `TESSERA_API_URL`,
+ * or one answering at `http://127.0.0.1:4000` when the key is in `TESSERA_SECRET_KEY` or
+ * `.tessera/secret-key`. Otherwise it starts one in this process on an in-memory database (this needs
+ * `@tessera/server` installed). Either way it applies `seed` and `sessionClaims`, and sets
+ * `TESSERA_API_URL` and `TESSERA_SECRET_KEY`, which Playwright passes on to its workers. Resolves to
+ * the teardown function.
  *
  * @example
  * ```ts
@@ -57,13 +61,14 @@ export interface TesseraSetupOptions {
  * ```
  */
 export async function tesseraSetup(options: TesseraSetupOptions = {}): Promise<() => Promise<void>> {
-  if (process.env.TESSERA_API_URL && process.env.TESSERA_SECRET_KEY) {
-    const client = clientFor();
+  const running = await findRunningTessera();
+  if (running) {
+    const client = clientFor(running);
     if (options.sessionClaims) await client.sessionTokenTemplate.set({ claims: options.sessionClaims });
     if (options.seed) await client.fixtures.apply(options.seed);
-    return async () => {};
+    return exportConnection(running.apiUrl, running.secretKey);
   }
-  const { startTessera } = await import('@tessera/server');
+  const { startTessera } = await importServer();
   const tessera = await startTessera({
     databaseUrl: ':memory:',
     port: options.port ?? 0,
@@ -75,11 +80,26 @@ export async function tesseraSetup(options: TesseraSetupOptions = {}): Promise<(
     ...(options.seed && { seed: options.seed }),
     ...(options.sessionClaims && { sessionClaims: options.sessionClaims }),
   });
-  process.env.TESSERA_API_URL = tessera.url;
-  process.env.TESSERA_SECRET_KEY = tessera.secretKey;
+  // A new in-memory instance always generates its key, so it is known here.
+  const restore = exportConnection(tessera.url, tessera.secretKey ?? '');
   return async () => {
     await tessera.close();
-    delete process.env.TESSERA_API_URL;
-    delete process.env.TESSERA_SECRET_KEY;
+    await restore();
   };
+}
+
+/** Sets the two variables for the workers; the returned teardown puts back what was there. */
+function exportConnection(apiUrl: string, secretKey: string): () => Promise<void> {
+  const before = { url: process.env.TESSERA_API_URL, key: process.env.TESSERA_SECRET_KEY };
+  process.env.TESSERA_API_URL = apiUrl;
+  process.env.TESSERA_SECRET_KEY = secretKey;
+  return async () => {
+    restoreVariable('TESSERA_API_URL', before.url);
+    restoreVariable('TESSERA_SECRET_KEY', before.key);
+  };
+}
+
+function restoreVariable(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
 }

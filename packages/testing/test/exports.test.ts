@@ -12,6 +12,7 @@ describe('exports', () => {
       'signInWithTicket',
       'startAgentTask',
       'tesseraSetup',
+      'tesseraWebServer',
     ]);
   });
 
