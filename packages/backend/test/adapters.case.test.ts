@@ -354,4 +354,22 @@ describe.each(ADAPTERS)('$name', (adapter) => {
     expect(() => adapter.build({ ...options, secretKey: 'sk_test_short' })).toThrow(/secretKey/);
     expect(() => adapter.build({ ...options, redirectTo: '' })).toThrow(/redirectTo/);
   });
+
+  it.each(['withAuth', 'requireAuth', 'signOut'] as const)(
+    '%s() without any key throws naming every option and variable it reads',
+    (factory) => {
+      vi.stubEnv('TESSERA_JWT_KEY', '');
+      vi.stubEnv('TESSERA_SECRET_KEY', '');
+      let thrown: unknown;
+      try {
+        adapter.factories[factory]({});
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toMatchObject({ code: 'configuration_invalid', option: 'jwtKey' });
+      const { message } = thrown as Error;
+      for (const name of ['jwtKey', 'jwksUrl', 'secretKey', 'TESSERA_JWT_KEY', 'TESSERA_SECRET_KEY'])
+        expect(message).toContain(name);
+    },
+  );
 });

@@ -6,6 +6,7 @@ import { cookieHeaderAfter, SESSION_COOKIE } from './cookies';
 /**
  * Adapter options with the environment as fallback: when no key source is given, `TESSERA_JWT_KEY`
  * (a PEM; `\n` escapes accepted) and then `TESSERA_SECRET_KEY` (with `TESSERA_API_URL`) are used.
+ * With none of them, it throws a `ConfigurationError` naming all five, since any one would do.
  */
 export function withEnvironmentDefaults(
   options: AuthenticateRequestOptions = {},
@@ -17,7 +18,10 @@ export function withEnvironmentDefaults(
   if (jwtKey !== undefined) return { ...options, jwtKey: jwtKey.replace(/\\n/g, '\n') };
   const secretKey = readEnv('TESSERA_SECRET_KEY');
   if (secretKey !== undefined) return { ...options, secretKey };
-  return options;
+  throw new ConfigurationError(
+    'jwtKey',
+    'or jwksUrl or secretKey is required to verify session tokens: pass one, or set TESSERA_JWT_KEY (the instance’s public key as PEM) or TESSERA_SECRET_KEY in the environment',
+  );
 }
 
 /** The JSON body of the adapters' 401, in the shape of a tessera error reply. */

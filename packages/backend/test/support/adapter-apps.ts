@@ -24,6 +24,10 @@ export interface AdapterUnderTest {
   serve(options: AuthenticateRequestOptions): Promise<ServedApp>;
   /** Builds the middleware and the sign-out handler, for construction errors. */
   build(options: SignOutOptions): void;
+  /** The adapter's three constructors, each on its own. */
+  readonly factories: Readonly<
+    Record<'withAuth' | 'requireAuth' | 'signOut', (options: SignOutOptions) => unknown>
+  >;
 }
 
 export interface ServedApp {
@@ -72,6 +76,11 @@ const expressApp: AdapterUnderTest = {
     expressAdapter.withAuth(options);
     expressAdapter.signOut(options);
   },
+  factories: {
+    withAuth: expressAdapter.withAuth,
+    requireAuth: expressAdapter.requireAuth,
+    signOut: expressAdapter.signOut,
+  },
   async serve(options) {
     const { getAuth, requireAuth, signOut, withAuth } = expressAdapter;
     const app = express();
@@ -116,6 +125,11 @@ const fastifyApp: AdapterUnderTest = {
   build(options) {
     fastifyAdapter.withAuth(options);
     fastifyAdapter.signOut(options);
+  },
+  factories: {
+    withAuth: fastifyAdapter.withAuth,
+    requireAuth: fastifyAdapter.requireAuth,
+    signOut: fastifyAdapter.signOut,
   },
   async serve(options) {
     const { getAuth, requireAuth, signOut, withAuth } = fastifyAdapter;
@@ -185,6 +199,11 @@ const honoApp: AdapterUnderTest = {
   build(options) {
     honoAdapter.withAuth(options);
     honoAdapter.signOut(options);
+  },
+  factories: {
+    withAuth: honoAdapter.withAuth,
+    requireAuth: honoAdapter.requireAuth,
+    signOut: honoAdapter.signOut,
   },
   async serve(options) {
     const { getAuth, requireAuth, signOut, withAuth } = honoAdapter;
