@@ -143,7 +143,7 @@ export { SessionTokenTemplate } from './resources/session-token-template';
 export { SignInToken } from './resources/sign-in-token';
 export { TestSessionToken } from './resources/test-session-token';
 export { TestingToken } from './resources/testing-token';
-export type { TicketFields } from './resources/ticket';
+export type { IssuedTicket, TicketFields } from './resources/ticket';
 export { User } from './resources/user';
 export type { ActorClaim, OrganizationClaim, SessionClaims } from './verify/claims';
 export type { VerifyTokenOptions } from './verify/options';

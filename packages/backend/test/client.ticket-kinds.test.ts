@@ -93,6 +93,24 @@ describe.each(KINDS)('$name: the methods every ticket kind shares', (kind) => {
     expectRequest(fake, { method: 'GET', path: kind.path, query: [['paginated', 'true']] });
   });
 
+  it('create answers with the token and url, and refuses a reply to create without them', async () => {
+    // Parameters every kind accepts (the fake server does not read them).
+    const params = {
+      userId: USER_ID,
+      onBehalfOf: { userId: USER_ID },
+      agentName: 'a',
+      taskDescription: 't',
+    } as never;
+    const issued = clientWith(kind.json());
+    const ticket = await kind.api(issued.client).create(params);
+    expect(typeof ticket.token).toBe('string');
+    expect(typeof ticket.url).toBe('string');
+    const { client } = clientWith(kind.json({ token: null, url: null }));
+    await expect(kind.api(client).create(params)).rejects.toThrow(
+      `the reply to create ${kind.id} holds no token and url`,
+    );
+  });
+
   it('revoke', async () => {
     const { client, fake } = clientWith(kind.json({ status: 'revoked', token: null, url: null }));
     expect((await kind.api(client).revoke(kind.id)).status).toBe('revoked');

@@ -16,6 +16,7 @@ import {
   type FixturesResult,
   type HasParams,
   handleBrowserSession,
+  type IssuedTicket,
   type JwtTemplate,
   type Organization,
   type OrganizationMembership,
@@ -84,10 +85,14 @@ describe('public signatures', () => {
 
   it('testSessionTokens', () => {
     type Api = BackendApiClient['testSessionTokens'];
-    expectTypeOf<Api['create']>().returns.toEqualTypeOf<Promise<TestSessionToken>>();
+    expectTypeOf<Api['create']>().returns.toEqualTypeOf<Promise<IssuedTicket<TestSessionToken>>>();
     expectTypeOf<Api['list']>().returns.toEqualTypeOf<Promise<PaginatedList<TestSessionToken>>>();
     expectTypeOf<Api['accept']>().parameters.toEqualTypeOf<[token: string]>();
     expectTypeOf<Awaited<ReturnType<Api['accept']>>>().toExtend<{ session: Session; jwt: string }>();
+    // create's reply is the one that holds the ticket: accept takes its token as it is
+    expectTypeOf<Awaited<ReturnType<Api['create']>>['token']>().toEqualTypeOf<string>();
+    expectTypeOf<Awaited<ReturnType<Api['create']>>['url']>().toEqualTypeOf<string>();
+    expectTypeOf<Awaited<ReturnType<Api['get']>>['token']>().toEqualTypeOf<string | null>();
     // exactly one of userId / identifier
     expectTypeOf<{ userId: string }>().toExtend<Parameters<Api['create']>[0]>();
     expectTypeOf<{ identifier: string }>().toExtend<Parameters<Api['create']>[0]>();
@@ -103,7 +108,7 @@ describe('public signatures', () => {
       >();
     }
     type SignIn = BackendApiClient['signInTokens'];
-    expectTypeOf<SignIn['create']>().returns.toEqualTypeOf<Promise<SignInToken>>();
+    expectTypeOf<SignIn['create']>().returns.toEqualTypeOf<Promise<IssuedTicket<SignInToken>>>();
     expectTypeOf<SignIn['get']>().returns.toEqualTypeOf<Promise<SignInToken>>();
     expectTypeOf<SignIn['revoke']>().returns.toEqualTypeOf<Promise<SignInToken>>();
     expectTypeOf<SignIn['list']>().returns.toEqualTypeOf<Promise<PaginatedList<SignInToken>>>();
@@ -111,7 +116,7 @@ describe('public signatures', () => {
     expectTypeOf<{ identifier: string }>().not.toExtend<Parameters<SignIn['create']>[0]>();
 
     type Actor = BackendApiClient['actorTokens'];
-    expectTypeOf<Actor['create']>().returns.toEqualTypeOf<Promise<ActorToken>>();
+    expectTypeOf<Actor['create']>().returns.toEqualTypeOf<Promise<IssuedTicket<ActorToken>>>();
     expectTypeOf<Actor['list']>().returns.toEqualTypeOf<Promise<PaginatedList<ActorToken>>>();
     expectTypeOf<{ userId: string; actor: { sub: string; anyKey: number } }>().toExtend<
       Parameters<Actor['create']>[0]
@@ -122,7 +127,7 @@ describe('public signatures', () => {
 
     type Agent = BackendApiClient['agentTasks'];
     type AgentParams = Parameters<Agent['create']>[0];
-    expectTypeOf<Agent['create']>().returns.toEqualTypeOf<Promise<AgentTask>>();
+    expectTypeOf<Agent['create']>().returns.toEqualTypeOf<Promise<IssuedTicket<AgentTask>>>();
     expectTypeOf<Agent['list']>().returns.toEqualTypeOf<Promise<PaginatedList<AgentTask>>>();
     const task = {
       permissions: '*',

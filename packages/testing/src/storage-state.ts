@@ -126,12 +126,12 @@ export async function createStorageState(options: CreateStorageStateOptions): Pr
 
   // The ticket URL's page POSTs the ticket (a GET never accepts it): send that POST as the page would.
   // tessera answers 303 to the app with a one-time handoff; the app redeems it and sets its cookies.
-  const ticketUrl = new URL(token.url!);
+  const ticketUrl = new URL(token.url);
   const accepted = await fetch(new URL(BROWSER_ACCEPT_PATH, ticketUrl.origin), {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ticketUrl.origin },
-    body: new URLSearchParams({ ticket: token.token! }),
+    body: new URLSearchParams({ ticket: token.token }),
   });
   const handoffUrl = accepted.headers.get('location');
   if (accepted.status !== 303 || !handoffUrl) {

@@ -41,7 +41,7 @@ export type ListActorTokensParams = Omit<CamelParams<ListActorTokensQuery>, 'pag
  * @example
  * ```ts
  * const actorToken = await client.actorTokens.create({ userId: 'user_...', actor: { sub: 'support_42' } });
- * const { session } = await client.actorTokens.accept(actorToken.token!);
+ * const { session } = await client.actorTokens.accept(actorToken.token);
  * session.actor; // { sub: 'support_42' }
  * ```
  */

@@ -65,7 +65,7 @@ export type ListAgentTasksParams = Omit<CamelParams<ListAgentTasksQuery>, 'pagin
  *   taskDescription: 'Buy the weekly groceries',
  *   redirectUrl: 'http://localhost:3000/cart',
  * });
- * const { session } = await client.agentTasks.accept(task.token!);
+ * const { session } = await client.agentTasks.accept(task.token);
  * session.actor; // { type: 'agent', sub: task.agentId, agent_name: 'checkout-bot', task_id: task.id, ... }
  * ```
  */

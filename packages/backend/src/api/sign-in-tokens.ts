@@ -37,7 +37,7 @@ export type ListSignInTokensParams = Omit<CamelParams<ListSignInTokensQuery>, 'p
  * @example
  * ```ts
  * const signInToken = await client.signInTokens.create({ userId: 'user_...' });
- * const { session, jwt } = await client.signInTokens.accept(signInToken.token!);
+ * const { session, jwt } = await client.signInTokens.accept(signInToken.token);
  * session.actor; // null: the user signed in as themselves
  * ```
  */

@@ -43,7 +43,7 @@ export type ListTestSessionTokensParams = Omit<CamelParams<ListTestSessionTokens
  * @example
  * ```ts
  * const token = await client.testSessionTokens.create({ userId: 'user_...' });
- * const { session, jwt } = await client.testSessionTokens.accept(token.token!);
+ * const { session, jwt } = await client.testSessionTokens.accept(token.token);
  * ```
  */
 export interface TestSessionTokensApi

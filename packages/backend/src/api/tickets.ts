@@ -1,6 +1,7 @@
 import type { Requester } from '../client/request';
 import { ConfigurationError } from '../errors';
 import { type PaginatedList, TicketAcceptance } from '../resources/misc';
+import { asIssued, type IssuedTicket, type TicketFields } from '../resources/ticket';
 import { type Collection, collectionMethods } from './collection';
 import type { CreateOptions } from './common';
 
@@ -10,15 +11,15 @@ import type { CreateOptions } from './common';
  *
  * @example
  * ```ts
- * async function signInFromCode<C>(api: TicketApi<{ token: string | null }, C>, params: C) {
+ * async function signInFromCode<T extends TicketFields, C>(api: TicketApi<T, C>, params: C) {
  *   const { token } = await api.create(params);
- *   return api.accept(token!); // { session, jwt }
+ *   return api.accept(token); // { session, jwt }
  * }
  * ```
  */
-export interface TicketApi<Ticket, CreateParams, ListParams = object> {
+export interface TicketApi<Ticket extends TicketFields, CreateParams, ListParams = object> {
   /** `POST` to the kind's collection with an `Idempotency-Key`; the reply is the only one with `token` and `url`. */
-  create(params: CreateParams, options?: CreateOptions): Promise<Ticket>;
+  create(params: CreateParams, options?: CreateOptions): Promise<IssuedTicket<Ticket>>;
   /** `GET` the kind's `/{id}`. */
   get(id: string): Promise<Ticket>;
   /** `GET` the kind's collection with `paginated=true` and the filters. */
@@ -55,7 +56,12 @@ export async function acceptTicket(request: Requester, token: unknown): Promise<
 }
 
 /** The five methods of one kind of ticket. */
-export function createTicketApi<Wire, Ticket, CreateParams extends object, ListParams extends object>(
+export function createTicketApi<
+  Wire,
+  Ticket extends TicketFields,
+  CreateParams extends object,
+  ListParams extends object,
+>(
   request: Requester,
   kind: TicketKind<Wire, Ticket, CreateParams>,
 ): TicketApi<Ticket, CreateParams, ListParams> {
@@ -66,7 +72,7 @@ export function createTicketApi<Wire, Ticket, CreateParams extends object, ListP
   );
   const { resource, read } = kind;
   return {
-    create,
+    create: async (params, options) => asIssued(await create(params, options)),
     get,
     list,
     revoke: async (id) => request({ method: 'POST', path: byId(id, '/revoke'), resource, read }),

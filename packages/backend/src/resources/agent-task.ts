@@ -16,7 +16,7 @@ import { type TicketFields, toTicketFields } from './ticket';
  *   taskDescription: 'Buy the weekly groceries',
  *   redirectUrl: 'http://localhost:3000/cart',
  * });
- * await agentBrowser.goto(task.url!);
+ * await agentBrowser.goto(task.url);
  * ```
  */
 export interface AgentTask extends TicketFields {

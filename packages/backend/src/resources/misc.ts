@@ -38,7 +38,7 @@ export const Token = {
  *
  * @example
  * ```ts
- * const { session, jwt } = await client.testSessionTokens.accept(token.token!);
+ * const { session, jwt } = await client.testSessionTokens.accept(token.token);
  * ```
  */
 export interface TicketAcceptance {

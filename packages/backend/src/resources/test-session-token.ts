@@ -9,7 +9,7 @@ import { type TicketFields, toTicketFields } from './ticket';
  * @example
  * ```ts
  * const token = await client.testSessionTokens.create({ userId, sessionMaxDurationInSeconds: 1800 });
- * await page.goto(token.url!); // signed in, landed on redirectUrl
+ * await page.goto(token.url); // signed in, landed on redirectUrl
  * token.status; // 'pending' | 'accepted' | 'revoked'
  * ```
  */

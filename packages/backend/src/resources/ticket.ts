@@ -49,6 +49,29 @@ export interface TicketFields {
   readonly updatedAt: number;
 }
 
+/**
+ * A ticket as `create` returns it: the one reply that holds its `token` and `url` (a retried create
+ * with the same idempotency key gets that same reply), so both are strings here.
+ *
+ * @example
+ * ```ts
+ * const token: IssuedTicket<TestSessionToken> = await client.testSessionTokens.create({ userId: 'user_...' });
+ * await client.testSessionTokens.accept(token.token); // no `!` needed
+ * ```
+ */
+export type IssuedTicket<Ticket extends TicketFields> = Ticket & {
+  readonly token: string;
+  readonly url: string;
+};
+
+/** The reply to a create, checked to hold what only that reply holds. */
+export function asIssued<Ticket extends TicketFields>(ticket: Ticket): IssuedTicket<Ticket> {
+  if (typeof ticket.token !== 'string' || typeof ticket.url !== 'string') {
+    throw new TypeError(`the reply to create ${ticket.id} holds no token and url`);
+  }
+  return ticket as IssuedTicket<Ticket>;
+}
+
 /** Maps the fields every kind of ticket has, from an already validated wire object. */
 export function toTicketFields(wire: TicketWireFields): TicketFields {
   return {
