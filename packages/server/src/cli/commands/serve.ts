@@ -272,6 +272,8 @@ A bad --seed file or --session-claims stops the start with one line naming the e
         }
         throw error;
       }
+      // Listening for the signals before saying it is ready: a SIGTERM sent on the banner stops it cleanly.
+      const stopped = waitForSignal();
       const keyFile = secretKeyFileOf(config, io.cwd);
       if (tessera.created && keyFile && tessera.secretKey && !config.secretKey) {
         mkdirSync(dirname(keyFile), { recursive: true });
@@ -279,7 +281,7 @@ A bad --seed file or --session-claims stops the start with one line naming the e
         chmodSync(keyFile, 0o600);
       }
       io.stdout(banner(tessera, config, io.cwd, keyFile, data));
-      await waitForSignal();
+      await stopped;
       await tessera.close();
     });
 }
