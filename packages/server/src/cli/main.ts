@@ -25,6 +25,10 @@ export function buildProgram(io: CliIo): Command {
     .option(
       '--api-url <url>',
       'server for the client commands; env TESSERA_API_URL (default http://127.0.0.1:4000)',
+    )
+    .addHelpText(
+      'after',
+      '\nserve is the default command: `tessera` alone starts the server, and `tessera --port 4100` is\n`tessera serve --port 4100`.',
     );
   registerServeCommand(program, io);
   registerUserCommands(program, io);
@@ -39,18 +43,33 @@ export function buildProgram(io: CliIo): Command {
   return program;
 }
 
+/** What the program itself answers when no command is named: its help and its version. */
+const PROGRAM_FLAGS = new Set(['-h', '--help', '-V', '--version']);
+
+/**
+ * `serve` where no command is named: `tessera` and `tessera --port 4100` start the server. The word
+ * is put after the global `--api-url` (serve refuses it), and only before an option: a first word
+ * that is no command stays, so a typo still gets commander's "unknown command" and its suggestion.
+ * (Commander's own default command would take that word as an argument of serve.)
+ */
+function withServeByDefault(argv: readonly string[]): string[] {
+  let at = 0;
+  while (argv[at] === '--api-url' || argv[at]?.startsWith('--api-url='))
+    at += argv[at] === '--api-url' ? 2 : 1;
+  const next = argv[at];
+  if (at > argv.length) return [...argv]; // `--api-url` without its value: commander says so
+  if (next !== undefined && (!next.startsWith('-') || PROGRAM_FLAGS.has(next))) return [...argv];
+  return [...argv.slice(0, at), 'serve', ...argv.slice(at)];
+}
+
 /**
  * Runs the CLI and returns its exit code: 0 on success, 1 when the operation failed, 2 for bad
- * usage or configuration. Every failure is one line on stderr.
+ * usage or configuration. Every failure is one line on stderr. With no command, it serves.
  */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const program = buildProgram(io);
   try {
-    if (argv.length === 0) {
-      program.outputHelp();
-      return 0;
-    }
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(withServeByDefault(argv), { from: 'user' });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -178,7 +178,7 @@ function waitForSignal(): Promise<void> {
 export function registerServeCommand(program: Command, io: CliIo): void {
   program
     .command('serve')
-    .description('run the tessera server (embedded SQLite by default)')
+    .description('run the tessera server (embedded SQLite by default); the default command')
     .option('--port <port>', 'port to listen on; env PORT (default 4000)')
     .option('--host <host>', 'address to listen on; env HOST (default 127.0.0.1)')
     .option(
@@ -238,7 +238,14 @@ A bad --seed file or --session-claims stops the start with one line naming the e
 (exit code 2); nothing of the seed is applied. Claims may use shortcodes such as {{user.id}}:
   $ tessera serve --seed seed.yaml --session-claims '{"plan":"{{user.public_metadata.plan}}"}'`,
     )
-    .action(async (flags: ServeFlags) => {
+    .action(async (flags: ServeFlags, command: Command) => {
+      // The server is reached at --host/--port; the global --api-url is where clients look for it.
+      if (command.optsWithGlobals<{ apiUrl?: string }>().apiUrl !== undefined) {
+        throw new CliError(
+          '--api-url is for the client commands (users, tokens, ...); serve listens on --host and --port',
+          2,
+        );
+      }
       const config = resolveServeConfig(rawSettings(flags, io.env));
       const data = startupData(flags, io);
       let tessera: RunningTessera;
