@@ -2,11 +2,37 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CliError } from './io';
 
-/** A whole number of seconds from a flag, or undefined when the flag is absent. */
-export function seconds(option: string, raw: string | undefined): number | undefined {
+const IN_WORDS = [
+  [86_400, 'day'],
+  [3600, 'hour'],
+  [60, 'minute'],
+] as const;
+
+/** `2592000` -> `2592000 (30 days)`: a bound a person can check at a glance. */
+function secondsInWords(total: number): string {
+  const [unit, name] = IN_WORDS.find(([size]) => total >= size && total % size === 0) ?? [1, 'second'];
+  const count = total / unit;
+  return unit === 1 ? String(total) : `${total} (${count} ${name}${count === 1 ? '' : 's'})`;
+}
+
+/**
+ * A whole number of seconds from a flag within the API's bounds, checked before any request; undefined
+ * when the flag is absent.
+ */
+export function seconds(
+  option: string,
+  raw: string | undefined,
+  bounds: { readonly min: number; readonly max: number },
+): number | undefined {
   if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw)) throw new CliError(`${option} must be a whole number of seconds (got "${raw}")`, 2);
-  return Number(raw);
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(value >= bounds.min && value <= bounds.max)) {
+    throw new CliError(
+      `${option} must be a whole number of seconds from ${bounds.min} to ${secondsInWords(bounds.max)} (got "${raw}")`,
+      2,
+    );
+  }
+  return value;
 }
 
 /** A page size for a list: a whole number from 1 to 500. */

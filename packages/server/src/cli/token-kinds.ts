@@ -3,6 +3,7 @@ import {
   ID_PREFIXES,
   SIGN_IN_TOKEN_LIMITS,
   TEST_SESSION_TOKEN_LIMITS,
+  TICKET_LIFETIME_BOUNDS,
 } from '@tessera/wire';
 import { CliError } from './io';
 
@@ -37,6 +38,12 @@ export const TOKEN_KIND_NAMES = Object.keys(TOKEN_KINDS) as TokenKind[];
 /** Each kind's default of one lifetime, for `--help`: "test-session 600, sign-in 2592000, actor 3600". */
 export function defaultsOf(lifetime: 'expiresInSeconds' | 'sessionMaxDurationInSeconds'): string {
   return TOKEN_KIND_NAMES.map((kind) => `${kind} ${TOKEN_KINDS[kind].limits[lifetime].default}`).join(', ');
+}
+
+/** The bounds of one lifetime, the same for every kind: "1 to 2592000". */
+export function rangeOf(lifetime: keyof typeof TICKET_LIFETIME_BOUNDS): string {
+  const { min, max } = TICKET_LIFETIME_BOUNDS[lifetime];
+  return `${min} to ${max}`;
 }
 
 /** The kind an id names by its prefix (`tst_`, `sit_`, `act_`), if any. */

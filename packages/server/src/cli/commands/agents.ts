@@ -6,6 +6,7 @@ import { seconds } from '../options';
 import { formatTime, printable, printJson, printTable } from '../output';
 import { resolveOrganizationId } from '../resolve-organization';
 import { listForUser } from '../resolve-user';
+import { rangeOf } from '../token-kinds';
 
 interface CreateOptions extends ApiOptions {
   readonly user: string;
@@ -33,11 +34,11 @@ function registerCreate(tasks: Command, io: CliIo): void {
     .requiredOption('--redirect-url <url>', 'where the agent’s browser lands after sign-in')
     .option(
       '--session-duration <seconds>',
-      `how long the session lasts (default ${AGENT_TASK_LIMITS.sessionMaxDurationInSeconds.default})`,
+      `how long the session lasts, ${rangeOf('sessionMaxDurationInSeconds')} (default ${AGENT_TASK_LIMITS.sessionMaxDurationInSeconds.default})`,
     )
     .option(
       '--ttl <seconds>',
-      `how long the URL can be opened (default ${AGENT_TASK_LIMITS.expiresInSeconds.default})`,
+      `how long the URL can be opened, ${rangeOf('expiresInSeconds')} (default ${AGENT_TASK_LIMITS.expiresInSeconds.default})`,
     )
     .option('--org <id or slug>', 'the organization the session starts in (the user must be a member)')
     .option('--json', 'print the task as JSON (includes the token value)')
@@ -56,8 +57,12 @@ function registerCreate(tasks: Command, io: CliIo): void {
     )
     .action(async (options: CreateOptions, command: Command) => {
       const { apiUrl } = command.optsWithGlobals<ApiOptions>();
-      const ttl = seconds('--ttl', options.ttl);
-      const duration = seconds('--session-duration', options.sessionDuration);
+      const ttl = seconds('--ttl', options.ttl, AGENT_TASK_LIMITS.expiresInSeconds);
+      const duration = seconds(
+        '--session-duration',
+        options.sessionDuration,
+        AGENT_TASK_LIMITS.sessionMaxDurationInSeconds,
+      );
       const client = createApiClient(io, apiUrl);
       const organizationId =
         options.org === undefined ? undefined : await resolveOrganizationId(client, options.org);

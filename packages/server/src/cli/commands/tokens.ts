@@ -12,7 +12,14 @@ import { jsonObjectOption, seconds } from '../options';
 import { formatTime, printable, printJson, printTable } from '../output';
 import { resolveOrganizationId } from '../resolve-organization';
 import { listForUser, resolveUserId } from '../resolve-user';
-import { defaultsOf, kindToRevoke, TOKEN_KIND_NAMES, TOKEN_KINDS, type TokenKind } from '../token-kinds';
+import {
+  defaultsOf,
+  kindToRevoke,
+  rangeOf,
+  TOKEN_KIND_NAMES,
+  TOKEN_KINDS,
+  type TokenKind,
+} from '../token-kinds';
 
 type AnyToken = TestSessionTokenJSON | SignInTokenJSON | ActorTokenJSON;
 
@@ -79,10 +86,13 @@ function registerCreate(tokens: Command, io: CliIo): void {
     .option('--actor <sub>', 'with --kind actor: who acts (their id or email), kept in the JWT’s act claim')
     .option('--actor-json <json>', 'with --kind actor: more keys of the actor, as a JSON object')
     .option('--redirect-url <url>', 'where the browser lands after sign-in')
-    .option('--ttl <seconds>', `how long the URL can be opened (default: ${defaultsOf('expiresInSeconds')})`)
+    .option(
+      '--ttl <seconds>',
+      `how long the URL can be opened, ${rangeOf('expiresInSeconds')} (default: ${defaultsOf('expiresInSeconds')})`,
+    )
     .option(
       '--session-duration <seconds>',
-      `how long the session lasts (default: ${defaultsOf('sessionMaxDurationInSeconds')})`,
+      `how long the session lasts, ${rangeOf('sessionMaxDurationInSeconds')} (default: ${defaultsOf('sessionMaxDurationInSeconds')})`,
     )
     .option('--org <id or slug>', 'the organization the session starts in (the user must be a member)')
     .option(
@@ -113,8 +123,13 @@ function registerCreate(tokens: Command, io: CliIo): void {
     .action(async (options: CreateOptions, command: Command) => {
       const { apiUrl } = command.optsWithGlobals<ApiOptions>();
       const actor = actorOf(options);
-      const ttl = seconds('--ttl', options.ttl);
-      const duration = seconds('--session-duration', options.sessionDuration);
+      const { limits } = TOKEN_KINDS[options.kind];
+      const ttl = seconds('--ttl', options.ttl, limits.expiresInSeconds);
+      const duration = seconds(
+        '--session-duration',
+        options.sessionDuration,
+        limits.sessionMaxDurationInSeconds,
+      );
       const claims = claimsOf(options, io.cwd);
       const client = createApiClient(io, apiUrl);
       const organizationId =

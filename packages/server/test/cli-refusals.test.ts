@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli } from './cli-in-process';
+import { startTestServer, type TestServer } from './support/tessera';
+
+/**
+ * How the CLI refuses, against a real server: what it checks before sending, such as lifetimes
+ * within the API's bounds.
+ */
+let server: TestServer;
+const run = (...args: string[]) => cli(server, args);
+
+beforeAll(async () => {
+  server = await startTestServer();
+  await server.createUser({ email_address: ['alice@example.com'], username: 'alice' });
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+function oneLine(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  return lines[0] ?? '';
+}
+
+describe('lifetimes are bounded as the API bounds them, before any request', () => {
+  const cases: [string, string[], string][] = [
+    ['--ttl', ['tokens', 'create', '--user', 'alice', '--ttl', '0'], 'from 1 to 2592000'],
+    [
+      '--ttl',
+      ['tokens', 'create', '--kind', 'sign-in', '--user', 'alice', '--ttl', '2592001'],
+      'from 1 to 2592000',
+    ],
+    [
+      '--session-duration',
+      ['tokens', 'create', '--user', 'alice', '--session-duration', '59'],
+      'from 60 to 604800',
+    ],
+    [
+      '--session-duration',
+      [
+        'tokens',
+        'create',
+        '--kind',
+        'actor',
+        '--user',
+        'alice',
+        '--actor',
+        'ops',
+        '--session-duration',
+        '604801',
+      ],
+      'from 60 to 604800',
+    ],
+    [
+      '--ttl',
+      [
+        'agents',
+        'tasks',
+        'create',
+        '--user',
+        'alice',
+        '--agent',
+        'bot',
+        '--task',
+        't',
+        '--redirect-url',
+        'http://localhost/',
+        '--ttl',
+        '2592001',
+      ],
+      'from 1 to 2592000',
+    ],
+  ];
+  it.each(cases)(
+    '%s out of range: one line with the flag, the value and the range, exit 2',
+    async (flag, args, range) => {
+      const requests = server.logs.length;
+      const refused = await run(...args);
+      expect(refused.code).toBe(2);
+      const line = oneLine(refused.stderr);
+      expect(line).toContain(flag);
+      expect(line).toContain(`"${args.at(-1)}"`);
+      expect(line).toContain(range);
+      expect(server.logs.length).toBe(requests);
+    },
+  );
+
+  it('takes the bounds themselves', async () => {
+    const longest = await run('tokens', 'create', '--kind', 'sign-in', '--user', 'alice', '--ttl', '2592000');
+    expect(longest.code, longest.stderr).toBe(0);
+    const shortest = await run(
+      'tokens',
+      'create',
+      '--user',
+      'alice',
+      '--ttl',
+      '1',
+      '--session-duration',
+      '60',
+    );
+    expect(shortest.code, shortest.stderr).toBe(0);
+  });
+});
