@@ -3,8 +3,7 @@ import { cli } from './cli-in-process';
 import { startTestServer, type TestServer } from './support/tessera';
 
 /**
- * How the CLI refuses, against a real server: what it checks before sending, such as lifetimes
- * within the API's bounds.
+ * How the CLI refuses, against a real server: what it checks before sending (identifiers, lifetimes).
  */
 let server: TestServer;
 const run = (...args: string[]) => cli(server, args);
@@ -23,6 +22,22 @@ function oneLine(stderr: string): string {
   expect(lines).toHaveLength(1);
   return lines[0] ?? '';
 }
+
+describe('users create', () => {
+  const userCount = async () => (await server.get('/v1/users/count')).body.total_count as number;
+
+  it('is refused without --email or --username, and creates nothing', async () => {
+    const before = await userCount();
+    for (const args of [[], ['--first-name', 'Nobody', '--external-id', 'x-1']]) {
+      const refused = await run('users', 'create', ...args);
+      expect(refused.code).toBe(2);
+      const line = oneLine(refused.stderr);
+      expect(line).toContain('--email');
+      expect(line).toContain('--username');
+    }
+    expect(await userCount()).toBe(before);
+  });
+});
 
 describe('lifetimes are bounded as the API bounds them, before any request', () => {
   const cases: [string, string[], string][] = [

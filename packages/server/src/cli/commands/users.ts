@@ -12,6 +12,14 @@ function primaryEmail(user: UserJSON): string {
   );
 }
 
+interface CreateOptions extends ApiOptions {
+  readonly email?: string[];
+  readonly username?: string;
+  readonly firstName?: string;
+  readonly lastName?: string;
+  readonly externalId?: string;
+}
+
 interface UpdateOptions extends ApiOptions {
   readonly firstName?: string;
   readonly lastName?: string;
@@ -139,38 +147,30 @@ export function registerUserCommands(program: Command, io: CliIo): void {
 
   users
     .command('create')
-    .description('create a user (a fixture to sign in as)')
+    .description('create a user (a fixture to sign in as); give --email or --username')
     .option('--email <address...>', 'email address(es); the first is primary')
     .option('--username <name>', 'username (letters, digits, "_", "." or "-")')
     .option('--first-name <name>', 'first name')
     .option('--last-name <name>', 'last name')
     .option('--external-id <id>', 'your own id for this user')
     .option('--json', 'print the user as JSON')
-    .action(
-      async (
-        options: ApiOptions & {
-          email?: string[];
-          username?: string;
-          firstName?: string;
-          lastName?: string;
-          externalId?: string;
+    .action(async (options: CreateOptions, command: Command) => {
+      const { apiUrl } = command.optsWithGlobals<ApiOptions>();
+      // The API takes a user with no identifier; typed here, it is a slip: one found only by its id.
+      if (!options.email?.length && !options.username)
+        throw new CliError('users create needs --email or --username (or both); nothing was created', 2);
+      const user = await createApiClient(io, apiUrl).request<UserJSON>('POST', '/v1/users', {
+        body: {
+          ...(options.email && { email_address: options.email }),
+          ...(options.username && { username: options.username }),
+          ...(options.firstName && { first_name: options.firstName }),
+          ...(options.lastName && { last_name: options.lastName }),
+          ...(options.externalId && { external_id: options.externalId }),
         },
-        command: Command,
-      ) => {
-        const { apiUrl } = command.optsWithGlobals<ApiOptions>();
-        const user = await createApiClient(io, apiUrl).request<UserJSON>('POST', '/v1/users', {
-          body: {
-            ...(options.email && { email_address: options.email }),
-            ...(options.username && { username: options.username }),
-            ...(options.firstName && { first_name: options.firstName }),
-            ...(options.lastName && { last_name: options.lastName }),
-            ...(options.externalId && { external_id: options.externalId }),
-          },
-        });
-        if (options.json) printJson(io, user);
-        else io.stdout(`Created user ${user.id} (${printable(identifierOf(user))})\n`);
-      },
-    );
+      });
+      if (options.json) printJson(io, user);
+      else io.stdout(`Created user ${user.id} (${printable(identifierOf(user))})\n`);
+    });
 
   users
     .command('list')
