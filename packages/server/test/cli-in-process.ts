@@ -12,11 +12,10 @@ export interface CliRun {
   readonly exited: Promise<number>;
 }
 
-export function startCli(
-  server: TestServer,
-  args: readonly string[],
-  overrides: Partial<Pick<CliIo, 'now' | 'followIntervalMs'>> = {},
-): CliRun {
+/** What a test may change of the CLI's surroundings: by default, the server's key and URL in the environment. */
+export type CliOverrides = Partial<Pick<CliIo, 'now' | 'followIntervalMs' | 'env' | 'cwd'>>;
+
+export function startCli(server: TestServer, args: readonly string[], overrides: CliOverrides = {}): CliRun {
   let stdout = '';
   let stderr = '';
   const interrupted = new AbortController();
@@ -50,8 +49,9 @@ export function startCli(
 export async function cli(
   server: TestServer,
   args: readonly string[],
+  overrides: CliOverrides = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const run = startCli(server, args);
+  const run = startCli(server, args, overrides);
   const code = await run.exited;
   return { code, stdout: run.stdout(), stderr: run.stderr() };
 }

@@ -1,9 +1,13 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from './cli-in-process';
-import { startTestServer, type TestServer } from './support/tessera';
+import { newSecretKey, startTestServer, type TestServer } from './support/tessera';
 
 /**
- * How the CLI refuses, against a real server: what it checks before sending (identifiers, lifetimes).
+ * How the CLI refuses, against a real server: what it checks before sending (identifiers, lifetimes),
+ * and where a refused key came from.
  */
 let server: TestServer;
 const run = (...args: string[]) => cli(server, args);
@@ -22,6 +26,39 @@ function oneLine(stderr: string): string {
   expect(lines).toHaveLength(1);
   return lines[0] ?? '';
 }
+
+describe('a refused secret key', () => {
+  const wrongKey = newSecretKey();
+
+  it('says it came from TESSERA_SECRET_KEY, without showing it', async () => {
+    const refused = await cli(server, ['users', 'list'], {
+      env: { TESSERA_SECRET_KEY: wrongKey, TESSERA_API_URL: server.tessera.url },
+    });
+    expect(refused.code).toBe(1);
+    const line = oneLine(refused.stderr);
+    expect(line).toContain(`${server.tessera.url} refused the secret key from TESSERA_SECRET_KEY`);
+    expect(line).toContain('HTTP 401');
+    expect(line).not.toContain(wrongKey);
+  });
+
+  it('says the path of the key file it read, without showing the key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-key-'));
+    try {
+      mkdirSync(join(dir, '.tessera'));
+      writeFileSync(join(dir, '.tessera', 'secret-key'), `${wrongKey}\n`);
+      const refused = await cli(server, ['users', 'list'], {
+        env: { TESSERA_API_URL: server.tessera.url },
+        cwd: dir,
+      });
+      expect(refused.code).toBe(1);
+      const line = oneLine(refused.stderr);
+      expect(line).toContain(`refused the secret key in ${join(dir, '.tessera', 'secret-key')}`);
+      expect(line).not.toContain(wrongKey);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('users create', () => {
   const userCount = async () => (await server.get('/v1/users/count')).body.total_count as number;

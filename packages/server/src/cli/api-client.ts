@@ -13,21 +13,29 @@ export interface ApiOptions {
   readonly json?: boolean;
 }
 
-export interface ApiClient {
-  readonly apiUrl: string;
-  request<T>(
-    method: string,
-    path: string,
-    options?: { body?: unknown; query?: Record<string, string | undefined> },
-  ): Promise<T>;
+export interface RequestOptions {
+  readonly body?: unknown;
+  readonly query?: Readonly<Record<string, string | undefined>>;
 }
 
-function readSecretKey(io: CliIo): string {
+export interface ApiClient {
+  readonly apiUrl: string;
+  request<T>(method: string, path: string, options?: RequestOptions): Promise<T>;
+}
+
+/** The secret key and where it was read: `TESSERA_SECRET_KEY`, or the key file's path. */
+interface SecretKey {
+  readonly value: string;
+  readonly source: string;
+}
+
+function readSecretKey(io: CliIo): SecretKey {
   const fromEnv = io.env.TESSERA_SECRET_KEY?.trim();
+  const file = join(io.cwd, SECRET_KEY_FILE);
   let key = fromEnv;
   if (!key) {
     try {
-      key = readFileSync(join(io.cwd, SECRET_KEY_FILE), 'utf8').trim();
+      key = readFileSync(file, 'utf8').trim();
     } catch {
       throw new CliError(
         `no secret key: set TESSERA_SECRET_KEY or run from the folder holding ${SECRET_KEY_FILE} (written by the first \`tessera serve\`)`,
@@ -41,7 +49,7 @@ function readSecretKey(io: CliIo): string {
       2,
     );
   }
-  return key;
+  return { value: key, source: fromEnv ? 'TESSERA_SECRET_KEY' : file };
 }
 
 /** The first error of an API refusal, as the wire shapes it. */
@@ -59,13 +67,27 @@ export class ApiRequestError extends CliError {
   constructor(
     readonly status: number,
     readonly failure: ApiFailure | undefined,
+    message = failure
+      ? `${failure.long_message ?? 'request failed'} (${failure.code}, HTTP ${status})`
+      : `the server answered HTTP ${status}`,
   ) {
-    super(
-      failure
-        ? `${failure.long_message ?? 'request failed'} (${failure.code}, HTTP ${status})`
-        : `the server answered HTTP ${status}`,
-    );
+    super(message);
   }
+}
+
+/**
+ * The refusal as the command line says it: a refused key (401) with where it was read, so the user
+ * knows which key to fix (the key itself is never shown).
+ */
+function refusalOf(status: number, failure: ApiFailure | undefined, key: SecretKey, apiUrl: string) {
+  const refused = new ApiRequestError(status, failure);
+  if (status !== 401) return refused;
+  const where = key.source === 'TESSERA_SECRET_KEY' ? 'from TESSERA_SECRET_KEY' : `in ${key.source}`;
+  return new ApiRequestError(
+    status,
+    failure,
+    `${apiUrl} refused the secret key ${where}: ${refused.message}`,
+  );
 }
 
 /**
@@ -82,11 +104,7 @@ export function createApiClient(io: CliIo, apiUrlOption: string | undefined): Ap
   const secretKey = readSecretKey(io);
   return {
     apiUrl,
-    async request<T>(
-      method: string,
-      path: string,
-      options: { body?: unknown; query?: Record<string, string | undefined> } = {},
-    ) {
+    async request<T>(method: string, path: string, options: RequestOptions = {}) {
       const query = new URLSearchParams();
       for (const [key, value] of Object.entries(options.query ?? {}))
         if (value !== undefined) query.append(key, value);
@@ -96,7 +114,7 @@ export function createApiClient(io: CliIo, apiUrlOption: string | undefined): Ap
         response = await io.fetch(url, {
           method,
           headers: {
-            authorization: `Bearer ${secretKey}`,
+            authorization: `Bearer ${secretKey.value}`,
             'content-type': 'application/json',
             'user-agent': CLI_USER_AGENT,
           },
@@ -116,8 +134,10 @@ export function createApiClient(io: CliIo, apiUrlOption: string | undefined): Ap
           `${apiUrl} answered HTTP ${response.status} with something other than JSON: is it a tessera server?`,
         );
       }
-      if (!response.ok)
-        throw new ApiRequestError(response.status, (body as { errors?: ApiFailure[] } | null)?.errors?.[0]);
+      if (!response.ok) {
+        const failure = (body as { errors?: ApiFailure[] } | null)?.errors?.[0];
+        throw refusalOf(response.status, failure, secretKey, apiUrl);
+      }
       return body as T;
     },
   };
