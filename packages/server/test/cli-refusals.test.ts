@@ -7,7 +7,7 @@ import { newSecretKey, startTestServer, type TestServer } from './support/tesser
 
 /**
  * How the CLI refuses, against a real server: what it checks before sending (identifiers, lifetimes),
- * and where a refused key came from.
+ * and how it says the API's refusals (the flag and the value, where a refused key came from).
  */
 let server: TestServer;
 const run = (...args: string[]) => cli(server, args);
@@ -153,5 +153,72 @@ describe('lifetimes are bounded as the API bounds them, before any request', () 
       '60',
     );
     expect(shortest.code, shortest.stderr).toBe(0);
+  });
+});
+
+describe('an API refusal of a field names the flag and echoes its value', () => {
+  const cases: [string, string[], string][] = [
+    [
+      'an email address',
+      ['users', 'create', '--email', 'not-an-email'],
+      'tessera: --email "not-an-email": must be an email address (form_param_value_invalid, HTTP 422)',
+    ],
+    [
+      'the second of two email addresses',
+      ['users', 'create', '--email', 'ok@example.com', '--email', 'bad'],
+      'tessera: --email "bad": must be an email address (form_param_value_invalid, HTTP 422)',
+    ],
+    [
+      'a username taken',
+      ['users', 'create', '--username', 'alice'],
+      'tessera: --username "alice": That username is taken. Please try another (form_identifier_exists, HTTP 422)',
+    ],
+    [
+      'a username to update',
+      ['users', 'update', 'alice', '--username', 'bad name!'],
+      'tessera: --username "bad name!": must be 1 to 64 letters, digits, "_", "." or "-" (form_param_value_invalid, HTTP 422)',
+    ],
+    [
+      'a redirect URL',
+      ['tokens', 'create', '--user', 'alice', '--redirect-url', 'http://evil.example.com/'],
+      'tessera: --redirect-url "http://evil.example.com/": its origin http://evil.example.com is not allowed. Add it to TESSERA_ALLOWED_REDIRECT_ORIGINS to allow it (redirect_url_not_allowed, HTTP 422)',
+    ],
+    [
+      'an unknown user',
+      ['tokens', 'create', '--user', 'nobody@example.com'],
+      'tessera: --user "nobody@example.com": No user has this email address or username (resource_not_found, HTTP 404)',
+    ],
+    [
+      'an organization slug',
+      ['orgs', 'create', 'Acme', '--slug', 'BAD SLUG'],
+      'tessera: --slug "BAD SLUG": must be 1 to 64 lower-case letters, digits or "-", not starting or ending with "-" (form_param_value_invalid, HTTP 422)',
+    ],
+  ];
+  it.each(cases)('%s', async (_name, args, expected) => {
+    const refused = await run(...args);
+    expect(refused.code).toBe(1);
+    expect(oneLine(refused.stderr)).toBe(expected);
+  });
+
+  it('names a password flag without echoing the password, and the flag that allows it', async () => {
+    const refused = await run('users', 'update', 'alice', '--password', 'hunter2');
+    expect(refused.code).toBe(1);
+    const line = oneLine(refused.stderr);
+    expect(line).toMatch(/^tessera: --password: /);
+    expect(line).toContain('--skip-password-checks allows shorter ones');
+    expect(line).not.toContain('hunter2');
+  });
+
+  it('cuts a long value and quotes JSON as a shell would take it back', async () => {
+    const refused = await run(
+      'users',
+      'update',
+      'alice',
+      '--metadata',
+      JSON.stringify({ a: 'x'.repeat(9000) }),
+    );
+    expect(oneLine(refused.stderr)).toMatch(
+      /^tessera: --metadata '\{"a":"x{50,}…': must be at most 8192 bytes/,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SECRET_KEY_PATTERN } from '../core/secrets';
+import { type ApiFailure, type FlagsOfFields, refusalOfFlag, refusalTail } from './api-refusal';
 import { CliError, type CliIo } from './io';
 import { CLI_USER_AGENT } from './version';
 
@@ -16,6 +17,8 @@ export interface ApiOptions {
 export interface RequestOptions {
   readonly body?: unknown;
   readonly query?: Readonly<Record<string, string | undefined>>;
+  /** The flags that filled the body's fields, so a refusal of a field names the flag and its value. */
+  readonly flags?: FlagsOfFields;
 }
 
 export interface ApiClient {
@@ -52,13 +55,6 @@ function readSecretKey(io: CliIo): SecretKey {
   return { value: key, source: fromEnv ? 'TESSERA_SECRET_KEY' : file };
 }
 
-/** The first error of an API refusal, as the wire shapes it. */
-export interface ApiFailure {
-  readonly code?: string;
-  readonly long_message?: string;
-  readonly meta?: { readonly param_name?: string } | null;
-}
-
 /**
  * The API refused a request. Its message is the one line the top-level handler prints; a command
  * that can say more (`seed` names the entry of the file) reads `status` and `failure`.
@@ -68,7 +64,7 @@ export class ApiRequestError extends CliError {
     readonly status: number,
     readonly failure: ApiFailure | undefined,
     message = failure
-      ? `${failure.long_message ?? 'request failed'} (${failure.code}, HTTP ${status})`
+      ? `${failure.long_message ?? 'request failed'} ${refusalTail(status, failure)}`
       : `the server answered HTTP ${status}`,
   ) {
     super(message);
@@ -76,10 +72,18 @@ export class ApiRequestError extends CliError {
 }
 
 /**
- * The refusal as the command line says it: a refused key (401) with where it was read, so the user
- * knows which key to fix (the key itself is never shown).
+ * The refusal as the command line says it: a refused field as the flag that sent it, a refused key
+ * (401) with where it was read, so the user knows which key to fix (the key itself is never shown).
  */
-function refusalOf(status: number, failure: ApiFailure | undefined, key: SecretKey, apiUrl: string) {
+function refusalOf(
+  status: number,
+  failure: ApiFailure | undefined,
+  key: SecretKey,
+  apiUrl: string,
+  flags?: FlagsOfFields,
+) {
+  const byFlag = refusalOfFlag(status, failure, flags);
+  if (byFlag !== undefined) return new ApiRequestError(status, failure, byFlag);
   const refused = new ApiRequestError(status, failure);
   if (status !== 401) return refused;
   const where = key.source === 'TESSERA_SECRET_KEY' ? 'from TESSERA_SECRET_KEY' : `in ${key.source}`;
@@ -136,7 +140,7 @@ export function createApiClient(io: CliIo, apiUrlOption: string | undefined): Ap
       }
       if (!response.ok) {
         const failure = (body as { errors?: ApiFailure[] } | null)?.errors?.[0];
-        throw refusalOf(response.status, failure, secretKey, apiUrl);
+        throw refusalOf(response.status, failure, secretKey, apiUrl, options.flags);
       }
       return body as T;
     },

@@ -1,6 +1,7 @@
 import { AGENT_TASK_LIMITS, type AgentTaskJSON, TICKET_STATUSES } from '@tessera/wire';
 import { type Command, Option } from 'commander';
 import { type ApiOptions, createApiClient } from '../api-client';
+import type { FlagsOfFields } from '../api-refusal';
 import type { CliIo } from '../io';
 import { seconds } from '../options';
 import { formatTime, printable, printJson, printTable } from '../output';
@@ -22,6 +23,22 @@ const TASK_COLUMN_WIDTH = 40;
 
 function shortened(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}
+
+/** The flags of `agents tasks create`, by the API field each fills. */
+function createFlags(options: CreateOptions): FlagsOfFields {
+  const user = { flag: '--user', value: options.user };
+  return {
+    on_behalf_of: user,
+    'on_behalf_of.user_id': user,
+    'on_behalf_of.identifier': user,
+    agent_name: { flag: '--agent', value: options.agent },
+    task_description: { flag: '--task', value: options.task },
+    redirect_url: { flag: '--redirect-url', value: options.redirectUrl },
+    expires_in_seconds: { flag: '--ttl', value: options.ttl },
+    session_max_duration_in_seconds: { flag: '--session-duration', value: options.sessionDuration },
+    organization_id: { flag: '--org', value: options.org },
+  };
 }
 
 function registerCreate(tasks: Command, io: CliIo): void {
@@ -79,6 +96,7 @@ function registerCreate(tasks: Command, io: CliIo): void {
           ...(duration !== undefined && { session_max_duration_in_seconds: duration }),
           ...(organizationId && { organization_id: organizationId }),
         },
+        flags: createFlags(options),
       });
       if (options.json) return printJson(io, task);
       // The URL alone on stdout, for the agent's browser.

@@ -53,7 +53,10 @@ export function registerMembershipCommands(orgs: Command, io: CliIo): void {
       const membership = await client.request<OrganizationMembershipJSON>(
         'POST',
         `${orgPath(orgId)}/memberships`,
-        { body: { user_id: userId, role: options.role } },
+        {
+          body: { user_id: userId, role: options.role },
+          flags: { user_id: { flag: '<user>', value: user }, role: { flag: '--role', value: options.role } },
+        },
       );
       if (options.json) return printJson(io, membership);
       io.stdout(
@@ -107,7 +110,10 @@ export function registerMembershipCommands(orgs: Command, io: CliIo): void {
       const { apiUrl } = command.optsWithGlobals<ApiOptions>();
       const client = createApiClient(io, apiUrl);
       const { path } = await resolveBoth(client, org, user);
-      const membership = await client.request<OrganizationMembershipJSON>('PATCH', path, { body: { role } });
+      const membership = await client.request<OrganizationMembershipJSON>('PATCH', path, {
+        body: { role },
+        flags: { role: { flag: '<role>', value: role } },
+      });
       if (options.json) return printJson(io, membership);
       io.stdout(
         `${memberLabel(membership)} is now ${printable(membership.role)} in ${orgName(membership)}\n`,

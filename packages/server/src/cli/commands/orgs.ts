@@ -85,6 +85,14 @@ function registerCreate(orgs: Command, io: CliIo): void {
           ...(publicMetadata && { public_metadata: publicMetadata }),
           ...(privateMetadata && { private_metadata: privateMetadata }),
         },
+        flags: {
+          name: { flag: '<name>', value: name },
+          slug: { flag: '--slug', value: options.slug },
+          created_by: { flag: '--created-by', value: options.createdBy },
+          max_allowed_memberships: { flag: '--max-members', value: options.maxMembers },
+          public_metadata: { flag: '--public-metadata', value: options.publicMetadata },
+          private_metadata: { flag: '--private-metadata', value: options.privateMetadata },
+        },
       });
       if (options.json) return printJson(io, org);
       io.stdout(

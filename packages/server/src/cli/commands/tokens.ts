@@ -6,6 +6,7 @@ import {
 } from '@tessera/wire';
 import { type Command, Option } from 'commander';
 import { type ApiClient, type ApiOptions, createApiClient } from '../api-client';
+import type { FlagsOfFields } from '../api-refusal';
 import { claimsOption } from '../claims-option';
 import { CliError, type CliIo } from '../io';
 import { jsonObjectOption, seconds } from '../options';
@@ -65,6 +66,22 @@ function claimsOf(options: CreateOptions, cwd: string): Record<string, unknown> 
   if (options.claims === undefined) return undefined;
   if (options.kind !== 'test-session') throw new CliError('--claims is only for --kind test-session', 2);
   return claimsOption('--claims', options.claims, cwd);
+}
+
+/** The flags of `tokens create`, by the API field each fills. */
+function createFlags(options: CreateOptions): FlagsOfFields {
+  const user = { flag: '--user', value: options.user };
+  return {
+    user_id: user,
+    identifier: user,
+    'actor.sub': { flag: '--actor', value: options.actor },
+    actor: { flag: '--actor-json', value: options.actorJson },
+    organization_id: { flag: '--org', value: options.org },
+    claims: { flag: '--claims', value: options.claims },
+    redirect_url: { flag: '--redirect-url', value: options.redirectUrl },
+    expires_in_seconds: { flag: '--ttl', value: options.ttl },
+    session_max_duration_in_seconds: { flag: '--session-duration', value: options.sessionDuration },
+  };
 }
 
 function describeCreated(kind: TokenKind, token: AnyToken): string {
@@ -144,6 +161,7 @@ function registerCreate(tokens: Command, io: CliIo): void {
           ...(ttl !== undefined && { expires_in_seconds: ttl }),
           ...(duration !== undefined && { session_max_duration_in_seconds: duration }),
         },
+        flags: createFlags(options),
       });
       if (options.json) return printJson(io, token);
       // The URL alone on stdout, so `open "$(tessera tokens create --user ...)"` works.

@@ -1,6 +1,7 @@
 import type { UserJSON } from '@tessera/wire';
 import type { Command } from 'commander';
 import { type ApiClient, type ApiOptions, createApiClient } from '../api-client';
+import type { FlagsOfFields } from '../api-refusal';
 import { CliError, type CliIo } from '../io';
 import { jsonObjectOption } from '../options';
 import { formatTime, printable, printJson, printTable } from '../output';
@@ -61,21 +62,37 @@ function metadataChanges(options: UpdateOptions): Record<string, unknown> {
   return changes;
 }
 
+/** The flags of `users update`, by the API field each fills. */
+function updateFlags(options: UpdateOptions): FlagsOfFields {
+  return {
+    first_name: { flag: '--first-name', value: options.firstName },
+    last_name: { flag: '--last-name', value: options.lastName },
+    username: { flag: '--username', value: options.username },
+    password: { flag: '--password', secret: true },
+    skip_password_checks: { flag: '--skip-password-checks' },
+    public_metadata: { flag: '--metadata', value: options.metadata },
+    private_metadata: { flag: '--private-metadata', value: options.privateMetadata },
+    unsafe_metadata: { flag: '--unsafe-metadata', value: options.unsafeMetadata },
+  };
+}
+
 /** Profile first, then metadata: two requests, and a failure of the second says the first was saved. */
 async function updateUser(
   client: ApiClient,
   userId: string,
   profile: Record<string, unknown>,
   metadata: Record<string, unknown>,
-  replace: boolean,
+  options: UpdateOptions,
 ): Promise<UserJSON> {
   const path = `/v1/users/${encodeURIComponent(userId)}`;
+  const flags = updateFlags(options);
   let user: UserJSON | undefined;
   if (Object.keys(profile).length > 0)
-    user = await client.request<UserJSON>('PATCH', path, { body: profile });
+    user = await client.request<UserJSON>('PATCH', path, { body: profile, flags });
   if (Object.keys(metadata).length === 0) return user as UserJSON;
+  const method = options.replaceMetadata ? 'PUT' : 'PATCH';
   try {
-    return await client.request<UserJSON>(replace ? 'PUT' : 'PATCH', `${path}/metadata`, { body: metadata });
+    return await client.request<UserJSON>(method, `${path}/metadata`, { body: metadata, flags });
   } catch (error) {
     if (user === undefined || !(error instanceof CliError)) throw error;
     throw new CliError(`the other changes were saved, the metadata was not: ${error.message}`);
@@ -121,7 +138,7 @@ function registerUpdate(users: Command, io: CliIo): void {
         );
       const client = createApiClient(io, apiUrl);
       const userId = await resolveUserId(client, user);
-      const updated = await updateUser(client, userId, profile, metadata, options.replaceMetadata === true);
+      const updated = await updateUser(client, userId, profile, metadata, options);
       if (options.json) return printJson(io, updated);
       const changed = [
         ...Object.keys(profile)
@@ -166,6 +183,13 @@ export function registerUserCommands(program: Command, io: CliIo): void {
           ...(options.firstName && { first_name: options.firstName }),
           ...(options.lastName && { last_name: options.lastName }),
           ...(options.externalId && { external_id: options.externalId }),
+        },
+        flags: {
+          email_address: { flag: '--email', value: options.email },
+          username: { flag: '--username', value: options.username },
+          first_name: { flag: '--first-name', value: options.firstName },
+          last_name: { flag: '--last-name', value: options.lastName },
+          external_id: { flag: '--external-id', value: options.externalId },
         },
       });
       if (options.json) printJson(io, user);
