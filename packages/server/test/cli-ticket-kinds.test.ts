@@ -89,7 +89,7 @@ describe('tokens create --kind', () => {
 
     const table = await run('tokens', 'list', '--kind', 'actor', '--user', 'alice@example.com');
     expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+USER\s+ACTOR\s+STATUS/);
-    expect(table.stdout).toMatch(new RegExp(`${token.id}\\s+${alice.id}\\s+ops-7\\s+pending`));
+    expect(table.stdout).toMatch(new RegExp(`${token.id}\\s+alice@example\\.com\\s+ops-7\\s+pending`));
     const none = await run('tokens', 'list', '--kind', 'sign-in', '--status', 'revoked');
     expect(none.stdout).toBe('No sign-in tokens.\n');
   });
@@ -228,5 +228,27 @@ describe('agents tasks', () => {
     const ttl = await createTask('--ttl', 'ten');
     expect(ttl.code).toBe(2);
     expect(ttl.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('tokens list', () => {
+  it('says who each token is for: the email, else the username, else the user id; --json as the API', async () => {
+    const bob = await server.createUser({ username: 'bob' });
+    const nameless = await server.createUser({});
+    const cases: [string, string][] = [
+      [alice.id, 'alice@example\\.com'],
+      [bob.id, 'bob'],
+      [nameless.id, nameless.id],
+    ];
+    for (const [userId, label] of cases) {
+      const { body: token } = await server.post('/v1/test_session_tokens', { user_id: userId });
+      const table = await run('tokens', 'list', '--user', userId, '--limit', '500');
+      expect(table.code, table.stderr).toBe(0);
+      expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+USER\s+STATUS/);
+      expect(table.stdout).toMatch(new RegExp(`^${token.id}\\s+${label}\\s+pending`, 'm'));
+    }
+    const json = await run('tokens', 'list', '--user', bob.id, '--json');
+    const { body: listed } = await server.get(`/v1/test_session_tokens?user_id=${bob.id}`);
+    expect(JSON.parse(json.stdout)).toEqual(listed);
   });
 });

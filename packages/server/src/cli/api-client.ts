@@ -16,7 +16,8 @@ export interface ApiOptions {
 
 export interface RequestOptions {
   readonly body?: unknown;
-  readonly query?: Readonly<Record<string, string | undefined>>;
+  /** A list is sent as the parameter repeated (`user_id=a&user_id=b`). */
+  readonly query?: Readonly<Record<string, string | readonly string[] | undefined>>;
   /** The flags that filled the body's fields, so a refusal of a field names the flag and its value. */
   readonly flags?: FlagsOfFields;
 }
@@ -111,7 +112,7 @@ export function createApiClient(io: CliIo, apiUrlOption: string | undefined): Ap
     async request<T>(method: string, path: string, options: RequestOptions = {}) {
       const query = new URLSearchParams();
       for (const [key, value] of Object.entries(options.query ?? {}))
-        if (value !== undefined) query.append(key, value);
+        for (const one of typeof value === 'string' ? [value] : (value ?? [])) query.append(key, one);
       const url = `${apiUrl}${path}${query.size > 0 ? `?${query}` : ''}`;
       let response: Response;
       try {

@@ -21,6 +21,7 @@ import {
   TOKEN_KINDS,
   type TokenKind,
 } from '../token-kinds';
+import { userLabels } from '../user-labels';
 
 type AnyToken = TestSessionTokenJSON | SignInTokenJSON | ActorTokenJSON;
 
@@ -196,15 +197,20 @@ export function registerTokenCommands(program: Command, io: CliIo): void {
       ) => {
         const { apiUrl } = command.optsWithGlobals<ApiOptions>();
         const kind = TOKEN_KINDS[options.kind];
-        const list = await listForUser<AnyToken>(createApiClient(io, apiUrl), kind.path, options);
+        const client = createApiClient(io, apiUrl);
+        const list = await listForUser<AnyToken>(client, kind.path, options);
         if (options.json) return printJson(io, list);
+        const who = await userLabels(
+          client,
+          list.map((token) => token.user_id),
+        );
         const actorColumn = options.kind === 'actor';
         printTable(
           io,
           ['ID', 'USER', ...(actorColumn ? ['ACTOR'] : []), 'STATUS', 'SESSION', 'EXPIRES'],
           list.map((token) => [
             token.id,
-            token.user_id,
+            who.get(token.user_id) ?? token.user_id,
             ...(actorColumn ? ['actor' in token ? String(token.actor.sub ?? '-') : '-'] : []),
             token.status,
             token.session_id ?? '-',
