@@ -42,12 +42,12 @@ function folder(yaml: string): string {
 }
 
 /**
- * Runs `line` (`npx tessera ...`) with bash, `npx tessera` being this build; `exec`, so that a server
+ * Runs `line` (`npx @tessera/server ...`) with bash, `npx @tessera/server` being this build; `exec`, so that a server
  * stopped with SIGTERM is the CLI itself, not a shell that would leave it running.
  */
 function script(line: string): string {
-  expect(line.startsWith('npx tessera ')).toBe(true);
-  return `tessera() { exec "${process.execPath}" "${CLI}" "$@"; }\n${line.replace(/^npx tessera/, 'tessera')}`;
+  expect(line.startsWith('npx @tessera/server ')).toBe(true);
+  return `tessera() { exec "${process.execPath}" "${CLI}" "$@"; }\n${line.replace(/^npx @tessera\/server/, 'tessera')}`;
 }
 
 /** Starts a line that runs a server; resolves with its URL once it is ready. */
@@ -85,14 +85,14 @@ function run(line: string, cwd: string, apiUrl: string) {
 
 it('runs the README’s seed example as written: the file, `tessera seed`, and `serve --seed`', async () => {
   const { yaml, lines } = fixturesExample();
-  const seedLine = lines.find((line) => line.startsWith('npx tessera seed '));
-  const serveSeedLine = lines.find((line) => line.startsWith('npx tessera serve '));
+  const seedLine = lines.find((line) => line.startsWith('npx @tessera/server seed '));
+  const serveSeedLine = lines.find((line) => line.startsWith('npx @tessera/server serve '));
   expect(seedLine).toBeDefined();
   expect(serveSeedLine).toBeDefined();
 
   // `tessera seed` against a running server, twice.
   const dir = folder(yaml);
-  const apiUrl = await serveLine('npx tessera serve --quiet', dir);
+  const apiUrl = await serveLine('npx @tessera/server serve --quiet', dir);
   const first = await run(seedLine!, dir, apiUrl);
   expect(first.code, first.stderr).toBe(0);
   expect(first.stdout).toMatch(/^Applied seed\.yaml: 5 created, 0 updated, 0 unchanged\.$/m);
@@ -102,14 +102,14 @@ it('runs the README’s seed example as written: the file, `tessera seed`, and `
   // `tessera serve --seed --session-claims` on a folder of its own.
   const other = folder(yaml);
   const seededUrl = await serveLine(serveSeedLine!, other);
-  const members = await run('npx tessera orgs members globex --json', other, seededUrl);
+  const members = await run('npx @tessera/server orgs members globex --json', other, seededUrl);
   expect(members.code, members.stderr).toBe(0);
   expect(
     JSON.parse(members.stdout)
       .map((m: { role: string }) => m.role)
       .sort(),
   ).toEqual(['org:admin', 'org:member']);
-  const token = await run('npx tessera tokens create --user dana@example.com --json', other, seededUrl);
+  const token = await run('npx @tessera/server tokens create --user dana@example.com --json', other, seededUrl);
   const { token: ticket } = JSON.parse(token.stdout) as { token: string };
   const accepted = await fetch(`${seededUrl}/v1/tickets/accept`, {
     method: 'POST',

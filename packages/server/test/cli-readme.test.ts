@@ -52,9 +52,9 @@ it('runs the README’s CLI examples as written, in order', async () => {
   const lines = cliSection();
   expect(lines.length).toBeGreaterThan(3);
   for (const line of lines) {
-    expect(line.startsWith('npx tessera ')).toBe(true);
-    // `npx tessera` runs the installed bin, which is this build.
-    const script = `tessera() { "${process.execPath}" "${CLI}" "$@"; }\n${line.replace(/^npx tessera/, 'tessera')}`;
+    expect(line.startsWith('npx @tessera/server ')).toBe(true);
+    // `npx @tessera/server` runs the installed bin, which is this build.
+    const script = `tessera() { "${process.execPath}" "${CLI}" "$@"; }\n${line.replace(/^npx @tessera\/server/, 'tessera')}`;
     const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       execFile(
         'bash',
