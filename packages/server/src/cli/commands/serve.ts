@@ -1,9 +1,8 @@
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { FixturesDocument } from '@tessera/wire';
 import type { Command } from 'commander';
 import { type RawServeSettings, resolveServeConfig, type ServeConfig } from '../../config';
-import { digestsEqual, sha256Hex } from '../../core/secrets';
 import { stdoutRequestLogger } from '../../http/request-log';
 import { BootstrapError } from '../../instance/bootstrap';
 import { DatabaseError } from '../../store/database';
@@ -11,7 +10,7 @@ import { type RunningTessera, startTessera } from '../../tessera';
 import { claimsOption } from '../claims-option';
 import { fixturesFileError, readFixturesFile, withoutPath } from '../fixtures-file';
 import { CliError, type CliIo } from '../io';
-import { printable } from '../output';
+import { serveBanner } from '../serve-banner';
 
 interface ServeFlags {
   readonly port?: string;
@@ -92,75 +91,6 @@ function secretKeyFileOf(config: ServeConfig, cwd: string): string | undefined {
   const { database } = config;
   if (database.kind === 'postgres') return join(cwd, '.tessera', 'secret-key');
   return database.path === ':memory:' ? undefined : join(dirname(database.path), 'secret-key');
-}
-
-function describeDatabase(config: ServeConfig, cwd: string): string {
-  const { database } = config;
-  if (database.kind === 'postgres') {
-    const url = new URL(database.url);
-    return `postgres ${url.host}${url.pathname} (pool of ${database.poolSize})`;
-  }
-  if (database.path === ':memory:') return ':memory: (nothing is kept after exit)';
-  return relative(cwd, database.path) || database.path;
-}
-
-/** The secret key in clear, if this start knows it: generated now, pinned, or in the key file. */
-function knownSecretKey(tessera: RunningTessera, keyFile: string | undefined): string | undefined {
-  if (tessera.secretKey) return tessera.secretKey;
-  if (!keyFile) return undefined;
-  try {
-    const stored = readFileSync(keyFile, 'utf8').trim();
-    return digestsEqual(sha256Hex(stored), tessera.context.secretKeyHash) ? stored : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function banner(
-  tessera: RunningTessera,
-  config: ServeConfig,
-  cwd: string,
-  keyFile: string | undefined,
-  data: StartupData,
-): string {
-  const secretKey = knownSecretKey(tessera, keyFile);
-  const keyFileShown = keyFile ? relative(cwd, keyFile) || keyFile : undefined;
-  // A key is printed once, on the start that generated it; a pinned or stored key is only referred to.
-  const generatedNow = tessera.created && !config.secretKey;
-  const keyLine = config.secretKey
-    ? 'from TESSERA_SECRET_KEY (not shown)'
-    : generatedNow
-      ? secretKey
-      : secretKey && keyFileShown
-        ? `in ${keyFileShown}`
-        : `not shown (only its hash is stored; it was printed on first start${keyFileShown ? ` and saved to ${keyFileShown}` : ''})`;
-  const bearer = config.secretKey
-    ? '$TESSERA_SECRET_KEY'
-    : keyFileShown && secretKey
-      ? `$(cat ${keyFileShown})`
-      : generatedNow
-        ? secretKey
-        : 'sk_test_...';
-  const lines = [
-    `tessera is ready at ${tessera.url} (${tessera.environment} instance ${tessera.instanceId})`,
-    `  database         ${describeDatabase(config, cwd)}`,
-    `  secret key       ${keyLine}`,
-    ...(tessera.created && keyFileShown && !config.secretKey
-      ? [`                   saved to ${keyFileShown} (mode 0600) for the CLI`]
-      : []),
-    `  publishable key  ${tessera.publishableKey}`,
-    `  JWKS             ${tessera.publicUrl}/.well-known/jwks.json`,
-    ...(data.seedFile ? [`  seed             ${printable(data.seedFile)} applied`] : []),
-    ...(data.sessionClaims
-      ? [`  session claims   ${printable(JSON.stringify(data.sessionClaims))} in every session JWT`]
-      : []),
-    '',
-    'Try it: create a user, then a test session token for them, and open its url in a browser:',
-    `  curl -s ${tessera.url}/v1/users -H "Authorization: Bearer ${bearer}" -H 'Content-Type: application/json' -d '{"email_address":["alice@example.com"]}'`,
-    `  curl -s ${tessera.url}/v1/test_session_tokens -H "Authorization: Bearer ${bearer}" -H 'Content-Type: application/json' -d '{"identifier":"alice@example.com"}'`,
-    '',
-  ];
-  return `${lines.join('\n')}\n`;
 }
 
 function waitForSignal(): Promise<void> {
@@ -287,7 +217,7 @@ A bad --seed file or --session-claims stops the start with one line naming the e
         writeFileSync(keyFile, `${tessera.secretKey}\n`, { mode: 0o600 });
         chmodSync(keyFile, 0o600);
       }
-      io.stdout(banner(tessera, config, io.cwd, keyFile, data));
+      io.stdout(await serveBanner(tessera, config, io.cwd, keyFile, data));
       await stopped;
       await tessera.close();
     });
