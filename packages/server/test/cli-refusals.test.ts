@@ -60,6 +60,18 @@ describe('a refused secret key', () => {
   });
 });
 
+describe('an unreachable server', () => {
+  it('says how to start one, as a project that installed @tessera/server runs it', async () => {
+    const refused = await cli(server, ['users', 'list'], {
+      env: { TESSERA_SECRET_KEY: server.secretKey, TESSERA_API_URL: 'http://127.0.0.1:9' },
+    });
+    expect(refused.code).toBe(1);
+    expect(oneLine(refused.stderr)).toBe(
+      'tessera: cannot reach tessera at http://127.0.0.1:9: is it running? Start it with `npx @tessera/server`.',
+    );
+  });
+});
+
 describe('users create', () => {
   const userCount = async () => (await server.get('/v1/users/count')).body.total_count as number;
 

@@ -127,7 +127,7 @@ export function createApiClient(io: CliIo, apiUrlOption: string | undefined): Ap
         });
       } catch {
         throw new CliError(
-          `cannot reach tessera at ${apiUrl}: is it running? Start it with \`npx tessera serve\`.`,
+          `cannot reach tessera at ${apiUrl}: is it running? Start it with \`npx @tessera/server\`.`,
         );
       }
       const text = await response.text();
