@@ -109,7 +109,11 @@ it('runs the README’s seed example as written: the file, `tessera seed`, and `
       .map((m: { role: string }) => m.role)
       .sort(),
   ).toEqual(['org:admin', 'org:member']);
-  const token = await run('npx @tessera/server tokens create --user dana@example.com --json', other, seededUrl);
+  const token = await run(
+    'npx @tessera/server tokens create --user dana@example.com --json',
+    other,
+    seededUrl,
+  );
   const { token: ticket } = JSON.parse(token.stdout) as { token: string };
   const accepted = await fetch(`${seededUrl}/v1/tickets/accept`, {
     method: 'POST',
