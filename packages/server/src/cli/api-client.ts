@@ -42,7 +42,7 @@ function readSecretKey(io: CliIo): SecretKey {
       key = readFileSync(file, 'utf8').trim();
     } catch {
       throw new CliError(
-        `no secret key: set TESSERA_SECRET_KEY or run from the folder holding ${SECRET_KEY_FILE} (written by the first \`tessera serve\`)`,
+        `no secret key: set TESSERA_SECRET_KEY or run from the folder holding ${SECRET_KEY_FILE} (written by the first \`npx @tessera/server\`)`,
         2,
       );
     }
