@@ -30,6 +30,22 @@ function oneLine(stderr: string): string {
 describe('a refused secret key', () => {
   const wrongKey = newSecretKey();
 
+  it('with no key anywhere, says where it looks and what writes the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-nokey-'));
+    try {
+      const refused = await cli(server, ['users', 'list'], {
+        env: { TESSERA_API_URL: server.tessera.url },
+        cwd: dir,
+      });
+      expect(refused.code).toBe(2);
+      expect(oneLine(refused.stderr)).toBe(
+        `tessera: no secret key: set TESSERA_SECRET_KEY or run from the folder holding ${join('.tessera', 'secret-key')} (written by the first \`npx @tessera/server\`)`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says it came from TESSERA_SECRET_KEY, without showing it', async () => {
     const refused = await cli(server, ['users', 'list'], {
       env: { TESSERA_SECRET_KEY: wrongKey, TESSERA_API_URL: server.tessera.url },
