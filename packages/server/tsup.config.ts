@@ -11,7 +11,14 @@ export default defineConfig({
   target: 'node20',
   platform: 'node',
   clean: true,
-  sourcemap: true,
+  // No source maps: they would triple the published package, and the bundles are readable as they are.
+  dts: {
+    // Only `index` is imported by users; the CLI and the worker are run, not typed against.
+    entry: { index: 'src/index.ts' },
+    // The root tsconfig's `paths` map @tessera/wire to its sources, relative to the repository root;
+    // resolving them from there inlines the wire types into the declaration bundle.
+    compilerOptions: { baseUrl: '../..' },
+  },
   // Bundled: loading kysely's many small modules costs about 100 ms of every cold start; the wire
   // definitions are bundled as the SDK bundles them, so the published server needs no @tessera/wire.
   noExternal: ['kysely', '@tessera/wire'],

@@ -1,4 +1,11 @@
-import { test as base } from '@playwright/test';
+import {
+  test as base,
+  type PlaywrightTestArgs,
+  type PlaywrightTestOptions,
+  type PlaywrightWorkerArgs,
+  type PlaywrightWorkerOptions,
+  type TestType,
+} from '@playwright/test';
 import type { Session } from '@tessera/backend';
 import { type SignInOptions, signIn } from './sign-in';
 import type { SignInAs } from './who';
@@ -44,7 +51,12 @@ export interface TesseraFixtures {
  * });
  * ```
  */
-export const test = base.extend<TesseraFixtures>({
+// Annotated so the declaration names '@playwright/test', the peer a user installs, rather than the
+// 'playwright/test' module that TypeScript would infer the type from.
+export const test: TestType<
+  PlaywrightTestArgs & PlaywrightTestOptions & TesseraFixtures,
+  PlaywrightWorkerArgs & PlaywrightWorkerOptions
+> = base.extend<TesseraFixtures>({
   signedInAs: async ({ page, baseURL }, use) => {
     await use((who, options = {}) => signIn(page, who, { redirectUrl: baseURL, ...options }));
   },
