@@ -1,5 +1,8 @@
+import { version } from '../package.json';
+
 /**
- * The version of this package, sent in the default `User-Agent`.
+ * The version of this package, sent in the default `User-Agent`. Read from package.json at build
+ * time (only this field is bundled), so a release's version bump cannot leave it behind.
  *
  * @example
  * ```ts
@@ -7,4 +10,4 @@
  * console.log(`@tessera/backend ${SDK_VERSION}`);
  * ```
  */
-export const SDK_VERSION = '0.1.0';
+export const SDK_VERSION: string = version;
