@@ -1,7 +1,7 @@
 import { TokenVerificationError, type TokenVerificationReason } from '../errors';
 import { type ActorClaim, invalidClaim, type SessionClaims } from '../verify/claims';
 import type { VerifyTokenOptions } from '../verify/options';
-import { resolveVerification } from '../verify/verify-token';
+import { type Resolution, resolveVerification } from '../verify/resolution';
 import { readCookie, SESSION_COOKIE } from './cookies';
 import { createHas, type HasParams, hasNothing } from './has';
 import { type OrganizationAuth, organizationOf } from './organization';
@@ -83,10 +83,22 @@ export type AuthenticateRequestOptions = VerifyTokenOptions;
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
+/**
+ * The last header read and its token. Matching a header scans every character of its JWT (about half
+ * a microsecond), and what it yields depends on the text alone, so the next request bearing the same
+ * header (one user, many requests) costs a string comparison.
+ */
+let lastAuthorization: string | undefined;
+let lastBearerToken: string | null = null;
+
 /** The JWT of an `Authorization: Bearer` header, or null. */
 export function bearerTokenFrom(authorization: string | null | undefined): string | null {
   if (!authorization) return null;
-  return BEARER.exec(authorization)?.[1] ?? null;
+  if (authorization !== lastAuthorization) {
+    lastBearerToken = BEARER.exec(authorization)?.[1] ?? null;
+    lastAuthorization = authorization;
+  }
+  return lastBearerToken;
 }
 
 /**
@@ -173,6 +185,27 @@ export function authFromClaims(claims: SessionClaims): SignedInAuthState {
   return state;
 }
 
+/** The signed-out state of a refusal; anything but a `TokenVerificationError` is rethrown. */
+function signedOutFor(error: unknown): SignedOutAuthState {
+  if (error instanceof TokenVerificationError) return signedOut(error.reason);
+  throw error;
+}
+
+function signedInOrOut(claims: SessionClaims): AuthState {
+  try {
+    return authFromClaims(claims);
+  } catch (error) {
+    return signedOutFor(error);
+  }
+}
+
+/** The auth state of `token` under a resolution: signed out with the reason of any refusal. */
+function authenticateWith(resolution: Resolution, token: string | null): Promise<AuthState> {
+  if (token === null) return Promise.resolve(signedOut('token-missing'));
+  const { verifier, expectations, clockSkewInMs } = resolution;
+  return verifier.verify(token, expectations, clockSkewInMs).then(signedInOrOut, signedOutFor);
+}
+
 /**
  * Creates the authenticator the adapters use: options validated now (a bad one throws a
  * `ConfigurationError` at once), tokens verified per call. Never rejects for a bad token.
@@ -180,16 +213,12 @@ export function authFromClaims(claims: SessionClaims): SignedInAuthState {
 export function createAuthenticator(
   options: AuthenticateRequestOptions,
 ): (token: string | null) => Promise<AuthState> {
-  resolveVerification(options);
+  let resolution = resolveVerification(options);
   return async (token) => {
     if (token === null) return signedOut('token-missing');
-    const { verifier, options: resolved } = resolveVerification(options);
-    try {
-      return authFromClaims(await verifier.verify(token, resolved.expectations, resolved.clockSkewInMs));
-    } catch (error) {
-      if (error instanceof TokenVerificationError) return signedOut(error.reason);
-      throw error;
-    }
+    // Options changed in place since are honoured; unchanged ones cost a comparison.
+    resolution = resolveVerification(options, resolution);
+    return authenticateWith(resolution, token);
   };
 }
 
@@ -211,10 +240,18 @@ export function createAuthenticator(
  * };
  * ```
  */
-export async function authenticateRequest(
+export function authenticateRequest(
   request: Request,
   options: AuthenticateRequestOptions,
 ): Promise<AuthState> {
-  const authenticate = createAuthenticator(options);
-  return authenticate(sessionTokenFrom(request.headers.get('authorization'), request.headers.get('cookie')));
+  try {
+    const resolution = resolveVerification(options);
+    const { headers } = request;
+    return authenticateWith(
+      resolution,
+      sessionTokenFrom(headers.get('authorization'), headers.get('cookie')),
+    );
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }

@@ -92,7 +92,11 @@ function expectationsOf(options: VerifyTokenOptions): ClaimExpectations {
   ) {
     throw new ConfigurationError('authorizedParties', 'must be an array of origins');
   }
-  return { issuer, authorizedParties };
+  // Copies: what was checked is what is used, whatever happens to the caller's lists afterwards.
+  return {
+    issuer: Array.isArray(issuer) ? Object.freeze([...issuer]) : issuer,
+    authorizedParties: authorizedParties && Object.freeze([...authorizedParties]),
+  };
 }
 
 /** `clockSkewMs`, else its deprecated spelling `clockSkewInMs`; an error names the one given. */
