@@ -1,7 +1,7 @@
 import { authOrThrow, requestUrl, type SignOutOptions } from '../auth/adapter-support';
 import type { AuthenticateRequestOptions, AuthState } from '../auth/authenticate-request';
 import type { BrowserRequest } from '../browser/browser-session';
-import { type AdapterReply, authMiddleware, signOutRunner } from './runner';
+import { type AdapterReply, AdapterRequest, authMiddleware, signOutRunner } from './runner';
 
 declare global {
   // Express's own extension point for request properties.
@@ -91,14 +91,14 @@ export type ExpressHandler = (
 function browserRequest(req: ExpressRequestLike): BrowserRequest {
   const { authorization, cookie, host, origin } = req.headers;
   const fetchSite = req.headers['sec-fetch-site'];
-  return {
-    method: req.method,
-    url: requestUrl(req.protocol, host, req.originalUrl),
+  return new AdapterRequest(
+    req.method,
+    () => requestUrl(req.protocol, host, req.originalUrl),
     authorization,
     cookie,
     origin,
-    fetchSite: Array.isArray(fetchSite) ? fetchSite.join(',') : fetchSite,
-  };
+    Array.isArray(fetchSite) ? fetchSite.join(',') : fetchSite,
+  );
 }
 
 function send(res: ExpressResponseLike, reply: AdapterReply): void {

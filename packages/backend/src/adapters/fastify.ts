@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authOrThrow, requestUrl, type SignOutOptions } from '../auth/adapter-support';
 import type { AuthenticateRequestOptions, AuthState } from '../auth/authenticate-request';
 import type { BrowserRequest } from '../browser/browser-session';
-import { type AdapterReply, authMiddleware, signOutRunner } from './runner';
+import { type AdapterReply, AdapterRequest, authMiddleware, signOutRunner } from './runner';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -40,15 +40,15 @@ const firstHeader = (value: string | string[] | undefined) =>
 
 function browserRequest(request: FastifyRequest): BrowserRequest {
   const { authorization, cookie, origin } = request.headers;
-  return {
-    method: request.method,
+  return new AdapterRequest(
+    request.method,
     // `request.host` honours `trustProxy` (Fastify 5); Fastify 4's `hostname` carries the port.
-    url: requestUrl(request.protocol, request.host ?? request.hostname, request.url),
+    () => requestUrl(request.protocol, request.host ?? request.hostname, request.url),
     authorization,
     cookie,
     origin,
-    fetchSite: firstHeader(request.headers['sec-fetch-site']),
-  };
+    firstHeader(request.headers['sec-fetch-site']),
+  );
 }
 
 function send(reply: FastifyReply, answer: AdapterReply): FastifyReply {

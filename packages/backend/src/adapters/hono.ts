@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { authOrThrow, type SignOutOptions } from '../auth/adapter-support';
 import type { AuthenticateRequestOptions, AuthState, SignedInAuthState } from '../auth/authenticate-request';
 import type { BrowserRequest } from '../browser/browser-session';
-import { type AdapterReply, authMiddleware, signOutRunner } from './runner';
+import { type AdapterReply, AdapterRequest, authMiddleware, signOutRunner } from './runner';
 
 /**
  * Options, or a function of the request context returning them (for runtimes such as Cloudflare
@@ -28,14 +28,14 @@ function perContext<O extends object, T>(
 }
 
 function browserRequest(c: Context): BrowserRequest {
-  return {
-    method: c.req.method,
-    url: new URL(c.req.url),
-    authorization: c.req.header('authorization'),
-    cookie: c.req.header('cookie'),
-    origin: c.req.header('origin'),
-    fetchSite: c.req.header('sec-fetch-site'),
-  };
+  return new AdapterRequest(
+    c.req.method,
+    () => new URL(c.req.url),
+    c.req.header('authorization'),
+    c.req.header('cookie'),
+    c.req.header('origin'),
+    c.req.header('sec-fetch-site'),
+  );
 }
 
 const cookieName = (setCookie: string) => setCookie.slice(0, setCookie.indexOf('=')).trim();
@@ -58,6 +58,7 @@ function middleware<A extends AuthState>(options: HonoAuthOptions | undefined, r
     c.set('auth', outcome.auth as A);
     if (outcome.kind === 'reply') return send(c, outcome.reply);
     await next();
+    if (outcome.setCookies.length === 0) return undefined;
     // Added to the response the handler made (c.json, c.html or a `new Response`), unless the
     // handler set the same cookie itself (signOut() clearing it, for one): its word is the last.
     const setByHandler = new Set(c.res.headers.getSetCookie().map(cookieName));

@@ -34,6 +34,39 @@ export type MiddlewareOutcome =
  */
 export type RunMiddleware = (request: BrowserRequest, perRequest: object) => Promise<MiddlewareOutcome>;
 
+/**
+ * A request as an adapter read it. Its URL is built when first read (for a handoff, a cookie to set
+ * or a sign-out): verifying a JWT needs none, and parsing one cost more than the verification.
+ */
+export class AdapterRequest implements BrowserRequest {
+  #url: URL | undefined;
+  readonly #urlOf: () => URL;
+
+  constructor(
+    readonly method: string,
+    urlOf: () => URL,
+    readonly authorization: string | null | undefined,
+    readonly cookie: string | null | undefined,
+    readonly origin: string | null | undefined,
+    readonly fetchSite: string | null | undefined,
+  ) {
+    this.#urlOf = urlOf;
+  }
+
+  get url(): URL {
+    this.#url ??= this.#urlOf();
+    return this.#url;
+  }
+}
+
+/** The request with the cookies an earlier middleware on it left; itself when none did. */
+function withCurrentCookie(received: BrowserRequest, perRequest: object): BrowserRequest {
+  const cookie = currentCookieHeader(perRequest, received.cookie);
+  if (cookie === received.cookie) return received;
+  const { method, authorization, origin, fetchSite } = received;
+  return new AdapterRequest(method, () => received.url, authorization, cookie, origin, fetchSite);
+}
+
 /** Options validated now (a bad one throws at construction); the flow is shared per configuration. */
 export function authMiddleware(
   options: AuthenticateRequestOptions | undefined,
@@ -41,7 +74,7 @@ export function authMiddleware(
 ): RunMiddleware {
   const sessions = browserSessionsFor(options ?? {});
   return async (received, perRequest) => {
-    const request = { ...received, cookie: currentCookieHeader(perRequest, received.cookie) };
+    const request = withCurrentCookie(received, perRequest);
     const { auth, setCookies, redirectTo } = await sessions.handle(request);
     rememberSetCookies(perRequest, request.cookie, setCookies);
     if (redirectTo !== null) {
@@ -91,7 +124,7 @@ export function signOutRunner(
   const { redirectTo, auth } = signOutOptions(options);
   const sessions = browserSessionsFor(auth);
   return async (received, perRequest) => {
-    const request = { ...received, cookie: currentCookieHeader(perRequest, received.cookie) };
+    const request = withCurrentCookie(received, perRequest);
     const { setCookies, refused } = await sessions.signOut(request);
     if (refused !== null) return refusalReply(refused);
     return { status: 303, headers: redirectHeaders(redirectTo), setCookies, body: null };
