@@ -1,6 +1,7 @@
 import {
   authenticateRequest,
   ConfigurationError,
+  handleBrowserSession,
   TokenVerificationError,
   type TokenVerificationReason,
   verifyToken,
@@ -233,6 +234,25 @@ describe('authenticateRequest with a new options object per call', () => {
     const jwt = signJwt(key, claimsAt(START));
     await expect(authenticateRequest(request(jwt), { jwtKey: 'nope' })).rejects.toBeInstanceOf(
       ConfigurationError,
+    );
+  });
+});
+
+describe('the browser flow (the adapters) with options written anew', () => {
+  const request = (jwt: string) =>
+    new Request('https://app.test/api', { headers: { Authorization: `Bearer ${jwt}` } });
+
+  it('follows TESSERA_JWT_KEY at each call when the options name no key source', async () => {
+    vi.stubEnv('TESSERA_SECRET_KEY', '');
+    const clock = testClock(START);
+    const jwt = signJwt(key, claimsAt(START));
+    vi.stubEnv('TESSERA_JWT_KEY', key.publicPem);
+    expect((await handleBrowserSession(request(jwt), { clock })).auth.isSignedIn).toBe(true);
+    vi.stubEnv('TESSERA_JWT_KEY', otherKey.publicPem);
+    expect((await handleBrowserSession(request(jwt), { clock })).auth.reason).toBe('token-invalid-signature');
+    // Given a key, the environment's has no say.
+    expect((await handleBrowserSession(request(jwt), { jwtKey: key.publicPem, clock })).auth.isSignedIn).toBe(
+      true,
     );
   });
 });

@@ -89,16 +89,15 @@ export type ExpressHandler = (
 ) => Promise<void>;
 
 function browserRequest(req: ExpressRequestLike): BrowserRequest {
-  const { authorization, cookie, host, origin } = req.headers;
-  const fetchSite = req.headers['sec-fetch-site'];
-  return new AdapterRequest(
-    req.method,
-    () => requestUrl(req.protocol, host, req.originalUrl),
-    authorization,
-    cookie,
-    origin,
-    Array.isArray(fetchSite) ? fetchSite.join(',') : fetchSite,
-  );
+  const { headers } = req;
+  return new AdapterRequest(req.method, headers.authorization, headers.cookie, () => {
+    const fetchSite = headers['sec-fetch-site'];
+    return {
+      url: requestUrl(req.protocol, headers.host, req.originalUrl),
+      origin: headers.origin,
+      fetchSite: Array.isArray(fetchSite) ? fetchSite.join(',') : fetchSite,
+    };
+  });
 }
 
 function send(res: ExpressResponseLike, reply: AdapterReply): void {

@@ -39,16 +39,13 @@ const firstHeader = (value: string | string[] | undefined) =>
   Array.isArray(value) ? value.join(',') : value;
 
 function browserRequest(request: FastifyRequest): BrowserRequest {
-  const { authorization, cookie, origin } = request.headers;
-  return new AdapterRequest(
-    request.method,
+  const { headers } = request;
+  return new AdapterRequest(request.method, headers.authorization, headers.cookie, () => ({
     // `request.host` honours `trustProxy` (Fastify 5); Fastify 4's `hostname` carries the port.
-    () => requestUrl(request.protocol, request.host ?? request.hostname, request.url),
-    authorization,
-    cookie,
-    origin,
-    firstHeader(request.headers['sec-fetch-site']),
-  );
+    url: requestUrl(request.protocol, request.host ?? request.hostname, request.url),
+    origin: headers.origin,
+    fetchSite: firstHeader(headers['sec-fetch-site']),
+  }));
 }
 
 function send(reply: FastifyReply, answer: AdapterReply): FastifyReply {

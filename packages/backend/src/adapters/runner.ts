@@ -34,28 +34,46 @@ export type MiddlewareOutcome =
  */
 export type RunMiddleware = (request: BrowserRequest, perRequest: object) => Promise<MiddlewareOutcome>;
 
+/** The parts of a request that only a handoff, a cookie to set or a sign-out reads. */
+export interface RequestOrigin {
+  readonly url: URL;
+  readonly origin: string | null | undefined;
+  readonly fetchSite: string | null | undefined;
+}
+
 /**
- * A request as an adapter read it. Its URL is built when first read (for a handoff, a cookie to set
- * or a sign-out): verifying a JWT needs none, and parsing one cost more than the verification.
+ * A request as an adapter read it: the method and the two headers a JWT comes in at once, the rest
+ * (`RequestOrigin`) when first read. Verifying a JWT needs none of it, and parsing the URL alone cost
+ * more than verifying a JWT seen before.
  */
 export class AdapterRequest implements BrowserRequest {
-  #url: URL | undefined;
-  readonly #urlOf: () => URL;
+  #rest: RequestOrigin | undefined;
+  readonly #readRest: () => RequestOrigin;
 
   constructor(
     readonly method: string,
-    urlOf: () => URL,
     readonly authorization: string | null | undefined,
     readonly cookie: string | null | undefined,
-    readonly origin: string | null | undefined,
-    readonly fetchSite: string | null | undefined,
+    readRest: () => RequestOrigin,
   ) {
-    this.#urlOf = urlOf;
+    this.#readRest = readRest;
+  }
+
+  get #origin(): RequestOrigin {
+    this.#rest ??= this.#readRest();
+    return this.#rest;
   }
 
   get url(): URL {
-    this.#url ??= this.#urlOf();
-    return this.#url;
+    return this.#origin.url;
+  }
+
+  get origin(): string | null | undefined {
+    return this.#origin.origin;
+  }
+
+  get fetchSite(): string | null | undefined {
+    return this.#origin.fetchSite;
   }
 }
 
@@ -63,8 +81,7 @@ export class AdapterRequest implements BrowserRequest {
 function withCurrentCookie(received: BrowserRequest, perRequest: object): BrowserRequest {
   const cookie = currentCookieHeader(perRequest, received.cookie);
   if (cookie === received.cookie) return received;
-  const { method, authorization, origin, fetchSite } = received;
-  return new AdapterRequest(method, () => received.url, authorization, cookie, origin, fetchSite);
+  return new AdapterRequest(received.method, received.authorization, cookie, () => received);
 }
 
 /** Options validated now (a bad one throws at construction); the flow is shared per configuration. */

@@ -271,11 +271,28 @@ export function createBrowserSessions(options: BrowserSessionOptions = {}): Brow
 }
 
 /**
+ * The environment variables a flow for `options` reads, those its options leave out (reading one
+ * copies its value, and a PEM is long): `TESSERA_JWT_KEY` without a key source, `TESSERA_SECRET_KEY`
+ * without `secretKey`, `TESSERA_API_URL` without `apiUrl`. Undefined in the place of the others.
+ */
+function environmentOf(options: BrowserSessionOptions): (string | undefined)[] {
+  const keySource =
+    options.jwtKey !== undefined || options.jwksUrl !== undefined || options.secretKey !== undefined;
+  return [
+    keySource ? undefined : readEnv('TESSERA_JWT_KEY'),
+    options.secretKey !== undefined ? undefined : readEnv('TESSERA_SECRET_KEY'),
+    options.apiUrl !== undefined ? undefined : readEnv('TESSERA_API_URL'),
+  ];
+}
+
+/**
  * The flow for `options`, shared by every call with the same configuration (and so are its
  * refreshes in flight). Bad options throw on every call.
  */
-export const browserSessionsFor: (options: BrowserSessionOptions) => BrowserSessions =
-  sharedFlows(createBrowserSessions);
+export const browserSessionsFor: (options: BrowserSessionOptions) => BrowserSessions = sharedFlows(
+  createBrowserSessions,
+  environmentOf,
+);
 
 function browserRequestOf(request: Request): BrowserRequest {
   return {

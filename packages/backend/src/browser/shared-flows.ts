@@ -1,7 +1,3 @@
-import { readEnv } from '../internal/env';
-
-/** The environment variables a flow reads when its options leave them out. */
-const ENV_NAMES = ['TESSERA_JWT_KEY', 'TESSERA_SECRET_KEY', 'TESSERA_API_URL'] as const;
 const MAX_FLOWS = 32;
 
 interface Entry<T> {
@@ -25,14 +21,18 @@ function sameOptions(a: object, b: object): boolean {
 
 /**
  * One flow per distinct configuration: options equal key by key (functions such as `fetch` and
- * `clock` by identity) and the same environment. A flow holds the refreshes in flight, the API client
- * and the verifier, so calls that build their options anew each time still share them. Bad options
- * are never cached: `create` throws again on the next call.
+ * `clock` by identity) and the same environment, as `environmentOf` reads it for those options. A
+ * flow holds the refreshes in flight, the API client and the verifier, so calls that build their
+ * options anew each time still share them. Bad options are never cached: `create` throws again on
+ * the next call.
  */
-export function sharedFlows<O extends object, T>(create: (options: O) => T): (options: O) => T {
+export function sharedFlows<O extends object, T>(
+  create: (options: O) => T,
+  environmentOf: (options: O) => readonly (string | undefined)[],
+): (options: O) => T {
   const entries: Entry<T>[] = [];
   return (options) => {
-    const env = ENV_NAMES.map((name) => readEnv(name));
+    const env = environmentOf(options);
     const found = entries.find(
       (entry) => sameOptions(entry.options, options) && entry.env.every((value, i) => value === env[i]),
     );
