@@ -11,7 +11,9 @@ export default defineConfig({
   target: 'node20',
   platform: 'node',
   clean: true,
-  // No source maps: they would triple the published package, and the bundles are readable as they are.
+  // Source maps would triple the published package, whose bundles are readable as they are; only the
+  // benchmarks' profiler (bench/lib/profile.mjs) asks for them, through `npm run bench`.
+  sourcemap: process.env.TESSERA_BUILD_SOURCE_MAPS === '1',
   dts: {
     // Only `index` is imported by users; the CLI and the worker are run, not typed against.
     entry: { index: 'src/index.ts' },
