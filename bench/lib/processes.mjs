@@ -31,27 +31,34 @@ export async function stopTracked() {
  * Starts a server in a child process: `tessera` (startTessera with `options`, request log off) or
  * `bare` (node:http answering `options.body`).
  *
+ * `command(type, fields)` sends any other message the child handles and resolves to its answer
+ * (`module` runs another child that speaks the same messages: ready, done, failed).
+ *
  * @returns {Promise<{ url: string, secretKey: string | undefined, pid: number,
- *   startProfile(): Promise<void>, stopProfile(path: string): Promise<void>, stop(): Promise<void> }>}
+ *   startProfile(): Promise<void>, stopProfile(path: string): Promise<void>,
+ *   command(type: string, fields?: object): Promise<unknown>, stop(): Promise<void> }>}
  */
-export function startServerProcess(kind, options = {}) {
+export function startServerProcess(kind, options = {}, { module = CHILD } = {}) {
   const child = track(
-    fork(CHILD, [kind, JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+    fork(module, [kind, JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
   );
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const alive = () => child.exitCode === null && child.signalCode === null;
 
-  /** Sends a command and waits for the child to say it is done with it. */
+  /** Sends a command and waits for the child to say it is done with it (or to exit: an error). */
   const command = (message) =>
     new Promise((resolve, reject) => {
       const onMessage = (reply) => {
         if (reply?.of !== message.type) return;
         child.off('message', onMessage);
-        if (reply.type === 'done') resolve();
+        if (reply.type === 'done') resolve(reply.value);
         else reject(new Error(`the ${kind} server failed "${message.type}": ${reply.message}`));
       };
+      const gone = () => reject(new Error(`the ${kind} server exited during "${message.type}"`));
+      if (!alive() || !child.connected) return gone();
+      exited.then(gone);
       child.on('message', onMessage);
-      child.send(message);
+      child.send(message, (error) => error && gone());
     });
 
   const stop = async () => {
@@ -78,6 +85,7 @@ export function startServerProcess(kind, options = {}) {
         pid: message.pid,
         startProfile: () => command({ type: 'profile-start' }),
         stopProfile: (path) => command({ type: 'profile-stop', path }),
+        command: (type, fields = {}) => command({ ...fields, type }),
         stop,
       });
     };

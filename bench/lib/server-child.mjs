@@ -1,7 +1,10 @@
 // One server in its own process, so serving and load generation do not share an event loop.
 // argv: <'tessera' | 'bare'> <options as JSON>. Sends { url, secretKey, pid } on IPC once listening.
 // Messages: { type: 'profile-start' } and { type: 'profile-stop', path } take a V8 CPU profile (the
-// profiler behind --cpu-prof) of just the window between them; { type: 'stop' } closes and exits.
+// profiler behind --cpu-prof) of just the window between them; { type: 'statements-start' } and
+// { type: 'statements-stop' } record the SQL a tessera on Postgres sends between them (option
+// `recordStatements`), so the Postgres floors can be checked against it; { type: 'stop' } closes and
+// exits.
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { Session } from 'node:inspector/promises';
@@ -36,11 +39,24 @@ async function startBare() {
   };
 }
 
+/** SQL texts sent through `pg` while `recorded` is a list: the server loads this same `pg` module. */
+let recorded;
+async function recordPostgresStatements() {
+  const { default: pg } = await import('pg');
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function recordingQuery(config, ...rest) {
+    recorded?.push(typeof config === 'string' ? config : config?.text);
+    return query.call(this, config, ...rest);
+  };
+}
+
 async function startServer() {
   if (kind === 'bare') return startBare();
   if (kind !== 'tessera') throw new Error(`unknown server kind "${kind}"`);
+  const { recordStatements, ...tesseraOptions } = options;
+  if (recordStatements) await recordPostgresStatements();
   const { startTessera } = await import('@tessera/server');
-  return startTessera({ ...options, port: 0, log: false });
+  return startTessera({ ...tesseraOptions, port: 0, log: false });
 }
 
 const running = await startServer();
@@ -59,6 +75,14 @@ const handlers = {
     session.disconnect();
     writeFileSync(path, JSON.stringify(profile));
   },
+  async 'statements-start'() {
+    recorded = [];
+  },
+  async 'statements-stop'() {
+    const statements = recorded ?? [];
+    recorded = undefined;
+    return statements;
+  },
   async stop() {
     await running.close();
     process.exit(0);
@@ -73,7 +97,7 @@ process.on('message', (message) => {
   const handler = handlers[message?.type];
   if (!handler) return;
   handler(message).then(
-    () => reply({ type: 'done', of: message.type }),
+    (value) => reply({ type: 'done', of: message.type, value }),
     (error) => reply({ type: 'failed', of: message.type, message: String(error?.stack ?? error) }),
   );
 });
