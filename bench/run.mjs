@@ -7,11 +7,15 @@
 //   node bench/run.mjs --profile       CPU profiles of the server in scenarios 3 and 4, summarised
 //   node bench/run.mjs --out FILE      results JSON somewhere else than bench/results/latest.json
 //   node bench/run.mjs --markdown      the table as Markdown too
+//
+// Scenarios 8 and 9 create (and drop) a database of their own on the Postgres server at
+// TESSERA_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test); without one they fail.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { dropBenchDatabases } from './lib/postgres.mjs';
 import { stopTracked } from './lib/processes.mjs';
 import { formatProfile, summarizeProfile } from './lib/profile.mjs';
 import { errorRow, formatMarkdownTable, formatTable, machine } from './lib/report.mjs';
@@ -22,8 +26,20 @@ import acceptTickets from './scenarios/4-accept-tickets.mjs';
 import coldStart from './scenarios/5-cold-start.mjs';
 import scale from './scenarios/6-scale.mjs';
 import sdkSize from './scenarios/7-sdk-size.mjs';
+import postgresCreate from './scenarios/8-postgres-create.mjs';
+import postgresAccept from './scenarios/9-postgres-accept.mjs';
 
-const SCENARIOS = [verifyDistinct, verifyRepeated, createTokens, acceptTickets, coldStart, scale, sdkSize];
+const SCENARIOS = [
+  verifyDistinct,
+  verifyRepeated,
+  createTokens,
+  acceptTickets,
+  coldStart,
+  scale,
+  sdkSize,
+  postgresCreate,
+  postgresAccept,
+];
 const DEFAULT_OUT = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 
 /** Exit codes: 0 all good (or --quick), 1 a target missed, 2 the harness or a scenario broke. */
@@ -55,7 +71,10 @@ function parseOptions(argv) {
 
 const log = (message) => process.stderr.write(`${message}\n`);
 
-/** Scratch directories in use (scenario 6's holds a database of over a gigabyte): removed even on Ctrl-C. */
+/**
+ * Scratch directories in use (scenario 6's holds a database of over a gigabyte): removed even on
+ * Ctrl-C, as are the Postgres databases of scenarios 8 and 9.
+ */
 const scratch = new Set();
 let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {
@@ -63,6 +82,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     interrupted = true;
     log(`${signal}: stopping`);
     await stopTracked();
+    await dropBenchDatabases();
     for (const dir of scratch) removeScratch(dir);
     process.exit(130);
   });
