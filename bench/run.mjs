@@ -4,7 +4,7 @@
 //   node bench/run.mjs                 every scenario, ~10 s of load each; exit 1 if a target is missed
 //   node bench/run.mjs --quick         ~1 s each; targets reported, not enforced (exit 0 unless it breaks)
 //   node bench/run.mjs --only 3,4      some scenarios
-//   node bench/run.mjs --profile       CPU profiles of the server in scenarios 3 and 4, summarised
+//   node bench/run.mjs --profile       CPU profiles of the server in scenarios 3, 4, 8 and 9, summarised
 //   node bench/run.mjs --out FILE      results JSON somewhere else than bench/results/latest.json
 //   node bench/run.mjs --markdown      the table as Markdown too
 //

@@ -1,6 +1,7 @@
 // Scenarios 8 and 9: tessera nodes on one Postgres database, their load split across them, and the
 // floors beside them (bench/lib/pg-floor-child.mjs), each in its own process.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runLoad, summarizeRuns } from './load.mjs';
 import {
@@ -13,6 +14,7 @@ import {
   redactUrl,
 } from './postgres.mjs';
 import { startServerProcess } from './processes.mjs';
+import { row } from './report.mjs';
 import { Samples } from './stats.mjs';
 import { backendHeaders } from './tessera-api.mjs';
 import { CONNECTIONS, loadPlan } from './tessera-load.mjs';
@@ -54,6 +56,7 @@ export async function startCluster(log) {
       nodes,
       /** A small pool of the harness's own, for seeding and reading back. */
       pool,
+      cpu: cpuMeter(pool, database.name),
       /** One floor process per node: `options` as pg-floor-child.mjs takes them. */
       async startFloors(floorOptions) {
         for (let i = 0; i < NODES; i++) {
@@ -215,6 +218,8 @@ function concurrent(runs) {
 export function httpLoad(name, servers, requests, extra = {}) {
   return {
     name,
+    servers,
+    pids: servers.map((server) => server.pid),
     ...extra,
     segment: async (durationMs) =>
       concurrent(
@@ -236,6 +241,7 @@ export function httpLoad(name, servers, requests, extra = {}) {
 export function floorLoad(name, floors, extra = {}) {
   return {
     name,
+    pids: floors.map((floor) => floor.pid),
     ...extra,
     segment: async (durationMs) => {
       const answers = await Promise.all(
@@ -268,14 +274,72 @@ function assertClean(load, result, phase, { answered = true } = {}) {
   );
 }
 
+/** Clock ticks per second in /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+/** CPU time a process has used so far, in ms, from /proc (Linux); undefined elsewhere or once gone. */
+function cpuMsOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Measures the CPU a segment costs: `start(pids)` before it, and the function it returns after it,
+ * gives the ms used by `pids` (the load's tessera nodes or floor processes), by the Postgres backends
+ * serving `databaseName` (Postgres's background writers, shared with other databases, are not
+ * counted) and by this process (the load generator). Undefined where /proc cannot be read.
+ */
+export function cpuMeter(pool, databaseName) {
+  const backends = async () =>
+    (await pool.query('select pid from pg_stat_activity where datname = $1', [databaseName])).rows.map(
+      (row) => row.pid,
+    );
+  const read = (pids) => new Map(pids.map((pid) => [pid, cpuMsOf(pid)]));
+  const spent = (before, after) =>
+    [...after].reduce((sum, [pid, ms]) => sum + (ms ?? 0) - (before.get(pid) ?? 0), 0);
+  return async (pids) => {
+    if (cpuMsOf(process.pid) === undefined) return undefined;
+    const own = read(pids);
+    const postgres = read(await backends());
+    const harness = process.cpuUsage();
+    return async () => {
+      const harnessUsed = process.cpuUsage(harness);
+      return {
+        processesMs: spent(own, read(pids)),
+        postgresMs: spent(postgres, read(await backends())),
+        harnessMs: (harnessUsed.user + harnessUsed.system) / 1000,
+      };
+    };
+  };
+}
+
+/** CPU per answer, in µs, from the totals of the measured segments. */
+function cpuPerOp(total, ok) {
+  if (total === undefined || ok === 0) return undefined;
+  const per = (ms) => Math.round((ms * 1000) / ok);
+  return {
+    processes: per(total.processesMs),
+    postgres: per(total.postgresMs),
+    harness: per(total.harnessMs),
+  };
+}
+
 /**
  * As tessera-load.mjs measureInTurn, for loads with a `segment(durationMs)` of their own: each warms
  * up, then they take turns segment by segment for `plan.rounds` rounds. Before the warm-up and before
  * each round, `prepare(durationMs, peakRate)` (if a load has one) tops up what a segment uses, outside
- * the measurement; `afterSegment(index, round)` runs after each measured segment. Anything but a 2xx
- * fails the scenario. Returns one summary per load.
+ * the measurement; `afterSegment(index, round)` runs after each measured segment. With `cpu` (a
+ * cpuMeter), each summary also has `cpuUsPerOp` for the load's `pids`, Postgres and the harness. A
+ * load with `profilePath` has its first server CPU-profiled from the first measured segment to the
+ * last (of every load: the samples of other loads' segments are its own work or idle). Anything but
+ * a 2xx fails the scenario. Returns one summary per load.
  */
-export async function measureInTurn(loads, plan, { afterSegment } = {}) {
+export async function measureInTurn(loads, plan, { afterSegment, cpu } = {}) {
   const peaks = loads.map(() => undefined);
   const prepare = async (durationMs) => {
     for (const [index, load] of loads.entries()) await load.prepare?.(durationMs, peaks[index]);
@@ -292,12 +356,52 @@ export async function measureInTurn(loads, plan, { afterSegment } = {}) {
       });
   }
   const runs = loads.map(() => []);
+  const cpuTotals = loads.map(() => undefined);
+  const profiled = loads.filter((load) => load.profilePath);
+  for (const load of profiled) await load.servers[0].startProfile();
   for (let round = 0; round < plan.rounds; round++) {
     await prepare(plan.segmentMs);
     for (const [index, load] of loads.entries()) {
+      const stopMeter = cpu && load.pids ? await cpu(load.pids) : undefined;
       runs[index].push(note(index, await load.segment(plan.segmentMs)));
+      const used = await stopMeter?.();
+      if (used) {
+        const total = cpuTotals[index] ?? { processesMs: 0, postgresMs: 0, harnessMs: 0 };
+        for (const key of Object.keys(total)) total[key] += used[key];
+        cpuTotals[index] = total;
+      }
       await afterSegment?.(index, round);
     }
   }
-  return loads.map((load, index) => assertClean(load, summarizeRuns(runs[index]), ''));
+  for (const load of profiled) await load.servers[0].stopProfile(load.profilePath);
+  return loads.map((load, index) => {
+    const summary = assertClean(load, summarizeRuns(runs[index]), '');
+    return { ...summary, cpuUsPerOp: cpuPerOp(cpuTotals[index], summary.ok) };
+  });
+}
+
+/**
+ * Two rows on what one request costs in CPU (where /proc could be read): in the node against the
+ * floor's own process, and in the Postgres backends under tessera against under the floor, which
+ * issue the same statements and should cost the same.
+ */
+export function cpuRows(scenario, what, ours, floor) {
+  if (!ours.cpuUsPerOp || !floor.cpuUsPerOp) return [];
+  const name = 'pg floor';
+  return [
+    row({
+      scenario,
+      metric: `${what}, CPU per request in the node`,
+      ours: { value: ours.cpuUsPerOp.processes, unit: 'µs' },
+      baseline: { value: floor.cpuUsPerOp.processes, unit: 'µs', name: `${name}, its process` },
+      ratio: ours.cpuUsPerOp.processes / floor.cpuUsPerOp.processes,
+    }),
+    row({
+      scenario,
+      metric: `${what}, CPU per request in Postgres backends`,
+      ours: { value: ours.cpuUsPerOp.postgres, unit: 'µs' },
+      baseline: { value: floor.cpuUsPerOp.postgres, unit: 'µs', name },
+      ratio: ours.cpuUsPerOp.postgres / floor.cpuUsPerOp.postgres,
+    }),
+  ];
 }

@@ -1,6 +1,7 @@
 import { POOL_SIZE } from '../lib/postgres.mjs';
 import {
   checkFloorStatements,
+  cpuRows,
   createOnce,
   createRequests,
   floorLoad,
@@ -23,7 +24,8 @@ const roundRatio = (a, b) => median(a.perRun.map((rate, round) => rate / b.perRu
 export default {
   id: 8,
   title: 'POST /v1/test_session_tokens on Postgres, one node and two',
-  async run({ quick, log }) {
+  profiled: true,
+  async run({ quick, profile, log }) {
     const plan = postgresPlan(quick);
     const cluster = await startCluster(log);
     try {
@@ -38,7 +40,7 @@ export default {
 
       const requests = createRequests(nodes[0].secretKey, userIds);
       const loads = [
-        httpLoad('tessera, 1 node', [nodes[0]], requests),
+        httpLoad('tessera, 1 node', [nodes[0]], requests, { profilePath: profile?.path }),
         floorLoad('pg floor, 1 process', [floors[0]]),
         httpLoad(`tessera, ${NODES} nodes`, nodes, requests),
         floorLoad(`pg floor, ${NODES} processes`, floors),
@@ -46,7 +48,8 @@ export default {
       log(
         `1 node, its floor, ${NODES} nodes, theirs, in turn: ${CONNECTIONS} connections (or steps in flight) in all, ${plan.rounds} x ${plan.segmentMs} ms each`,
       );
-      const [one, floorOne, two, floorTwo] = await measureInTurn(loads, plan);
+      const [one, floorOne, two, floorTwo] = await measureInTurn(loads, plan, { cpu: cluster.cpu });
+      profile?.record('tessera node 1 serving POST /v1/test_session_tokens on Postgres');
       const details = { connections: CONNECTIONS, poolSize: POOL_SIZE, plan, one, floorOne, two, floorTwo };
       const floorName = (processes) => `pg floor, ${processes}, pool ${POOL_SIZE} each`;
       return [
@@ -81,6 +84,7 @@ export default {
           baseline: { value: floorTwo.latencyMs.p99, unit: 'ms', name: floorName(`${NODES} processes`) },
           ratio: two.latencyMs.p99 / floorTwo.latencyMs.p99,
         }),
+        ...cpuRows(8, 'create on Postgres, 1 node', one, floorOne),
         row({
           scenario: 8,
           metric: `create on Postgres, ${NODES} nodes vs 1`,

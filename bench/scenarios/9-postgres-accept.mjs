@@ -4,6 +4,7 @@ import { POOL_SIZE } from '../lib/postgres.mjs';
 import {
   acceptRequests,
   checkFloorStatements,
+  cpuRows,
   floorLoad,
   httpLoad,
   measureInTurn,
@@ -27,7 +28,8 @@ const roundRatio = (a, b) => median(a.perRun.map((rate, round) => rate / b.perRu
 export default {
   id: 9,
   title: 'POST /v1/tickets/accept on Postgres, one node and two',
-  async run({ quick, log }) {
+  profiled: true,
+  async run({ quick, profile, log }) {
     const plan = postgresPlan(quick);
     const floorMs = quick ? 100 : 250;
     const key = createSigningKey();
@@ -49,9 +51,10 @@ export default {
       const floors = await cluster.startFloors({ kind: 'accept', userIds });
 
       /** A tessera load over `servers` with tickets of its own, topped up before each segment. */
-      const tesseraLoad = (name, servers) => {
+      const tesseraLoad = (name, servers, extra = {}) => {
         const queue = new TicketQueue(pool, userIds);
         return httpLoad(name, servers, acceptRequests(queue), {
+          ...extra,
           dry: () => queue.dry,
           prepare: async (durationMs, peak) => {
             const needed = ticketsFor(durationMs, peak, bound);
@@ -68,7 +71,7 @@ export default {
           },
         });
       const loads = [
-        tesseraLoad('tessera, 1 node', [nodes[0]]),
+        tesseraLoad('tessera, 1 node', [nodes[0]], { profilePath: profile?.path }),
         acceptFloor('pg floor, 1 process', [floors[0]]),
         tesseraLoad(`tessera, ${NODES} nodes`, nodes),
         acceptFloor(`pg floor, ${NODES} processes`, floors),
@@ -82,8 +85,10 @@ export default {
         `1 node, its pg floor, ${NODES} nodes, theirs, in turn: ${CONNECTIONS} connections (or steps in flight) in all, ${plan.rounds} x ${plan.segmentMs} ms each, signing floor after each node segment`,
       );
       const [one, floorOne, two, floorTwo] = await measureInTurn(loads, plan, {
+        cpu: cluster.cpu,
         afterSegment: (index) => signFloors.get(index)?.push(signRate(key, floorMs)),
       });
+      profile?.record('tessera node 1 serving POST /v1/tickets/accept on Postgres');
       const signs = { perRun: signFloors.get(0) };
       const signsTwo = { perRun: signFloors.get(2) };
       const details = {
@@ -151,6 +156,7 @@ export default {
           // The ceiling Postgres puts on accept here: below 0.7x, the target cannot be met on this host.
           ratio: roundRatio(floorOne, signs),
         }),
+        ...cpuRows(9, 'accept on Postgres, 1 node', one, floorOne),
         row({
           scenario: 9,
           metric: `accept on Postgres, ${NODES} nodes vs 1`,
