@@ -1,8 +1,8 @@
 // Scenarios 8 and 9: tessera nodes on one Postgres database, their load split across them, and the
 // floors beside them (bench/lib/pg-floor-child.mjs), each in its own process.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { cpuMeter, cpuPerOp } from './cpu-meter.mjs';
 import { runLoad, summarizeRuns } from './load.mjs';
 import {
   createBenchDatabase,
@@ -14,7 +14,6 @@ import {
   redactUrl,
 } from './postgres.mjs';
 import { startServerProcess } from './processes.mjs';
-import { row } from './report.mjs';
 import { Samples } from './stats.mjs';
 import { backendHeaders } from './tessera-api.mjs';
 import { CONNECTIONS, loadPlan } from './tessera-load.mjs';
@@ -274,61 +273,6 @@ function assertClean(load, result, phase, { answered = true } = {}) {
   );
 }
 
-/** Clock ticks per second in /proc/<pid>/stat (USER_HZ, 100 on Linux). */
-const USER_HZ = 100;
-
-/** CPU time a process has used so far, in ms, from /proc (Linux); undefined elsewhere or once gone. */
-function cpuMsOf(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Measures the CPU a segment costs: `start(pids)` before it, and the function it returns after it,
- * gives the ms used by `pids` (the load's tessera nodes or floor processes), by the Postgres backends
- * serving `databaseName` (Postgres's background writers, shared with other databases, are not
- * counted) and by this process (the load generator). Undefined where /proc cannot be read.
- */
-export function cpuMeter(pool, databaseName) {
-  const backends = async () =>
-    (await pool.query('select pid from pg_stat_activity where datname = $1', [databaseName])).rows.map(
-      (row) => row.pid,
-    );
-  const read = (pids) => new Map(pids.map((pid) => [pid, cpuMsOf(pid)]));
-  const spent = (before, after) =>
-    [...after].reduce((sum, [pid, ms]) => sum + (ms ?? 0) - (before.get(pid) ?? 0), 0);
-  return async (pids) => {
-    if (cpuMsOf(process.pid) === undefined) return undefined;
-    const own = read(pids);
-    const postgres = read(await backends());
-    const harness = process.cpuUsage();
-    return async () => {
-      const harnessUsed = process.cpuUsage(harness);
-      return {
-        processesMs: spent(own, read(pids)),
-        postgresMs: spent(postgres, read(await backends())),
-        harnessMs: (harnessUsed.user + harnessUsed.system) / 1000,
-      };
-    };
-  };
-}
-
-/** CPU per answer, in µs, from the totals of the measured segments. */
-function cpuPerOp(total, ok) {
-  if (total === undefined || ok === 0) return undefined;
-  const per = (ms) => Math.round((ms * 1000) / ok);
-  return {
-    processes: per(total.processesMs),
-    postgres: per(total.postgresMs),
-    harness: per(total.harnessMs),
-  };
-}
-
 /**
  * As tessera-load.mjs measureInTurn, for loads with a `segment(durationMs)` of their own: each warms
  * up, then they take turns segment by segment for `plan.rounds` rounds. Before the warm-up and before
@@ -378,30 +322,4 @@ export async function measureInTurn(loads, plan, { afterSegment, cpu } = {}) {
     const summary = assertClean(load, summarizeRuns(runs[index]), '');
     return { ...summary, cpuUsPerOp: cpuPerOp(cpuTotals[index], summary.ok) };
   });
-}
-
-/**
- * Two rows on what one request costs in CPU (where /proc could be read): in the node against the
- * floor's own process, and in the Postgres backends under tessera against under the floor, which
- * issue the same statements and should cost the same.
- */
-export function cpuRows(scenario, what, ours, floor) {
-  if (!ours.cpuUsPerOp || !floor.cpuUsPerOp) return [];
-  const name = 'pg floor';
-  return [
-    row({
-      scenario,
-      metric: `${what}, CPU per request in the node`,
-      ours: { value: ours.cpuUsPerOp.processes, unit: 'µs' },
-      baseline: { value: floor.cpuUsPerOp.processes, unit: 'µs', name: `${name}, its process` },
-      ratio: ours.cpuUsPerOp.processes / floor.cpuUsPerOp.processes,
-    }),
-    row({
-      scenario,
-      metric: `${what}, CPU per request in Postgres backends`,
-      ours: { value: ours.cpuUsPerOp.postgres, unit: 'µs' },
-      baseline: { value: floor.cpuUsPerOp.postgres, unit: 'µs', name },
-      ratio: ours.cpuUsPerOp.postgres / floor.cpuUsPerOp.postgres,
-    }),
-  ];
 }

@@ -1,7 +1,7 @@
+import { cpuRows } from '../lib/cpu-meter.mjs';
 import { POOL_SIZE } from '../lib/postgres.mjs';
 import {
   checkFloorStatements,
-  cpuRows,
   createOnce,
   createRequests,
   floorLoad,

@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
+import { cpuRows } from '../lib/cpu-meter.mjs';
 import { createSigningKey, signRate } from '../lib/jwt.mjs';
 import { POOL_SIZE } from '../lib/postgres.mjs';
 import {
   acceptRequests,
   checkFloorStatements,
-  cpuRows,
   floorLoad,
   httpLoad,
   measureInTurn,
