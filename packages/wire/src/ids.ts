@@ -36,6 +36,7 @@ const ID_BODY = `[0-9A-Za-z]{${ID_BODY_LENGTH}}`;
 export const FIXED_ID_KINDS = ['user', 'organization'] as const satisfies readonly IdKind[];
 const FIXED_ID_BODY = '[0-9A-Za-z]{1,64}';
 
+/* @__NO_SIDE_EFFECTS__ */
 export function idPattern(kind: IdKind): RegExp {
   const body = (FIXED_ID_KINDS as readonly IdKind[]).includes(kind) ? FIXED_ID_BODY : ID_BODY;
   return new RegExp(`^${ID_PREFIXES[kind]}_${body}$`);
@@ -46,6 +47,7 @@ export function isId(kind: IdKind, value: string): boolean {
   return idPattern(kind).test(value);
 }
 
+/* @__NO_SIDE_EFFECTS__ */
 export function idSchema(kind: IdKind): Schema<string> {
   return string({
     pattern: idPattern(kind),

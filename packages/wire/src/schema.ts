@@ -2,6 +2,10 @@
  * A deliberately small schema language: each wire definition written with it yields the TypeScript
  * type (`Infer`), validates request bodies and query strings on the server, validates responses in
  * the SDK, and emits the JSON Schema that goes into the OpenAPI document. One definition, four uses.
+ *
+ * Every builder is marked `@__NO_SIDE_EFFECTS__`, so a definition nothing uses costs nothing: an app
+ * bundling the SDK (which reads replies only) drops the request definitions. A shape that spreads
+ * others is written through `fields`, since a bundler keeps any spread it cannot see through.
  */
 
 /** What went wrong at one place in a value; `path` is `field`, `field[2]` or `field.sub`. */
@@ -60,6 +64,7 @@ function fail(ctx: Context, path: string, problem: SchemaIssue['problem'], messa
   return INVALID;
 }
 
+/* @__NO_SIDE_EFFECTS__ */
 function make<T>(kind: Schema<T>['kind'], run: Schema<T>['run'], toJsonSchema: () => JsonSchema): Schema<T> {
   return { kind, optional: false, run, toJsonSchema };
 }
@@ -79,6 +84,7 @@ export interface StringOptions {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 export const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
+/* @__NO_SIDE_EFFECTS__ */
 export function string(options: StringOptions = {}): Schema<string> {
   const { minLength = 0, maxLength = 10_000, pattern, format, description, printable = false } = options;
   return make(
@@ -113,6 +119,7 @@ export interface IntegerOptions {
   readonly description?: string;
 }
 
+/* @__NO_SIDE_EFFECTS__ */
 export function integer(options: IntegerOptions = {}): Schema<number> {
   const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER, description } = options;
   return make(
@@ -134,6 +141,7 @@ export function integer(options: IntegerOptions = {}): Schema<number> {
   );
 }
 
+/* @__NO_SIDE_EFFECTS__ */
 export function boolean(): Schema<boolean> {
   return make(
     'boolean',
@@ -147,6 +155,7 @@ export function boolean(): Schema<boolean> {
 }
 
 /** One of a fixed set of strings; the type is their literal union. */
+/* @__NO_SIDE_EFFECTS__ */
 export function literal<const V extends readonly [string, ...string[]]>(...values: V): Schema<V[number]> {
   const allowed = new Set<string>(values);
   return make(
@@ -162,6 +171,7 @@ export function literal<const V extends readonly [string, ...string[]]>(...value
 
 /** Any JSON object, kept exactly as given (metadata, actor). */
 /** `maxBytes` bounds a request's object by the UTF-8 bytes of its JSON serialisation. */
+/* @__NO_SIDE_EFFECTS__ */
 export function jsonObject(options: { maxBytes?: number } = {}): Schema<Record<string, unknown>> {
   const { maxBytes } = options;
   return make(
@@ -185,6 +195,7 @@ export function jsonObject(options: { maxBytes?: number } = {}): Schema<Record<s
  * A JSON object whose named keys are checked and whose other keys are kept as given: an actor is
  * `{ sub, ...anything }`. `maxBytes` bounds a request's object as for `jsonObject`.
  */
+/* @__NO_SIDE_EFFECTS__ */
 export function openObject<S extends Shape>(
   shape: S,
   options: { maxBytes?: number } = {},
@@ -217,6 +228,7 @@ function utf8Length(text: string): number {
   return utf8.encode(text).length;
 }
 
+/* @__NO_SIDE_EFFECTS__ */
 export function array<T>(item: Schema<T>, options: { maxItems?: number } = {}): Schema<T[]> {
   const { maxItems = 500 } = options;
   return make(
@@ -237,6 +249,7 @@ export function array<T>(item: Schema<T>, options: { maxItems?: number } = {}): 
   );
 }
 
+/* @__NO_SIDE_EFFECTS__ */
 export function nullable<T>(inner: Schema<T>): Schema<T | null> {
   return make(
     inner.kind,
@@ -258,6 +271,7 @@ function nullableJsonSchema(inner: JsonSchema): JsonSchema {
 }
 
 /** The key may be absent. (Present-but-null is a separate matter: see `nullable`.) */
+/* @__NO_SIDE_EFFECTS__ */
 export function optional<T>(inner: Schema<T>): Schema<T> & { readonly optional: true } {
   return { ...inner, optional: true };
 }
@@ -266,6 +280,17 @@ function joinPath(parent: string, key: string): string {
   return parent === '' ? key : `${parent}.${key}`;
 }
 
+/**
+ * The shape `build` returns, made in a call that bundlers may drop when nothing uses it. A shape that
+ * spreads others (`{ ...pagingQuery, order_by }`) is written through it: a bundler keeps a spread it
+ * cannot see through (it might run a getter), and with it every schema spread into it.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function fields<S extends Shape>(build: () => S): S {
+  return build();
+}
+
+/* @__NO_SIDE_EFFECTS__ */
 export function object<S extends Shape>(shape: S): ObjectSchema<S> {
   const keys = Object.keys(shape);
   const run = (value: unknown, path: string, ctx: Context): Outcome<InferShape<S>> => {

@@ -1,5 +1,5 @@
 import { idSchema } from '../ids';
-import { type Infer, jsonObject, literal, object, openObject, string } from '../schema';
+import { fields, type Infer, jsonObject, literal, object, openObject, string } from '../schema';
 import { ticketLimits, ticketListQueryFields, ticketObjectFields, ticketTermsParams } from './ticket';
 
 /** Defaults of an actor token, as Clerk's: the link lives an hour, the session 30 minutes. */
@@ -17,22 +17,28 @@ export const actorParam = openObject(
   { maxBytes: ACTOR_MAX_BYTES },
 );
 
-export const actorTokenObject = object({
-  object: literal('actor_token'),
-  ...ticketObjectFields('actorToken'),
-  actor: jsonObject(),
-});
+export const actorTokenObject = object(
+  fields(() => ({
+    object: literal('actor_token'),
+    ...ticketObjectFields('actorToken'),
+    actor: jsonObject(),
+  })),
+);
 
 /** What `@clerk/backend`'s `actorTokens.create` sends, and tessera's optional `redirect_url`. */
-export const createActorTokenParams = object({
-  user_id: idSchema('user'),
-  actor: actorParam,
-  ...ticketTermsParams(ACTOR_TOKEN_LIMITS),
-});
+export const createActorTokenParams = object(
+  fields(() => ({
+    user_id: idSchema('user'),
+    actor: actorParam,
+    ...ticketTermsParams(ACTOR_TOKEN_LIMITS),
+  })),
+);
 
-export const listActorTokensQuery = object({
-  ...ticketListQueryFields,
-});
+export const listActorTokensQuery = object(
+  fields(() => ({
+    ...ticketListQueryFields,
+  })),
+);
 
 export type ActorTokenJSON = Infer<typeof actorTokenObject>;
 export type CreateActorTokenParams = Infer<typeof createActorTokenParams>;

@@ -1,5 +1,5 @@
 import { idSchema } from '../ids';
-import { type Infer, literal, object, optional, string } from '../schema';
+import { fields, type Infer, literal, object, optional, string } from '../schema';
 import {
   identifierParam,
   redirectUrlParam,
@@ -33,16 +33,18 @@ export const taskDescriptionParam = string({
  * An agent task. `agent_id`, `agent_task_id`, `task_id` (Clerk's deprecated name of the same id) and
  * `url` are what `@clerk/backend` reads; the rest is tessera's. `url` is only in the reply to create.
  */
-export const agentTaskObject = object({
-  object: literal('agent_task'),
-  ...ticketObjectFields('agentTask'),
-  agent_task_id: idSchema('agentTask'),
-  task_id: idSchema('agentTask'),
-  agent_id: idSchema('agent'),
-  agent_name: string(),
-  task_description: string(),
-  permissions: literal(...AGENT_TASK_PERMISSIONS),
-});
+export const agentTaskObject = object(
+  fields(() => ({
+    object: literal('agent_task'),
+    ...ticketObjectFields('agentTask'),
+    agent_task_id: idSchema('agentTask'),
+    task_id: idSchema('agentTask'),
+    agent_id: idSchema('agent'),
+    agent_name: string(),
+    task_description: string(),
+    permissions: literal(...AGENT_TASK_PERMISSIONS),
+  })),
+);
 
 /** Exactly one of the two names the user the agent acts for. */
 export const onBehalfOfParam = object({
@@ -51,20 +53,24 @@ export const onBehalfOfParam = object({
 });
 
 /** What `@clerk/backend`'s `agentTasks.create` sends (deep snake case), and `expires_in_seconds`. */
-export const createAgentTaskParams = object({
-  on_behalf_of: onBehalfOfParam,
-  permissions: literal(...AGENT_TASK_PERMISSIONS),
-  agent_name: agentNameParam,
-  task_description: taskDescriptionParam,
-  ...ticketTermsParams(AGENT_TASK_LIMITS),
-  // Required here, as Clerk's agent tasks have it: where the agent lands.
-  redirect_url: redirectUrlParam,
-});
+export const createAgentTaskParams = object(
+  fields(() => ({
+    on_behalf_of: onBehalfOfParam,
+    permissions: literal(...AGENT_TASK_PERMISSIONS),
+    agent_name: agentNameParam,
+    task_description: taskDescriptionParam,
+    ...ticketTermsParams(AGENT_TASK_LIMITS),
+    // Required here, as Clerk's agent tasks have it: where the agent lands.
+    redirect_url: redirectUrlParam,
+  })),
+);
 
-export const listAgentTasksQuery = object({
-  ...ticketListQueryFields,
-  agent_id: optional(idSchema('agent')),
-});
+export const listAgentTasksQuery = object(
+  fields(() => ({
+    ...ticketListQueryFields,
+    agent_id: optional(idSchema('agent')),
+  })),
+);
 
 export type AgentTaskJSON = Infer<typeof agentTaskObject>;
 export type CreateAgentTaskParams = Infer<typeof createAgentTaskParams>;

@@ -1,6 +1,7 @@
 import { idSchema } from '../ids';
 import {
   boolean,
+  fields,
   type Infer,
   integer,
   jsonObject,
@@ -153,21 +154,25 @@ const signingFields = {
   signing_key: optional(nullable(string({ maxLength: 8192 }))),
 } as const;
 
-export const createJwtTemplateParams = object({
-  name: templateName,
-  claims: jsonObject({ maxBytes: TEMPLATE_CLAIMS_MAX_BYTES }),
-  lifetime: optional(nullable(lifetime)),
-  allowed_clock_skew: optional(nullable(clockSkew)),
-  ...signingFields,
-});
+export const createJwtTemplateParams = object(
+  fields(() => ({
+    name: templateName,
+    claims: jsonObject({ maxBytes: TEMPLATE_CLAIMS_MAX_BYTES }),
+    lifetime: optional(nullable(lifetime)),
+    allowed_clock_skew: optional(nullable(clockSkew)),
+    ...signingFields,
+  })),
+);
 
-export const updateJwtTemplateParams = object({
-  name: optional(templateName),
-  claims: optional(jsonObject({ maxBytes: TEMPLATE_CLAIMS_MAX_BYTES })),
-  lifetime: optional(nullable(lifetime)),
-  allowed_clock_skew: optional(nullable(clockSkew)),
-  ...signingFields,
-});
+export const updateJwtTemplateParams = object(
+  fields(() => ({
+    name: optional(templateName),
+    claims: optional(jsonObject({ maxBytes: TEMPLATE_CLAIMS_MAX_BYTES })),
+    lifetime: optional(nullable(lifetime)),
+    allowed_clock_skew: optional(nullable(clockSkew)),
+    ...signingFields,
+  })),
+);
 
 /** `POST /v1/sessions/{id}/tokens/{template_name}`: the template's lifetime unless given. */
 export const createTemplateTokenParams = object({
@@ -180,7 +185,7 @@ export const createTemplateTokenParams = object({
   ),
 });
 
-export const listJwtTemplatesQuery = object({ ...pagingQuery });
+export const listJwtTemplatesQuery = object(pagingQuery);
 
 export const deletedJwtTemplateObject = object({
   object: literal('jwt_template'),

@@ -4,6 +4,7 @@ import { array, boolean, integer, literal, object, optional, type Schema } from 
 export const timestamp = integer({ min: 0, description: 'Unix time in milliseconds' });
 
 /** `order_by` accepts a field, optionally prefixed with `+` (ascending) or `-` (descending). */
+/* @__NO_SIDE_EFFECTS__ */
 export function orderBy<const F extends readonly [string, ...string[]]>(...fields: F) {
   const values = fields.flatMap((field) => [field, `+${field}`, `-${field}`]) as unknown as [
     string,
@@ -22,6 +23,7 @@ export const pagingQuery = {
 export const DEFAULT_LIMIT = 10;
 
 /** `{ data, total_count }`, the reply to a list request with `paginated=true`. */
+/* @__NO_SIDE_EFFECTS__ */
 export function paginated<T>(item: Schema<T>) {
   return object({ data: array(item), total_count: integer({ min: 0 }) });
 }

@@ -1,5 +1,5 @@
 import { idSchema } from '../ids';
-import { array, boolean, type Infer, integer, literal, object, optional, string } from '../schema';
+import { array, boolean, fields, type Infer, integer, literal, object, optional, string } from '../schema';
 import { updateSessionTokenTemplateParams } from './claims';
 import { createOrganizationParams } from './organization';
 import { createPermissionParams, roleKeyParam } from './organization-role';
@@ -19,17 +19,21 @@ const fixtureRole = object({
 });
 
 /** A user of a fixture: what `POST /v1/users` takes, a fixed `id` if wanted, and banned or locked. */
-const fixtureUser = object({
-  id: optional(idSchema('user')),
-  ...createUserParams.shape,
-  banned: optional(boolean()),
-  locked: optional(boolean()),
-});
+const fixtureUser = object(
+  fields(() => ({
+    id: optional(idSchema('user')),
+    ...createUserParams.shape,
+    banned: optional(boolean()),
+    locked: optional(boolean()),
+  })),
+);
 
-const fixtureOrganization = object({
-  ...createOrganizationParams.shape,
-  members: optional(array(fixtureMember, { maxItems: 1000 })),
-});
+const fixtureOrganization = object(
+  fields(() => ({
+    ...createOrganizationParams.shape,
+    members: optional(array(fixtureMember, { maxItems: 1000 })),
+  })),
+);
 
 /**
  * `POST /v1/fixtures` (and `tessera seed`): everything in one transaction, or nothing. Entries are

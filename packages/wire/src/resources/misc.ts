@@ -14,6 +14,7 @@ export const ticketAcceptanceObject = object({
   jwt: string(),
 });
 
+/* @__NO_SIDE_EFFECTS__ */
 export function deletedObjectOf<const O extends string>(objectName: O, kind: IdKind) {
   return object({ object: literal(objectName), id: idSchema(kind), deleted: boolean() });
 }

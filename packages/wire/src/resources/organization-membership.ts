@@ -2,6 +2,7 @@ import { idSchema } from '../ids';
 import {
   array,
   boolean,
+  fields,
   type Infer,
   jsonObject,
   literal,
@@ -62,21 +63,25 @@ export const organizationMembershipMetadataParams = object({
 const membershipOrder = orderBy('created_at', 'first_name', 'last_name', 'username', 'email_address');
 
 /** `GET /v1/organizations/{id}/memberships`. */
-export const listOrganizationMembershipsQuery = object({
-  user_id: optional(array(string({ maxLength: 64 }))),
-  role: optional(array(string({ maxLength: 64 }))),
-  query: optional(
-    string({ maxLength: 256, description: 'Part of the member’s id, name, username or email' }),
-  ),
-  ...pagingQuery,
-  order_by: membershipOrder,
-});
+export const listOrganizationMembershipsQuery = object(
+  fields(() => ({
+    user_id: optional(array(string({ maxLength: 64 }))),
+    role: optional(array(string({ maxLength: 64 }))),
+    query: optional(
+      string({ maxLength: 256, description: 'Part of the member’s id, name, username or email' }),
+    ),
+    ...pagingQuery,
+    order_by: membershipOrder,
+  })),
+);
 
 /** `GET /v1/users/{id}/organization_memberships` and `GET /v1/organization_memberships`. */
-export const listUserOrganizationMembershipsQuery = object({
-  ...pagingQuery,
-  order_by: membershipOrder,
-});
+export const listUserOrganizationMembershipsQuery = object(
+  fields(() => ({
+    ...pagingQuery,
+    order_by: membershipOrder,
+  })),
+);
 
 export type OrganizationMembershipJSON = Infer<typeof organizationMembershipObject>;
 export type CreateOrganizationMembershipParams = Infer<typeof createOrganizationMembershipParams>;

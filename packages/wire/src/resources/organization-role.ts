@@ -1,5 +1,5 @@
 import { idSchema } from '../ids';
-import { array, boolean, type Infer, literal, nullable, object, optional, string } from '../schema';
+import { array, boolean, fields, type Infer, literal, nullable, object, optional, string } from '../schema';
 import { orderBy, pagingQuery, timestamp } from './common';
 
 /** A role's key: `org:` and a name, e.g. `org:admin`, `org:billing_manager`. */
@@ -74,11 +74,14 @@ export const updateRoleParams = object({
   permissions: optional(nullable(array(string({ maxLength: 200 }), { maxItems: 200 }))),
 });
 
-const listQuery = {
-  query: optional(string({ maxLength: 256, description: 'Part of the key or name' })),
-  ...pagingQuery,
-  order_by: orderBy('created_at', 'name', 'key'),
-} as const;
+const listQuery = fields(
+  () =>
+    ({
+      query: optional(string({ maxLength: 256, description: 'Part of the key or name' })),
+      ...pagingQuery,
+      order_by: orderBy('created_at', 'name', 'key'),
+    }) as const,
+);
 
 export const listRolesQuery = object(listQuery);
 export const listPermissionsQuery = object(listQuery);

@@ -2,6 +2,7 @@ import { idSchema } from '../ids';
 import {
   array,
   boolean,
+  fields,
   type Infer,
   integer,
   jsonObject,
@@ -77,14 +78,16 @@ export const getOrganizationQuery = object({
   include_members_count: optional(boolean()),
 });
 
-export const listOrganizationsQuery = object({
-  query: optional(string({ maxLength: 256, description: 'Part of the id, name or slug' })),
-  organization_id: optional(array(string({ maxLength: 64 }))),
-  user_id: optional(array(string({ maxLength: 64 }), { maxItems: 100 })),
-  include_members_count: optional(boolean()),
-  ...pagingQuery,
-  order_by: orderBy('created_at', 'name', 'members_count'),
-});
+export const listOrganizationsQuery = object(
+  fields(() => ({
+    query: optional(string({ maxLength: 256, description: 'Part of the id, name or slug' })),
+    organization_id: optional(array(string({ maxLength: 64 }))),
+    user_id: optional(array(string({ maxLength: 64 }), { maxItems: 100 })),
+    include_members_count: optional(boolean()),
+    ...pagingQuery,
+    order_by: orderBy('created_at', 'name', 'members_count'),
+  })),
+);
 
 export type OrganizationJSON = Infer<typeof organizationObject>;
 export type CreateOrganizationParams = Infer<typeof createOrganizationParams>;

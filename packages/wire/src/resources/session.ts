@@ -1,32 +1,46 @@
 import { idSchema } from '../ids';
-import { type Infer, integer, jsonObject, literal, nullable, object, optional, string } from '../schema';
+import {
+  fields,
+  type Infer,
+  integer,
+  jsonObject,
+  literal,
+  nullable,
+  object,
+  optional,
+  string,
+} from '../schema';
 import { orderBy, pagingQuery, timestamp } from './common';
 
 export const SESSION_STATUSES = ['active', 'revoked', 'ended', 'expired'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
-export const sessionObject = object({
-  object: literal('session'),
-  id: idSchema('session'),
-  client_id: idSchema('client'),
-  user_id: idSchema('user'),
-  status: literal(...SESSION_STATUSES),
-  actor: nullable(jsonObject()),
-  last_active_organization_id: nullable(string()),
-  last_active_at: timestamp,
-  expire_at: timestamp,
-  abandon_at: timestamp,
-  created_at: timestamp,
-  updated_at: timestamp,
-});
+export const sessionObject = object(
+  fields(() => ({
+    object: literal('session'),
+    id: idSchema('session'),
+    client_id: idSchema('client'),
+    user_id: idSchema('user'),
+    status: literal(...SESSION_STATUSES),
+    actor: nullable(jsonObject()),
+    last_active_organization_id: nullable(string()),
+    last_active_at: timestamp,
+    expire_at: timestamp,
+    abandon_at: timestamp,
+    created_at: timestamp,
+    updated_at: timestamp,
+  })),
+);
 
-export const listSessionsQuery = object({
-  user_id: optional(idSchema('user')),
-  client_id: optional(idSchema('client')),
-  status: optional(literal(...SESSION_STATUSES)),
-  ...pagingQuery,
-  order_by: orderBy('created_at', 'updated_at', 'expire_at'),
-});
+export const listSessionsQuery = object(
+  fields(() => ({
+    user_id: optional(idSchema('user')),
+    client_id: optional(idSchema('client')),
+    status: optional(literal(...SESSION_STATUSES)),
+    ...pagingQuery,
+    order_by: orderBy('created_at', 'updated_at', 'expire_at'),
+  })),
+);
 
 /**
  * `POST /v1/sessions` (`@clerk/backend`'s `sessions.createSession`): a session for a user at once,

@@ -1,5 +1,5 @@
 import { idSchema } from '../ids';
-import { type Infer, literal, object } from '../schema';
+import { fields, type Infer, literal, object } from '../schema';
 import { ticketLimits, ticketListQueryFields, ticketObjectFields, ticketTermsParams } from './ticket';
 
 /**
@@ -8,20 +8,26 @@ import { ticketLimits, ticketListQueryFields, ticketObjectFields, ticketTermsPar
  */
 export const SIGN_IN_TOKEN_LIMITS = ticketLimits(30 * 24 * 3600, 604_800);
 
-export const signInTokenObject = object({
-  object: literal('sign_in_token'),
-  ...ticketObjectFields('signInToken'),
-});
+export const signInTokenObject = object(
+  fields(() => ({
+    object: literal('sign_in_token'),
+    ...ticketObjectFields('signInToken'),
+  })),
+);
 
 /** What `@clerk/backend`'s `signInTokens.createSignInToken` sends, and tessera's optional extras. */
-export const createSignInTokenParams = object({
-  user_id: idSchema('user'),
-  ...ticketTermsParams(SIGN_IN_TOKEN_LIMITS),
-});
+export const createSignInTokenParams = object(
+  fields(() => ({
+    user_id: idSchema('user'),
+    ...ticketTermsParams(SIGN_IN_TOKEN_LIMITS),
+  })),
+);
 
-export const listSignInTokensQuery = object({
-  ...ticketListQueryFields,
-});
+export const listSignInTokensQuery = object(
+  fields(() => ({
+    ...ticketListQueryFields,
+  })),
+);
 
 export type SignInTokenJSON = Infer<typeof signInTokenObject>;
 export type CreateSignInTokenParams = Infer<typeof createSignInTokenParams>;

@@ -1,5 +1,5 @@
 import { type IdKind, idSchema } from '../ids';
-import { integer, literal, nullable, optional, string } from '../schema';
+import { fields, integer, literal, nullable, optional, string } from '../schema';
 import { orderBy, pagingQuery, timestamp } from './common';
 
 /** Every kind of ticket: a one-time credential that starts a session when accepted. */
@@ -19,6 +19,7 @@ export const TICKET_LIFETIME_BOUNDS = {
 } as const;
 
 /** A kind's lifetimes: the shared bounds with its own defaults (seconds). */
+/* @__NO_SIDE_EFFECTS__ */
 export function ticketLimits(expiresInSeconds: number, sessionMaxDurationInSeconds: number) {
   return {
     expiresInSeconds: { ...TICKET_LIFETIME_BOUNDS.expiresInSeconds, default: expiresInSeconds },
@@ -32,6 +33,7 @@ export function ticketLimits(expiresInSeconds: number, sessionMaxDurationInSecon
 export type TicketLimits = ReturnType<typeof ticketLimits>;
 
 /** The create parameters every kind takes besides who the ticket is for: its lifetimes and redirect. */
+/* @__NO_SIDE_EFFECTS__ */
 export function ticketTermsParams(limits: TicketLimits) {
   return {
     expires_in_seconds: expiresInSecondsParam(limits.expiresInSeconds.default),
@@ -42,6 +44,7 @@ export function ticketTermsParams(limits: TicketLimits) {
 }
 
 /** `expires_in_seconds` of a create, with the kind's default in its description. */
+/* @__NO_SIDE_EFFECTS__ */
 export function expiresInSecondsParam(defaultSeconds: number) {
   const { min, max } = TICKET_LIFETIME_BOUNDS.expiresInSeconds;
   return optional(
@@ -50,6 +53,7 @@ export function expiresInSecondsParam(defaultSeconds: number) {
 }
 
 /** `session_max_duration_in_seconds` of a create, with the kind's default in its description. */
+/* @__NO_SIDE_EFFECTS__ */
 export function sessionMaxDurationParam(defaultSeconds: number) {
   const { min, max } = TICKET_LIFETIME_BOUNDS.sessionMaxDurationInSeconds;
   return optional(
@@ -81,6 +85,7 @@ export const identifierParam = string({
  * The fields every kind of ticket has on the wire, in this order; each kind's object adds its own.
  * `token` and `url` (the credential) are only in the reply to create.
  */
+/* @__NO_SIDE_EFFECTS__ */
 export function ticketObjectFields(idKind: IdKind) {
   return {
     id: idSchema(idKind),
@@ -99,9 +104,12 @@ export function ticketObjectFields(idKind: IdKind) {
 }
 
 /** The filters and paging every kind's list takes. */
-export const ticketListQueryFields = {
-  user_id: optional(idSchema('user')),
-  status: optional(ticketStatus),
-  ...pagingQuery,
-  order_by: orderBy('created_at', 'updated_at', 'expires_at'),
-} as const;
+export const ticketListQueryFields = fields(
+  () =>
+    ({
+      user_id: optional(idSchema('user')),
+      status: optional(ticketStatus),
+      ...pagingQuery,
+      order_by: orderBy('created_at', 'updated_at', 'expires_at'),
+    }) as const,
+);

@@ -2,6 +2,7 @@ import { idSchema } from '../ids';
 import {
   array,
   boolean,
+  fields,
   type Infer,
   integer,
   jsonObject,
@@ -75,38 +76,47 @@ export type PasswordHasher = (typeof PASSWORD_HASHERS)[number];
 /** Without `skip_password_checks`, a password has at least this many characters (Clerk's rule). */
 export const PASSWORD_MIN_LENGTH = 8;
 
-const passwordFields = {
-  password: optional(string({ minLength: 1, maxLength: 256, description: 'Stored only as a scrypt digest' })),
-  skip_password_checks: optional(boolean()),
-  /** `@clerk/backend`'s `skipPasswordRequirement`: tessera never requires a password, so it changes nothing. */
-  skip_password_requirement: optional(boolean()),
-  password_digest: optional(string({ minLength: 1, maxLength: 512, description: 'An imported digest' })),
-  password_hasher: optional(literal(...PASSWORD_HASHERS)),
-} as const;
+const passwordFields = fields(
+  () =>
+    ({
+      password: optional(
+        string({ minLength: 1, maxLength: 256, description: 'Stored only as a scrypt digest' }),
+      ),
+      skip_password_checks: optional(boolean()),
+      /** `@clerk/backend`'s `skipPasswordRequirement`: tessera never requires a password, so it changes nothing. */
+      skip_password_requirement: optional(boolean()),
+      password_digest: optional(string({ minLength: 1, maxLength: 512, description: 'An imported digest' })),
+      password_hasher: optional(literal(...PASSWORD_HASHERS)),
+    }) as const,
+);
 
-export const createUserParams = object({
-  email_address: optional(array(emailAddress, { maxItems: 10 })),
-  username: optional(username),
-  first_name: optional(name),
-  last_name: optional(name),
-  external_id: optional(externalId),
-  public_metadata: optional(metadata),
-  private_metadata: optional(metadata),
-  unsafe_metadata: optional(metadata),
-  ...passwordFields,
-});
+export const createUserParams = object(
+  fields(() => ({
+    email_address: optional(array(emailAddress, { maxItems: 10 })),
+    username: optional(username),
+    first_name: optional(name),
+    last_name: optional(name),
+    external_id: optional(externalId),
+    public_metadata: optional(metadata),
+    private_metadata: optional(metadata),
+    unsafe_metadata: optional(metadata),
+    ...passwordFields,
+  })),
+);
 
-export const updateUserParams = object({
-  username: optional(nullable(username)),
-  first_name: optional(nullable(name)),
-  last_name: optional(nullable(name)),
-  external_id: optional(nullable(externalId)),
-  primary_email_address_id: optional(idSchema('emailAddress')),
-  public_metadata: optional(metadata),
-  private_metadata: optional(metadata),
-  unsafe_metadata: optional(metadata),
-  ...passwordFields,
-});
+export const updateUserParams = object(
+  fields(() => ({
+    username: optional(nullable(username)),
+    first_name: optional(nullable(name)),
+    last_name: optional(nullable(name)),
+    external_id: optional(nullable(externalId)),
+    primary_email_address_id: optional(idSchema('emailAddress')),
+    public_metadata: optional(metadata),
+    private_metadata: optional(metadata),
+    unsafe_metadata: optional(metadata),
+    ...passwordFields,
+  })),
+);
 
 /** `POST /v1/users/{id}/verify_password`. */
 export const verifyPasswordParams = object({ password: string({ minLength: 1, maxLength: 256 }) });
@@ -125,6 +135,7 @@ export const userMetadataParams = object({
   unsafe_metadata: optional(metadata),
 });
 
+/* @__NO_SIDE_EFFECTS__ */
 function timestampParam(description: string) {
   return integer({ min: 0, description });
 }
@@ -151,19 +162,21 @@ const userFilters = {
   web3_wallet: optional(array(string({ maxLength: 256 }))),
 } as const;
 
-export const listUsersQuery = object({
-  ...userFilters,
-  ...pagingQuery,
-  order_by: orderBy(
-    'created_at',
-    'updated_at',
-    'last_sign_in_at',
-    'last_active_at',
-    'username',
-    'first_name',
-    'last_name',
-  ),
-});
+export const listUsersQuery = object(
+  fields(() => ({
+    ...userFilters,
+    ...pagingQuery,
+    order_by: orderBy(
+      'created_at',
+      'updated_at',
+      'last_sign_in_at',
+      'last_active_at',
+      'username',
+      'first_name',
+      'last_name',
+    ),
+  })),
+);
 
 export const countUsersQuery = object(userFilters);
 
