@@ -121,7 +121,8 @@ export interface OrganizationMembershipsApi {
 }
 
 const resource = 'OrganizationMembership';
-const read = OrganizationMembership.fromJSON;
+// An arrow, as in users.ts: a module-level property read would keep this module in every bundle.
+const read = (json: unknown) => OrganizationMembership.fromJSON(json);
 const readList = paginatedReader(organizationMembershipObject, toOrganizationMembership, resource);
 
 export function createOrganizationMembershipsApi(request: Requester): OrganizationMembershipsApi {

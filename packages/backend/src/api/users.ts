@@ -122,7 +122,9 @@ const users = {
   idOption: 'userId',
   schema: userObject,
   map: toUser,
-  read: User.fromJSON,
+  // An arrow, not `User.fromJSON` read at load: a bundler keeps a module-level property read (it
+  // might run a getter), and with it this module in an app that uses no client.
+  read: (json: unknown) => User.fromJSON(json),
   deleted: 'user',
 } as const;
 

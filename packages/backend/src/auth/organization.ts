@@ -25,7 +25,8 @@ export interface OrganizationAuth {
   readonly orgPermissions: readonly string[] | null;
 }
 
-const NO_ORGANIZATION: OrganizationAuth = Object.freeze({
+// Pure: an app that never decodes an organization does not keep it.
+const NO_ORGANIZATION: OrganizationAuth = /* @__PURE__ */ Object.freeze({
   orgId: null,
   orgRole: null,
   orgSlug: null,

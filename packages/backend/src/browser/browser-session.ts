@@ -287,12 +287,11 @@ function environmentOf(options: BrowserSessionOptions): (string | undefined)[] {
 
 /**
  * The flow for `options`, shared by every call with the same configuration (and so are its
- * refreshes in flight). Bad options throw on every call.
+ * refreshes in flight). Bad options throw on every call. Marked pure so that an app importing only
+ * the client or `verifyToken` ships none of the browser flow.
  */
-export const browserSessionsFor: (options: BrowserSessionOptions) => BrowserSessions = sharedFlows(
-  createBrowserSessions,
-  environmentOf,
-);
+export const browserSessionsFor: (options: BrowserSessionOptions) => BrowserSessions =
+  /* @__PURE__ */ sharedFlows(createBrowserSessions, environmentOf);
 
 function browserRequestOf(request: Request): BrowserRequest {
   return {
