@@ -2,10 +2,15 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { row } from '../lib/report.mjs';
 
-/** Bundles `code` as an app would ship it to a browser or an edge worker: minified, tree-shaken. */
+/**
+ * Bundles `code` as an app would ship it to a browser or an edge worker: minified, tree-shaken, from
+ * the packages as published (`dist/`). The repository's tsconfig.json is not read: its `paths` map
+ * `@tessera/*` to the TypeScript sources, which no app gets.
+ */
 async function gzippedBundle(code) {
   const result = await build({
     stdin: { contents: code, resolveDir: import.meta.dirname, loader: 'js' },
+    tsconfigRaw: '{}',
     bundle: true,
     minify: true,
     format: 'esm',
