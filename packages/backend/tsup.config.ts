@@ -6,6 +6,7 @@ const entry = {
   express: 'src/adapters/express.ts',
   hono: 'src/adapters/hono.ts',
   fastify: 'src/adapters/fastify.ts',
+  next: 'src/adapters/next.ts',
 };
 
 const shared: Options = {
@@ -16,7 +17,7 @@ const shared: Options = {
   treeshake: true,
   // The wire definitions are bundled, so the published package has no runtime dependencies.
   noExternal: ['@tessera/wire'],
-  external: ['express', 'hono', 'fastify', 'node:crypto'],
+  external: ['express', 'hono', 'fastify', 'next', 'node:crypto'],
   removeNodeProtocol: false,
   tsconfig: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)),
 };

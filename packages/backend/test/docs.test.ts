@@ -8,6 +8,7 @@ const entries = [
   'src/adapters/express.ts',
   'src/adapters/hono.ts',
   'src/adapters/fastify.ts',
+  'src/adapters/next.ts',
 ].map((path) => new URL(path, root).pathname);
 
 describe('documentation', () => {

@@ -58,6 +58,17 @@ describe('exports', () => {
       'withAuth',
     ]);
   });
+
+  it('@tessera/backend/next', async () => {
+    expect(Object.keys(await import('@tessera/backend/next')).sort()).toEqual([
+      'REFRESH_COOKIE',
+      'SESSION_COOKIE',
+      'auth',
+      'createRouteMatcher',
+      'signOut',
+      'tesseraMiddleware',
+    ]);
+  });
 });
 
 describe('package.json', () => {
@@ -66,7 +77,9 @@ describe('package.json', () => {
   it('is ESM, side-effect free, with no runtime dependencies', () => {
     expect(pkg).toMatchObject({ name: '@tessera/backend', type: 'module', sideEffects: false });
     expect(pkg.dependencies).toBeUndefined();
+    expect(Object.keys(pkg.peerDependencies)).toEqual(['express', 'fastify', 'hono', 'next']);
     expect(Object.values(pkg.peerDependenciesMeta)).toEqual([
+      { optional: true },
       { optional: true },
       { optional: true },
       { optional: true },
@@ -74,12 +87,20 @@ describe('package.json', () => {
   });
 
   it('maps every entry point to types, a "node" build and the portable default', () => {
-    expect(Object.keys(pkg.exports)).toEqual(['.', './express', './hono', './fastify', './package.json']);
+    expect(Object.keys(pkg.exports)).toEqual([
+      '.',
+      './express',
+      './hono',
+      './fastify',
+      './next',
+      './package.json',
+    ]);
     for (const [subpath, name] of [
       ['.', 'index'],
       ['./express', 'express'],
       ['./hono', 'hono'],
       ['./fastify', 'fastify'],
+      ['./next', 'next'],
     ]) {
       expect(Object.entries(pkg.exports[subpath!])).toEqual([
         ['types', `./dist/web/${name}.d.ts`],
