@@ -1,0 +1,3 @@
+import { signOut } from '@tessera/backend/next';
+
+export const POST = signOut({ redirectTo: '/' });
