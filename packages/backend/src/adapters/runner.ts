@@ -9,7 +9,11 @@ import {
   unauthorizedBody,
 } from '../auth/adapter-support';
 import type { AuthenticateRequestOptions, AuthState } from '../auth/authenticate-request';
-import { type BrowserRequest, browserSessionsFor } from '../browser/browser-session';
+import {
+  type BrowserRequest,
+  type BrowserSessionResult,
+  browserSessionsFor,
+} from '../browser/browser-session';
 import type { SignOutRefusal } from '../browser/sign-out-guard';
 
 // The bodies of withAuth(), requireAuth() and signOut(), framework-neutral: an adapter turns its
@@ -90,31 +94,40 @@ export function authMiddleware(
   refuse: boolean,
 ): RunMiddleware {
   const sessions = browserSessionsFor(options ?? {});
-  return async (received, perRequest) => {
+  return (received, perRequest) => {
     const request = withCurrentCookie(received, perRequest);
-    const { auth, setCookies, redirectTo } = await sessions.handle(request);
-    rememberSetCookies(perRequest, request.cookie, setCookies);
-    if (redirectTo !== null) {
-      return {
-        kind: 'reply',
-        auth,
-        reply: { status: 303, headers: redirectHeaders(redirectTo), setCookies, body: null },
-      };
-    }
-    if (refuse && !auth.isSignedIn) {
-      return {
-        kind: 'reply',
-        auth,
-        reply: {
-          status: 401,
-          headers: UNAUTHORIZED_HEADERS,
-          setCookies,
-          body: unauthorizedBody(auth.reason),
-        },
-      };
-    }
-    return { kind: 'next', auth, setCookies };
+    return sessions.handle(request).then((result) => outcomeOf(result, request, perRequest, refuse));
   };
+}
+
+/** What the middleware does with the flow's result: redirect, refuse, or go on. */
+function outcomeOf(
+  { auth, setCookies, redirectTo }: BrowserSessionResult,
+  request: BrowserRequest,
+  perRequest: object,
+  refuse: boolean,
+): MiddlewareOutcome {
+  rememberSetCookies(perRequest, request.cookie, setCookies);
+  if (redirectTo !== null) {
+    return {
+      kind: 'reply',
+      auth,
+      reply: { status: 303, headers: redirectHeaders(redirectTo), setCookies, body: null },
+    };
+  }
+  if (refuse && !auth.isSignedIn) {
+    return {
+      kind: 'reply',
+      auth,
+      reply: {
+        status: 401,
+        headers: UNAUTHORIZED_HEADERS,
+        setCookies,
+        body: unauthorizedBody(auth.reason),
+      },
+    };
+  }
+  return { kind: 'next', auth, setCookies };
 }
 
 /** Why, for the `long_message`; the `message` is the registry's. */

@@ -214,10 +214,14 @@ export function createAuthenticator(
   options: AuthenticateRequestOptions,
 ): (token: string | null) => Promise<AuthState> {
   let resolution = resolveVerification(options);
-  return async (token) => {
-    if (token === null) return signedOut('token-missing');
-    // Options changed in place since are honoured; unchanged ones cost a comparison.
-    resolution = resolveVerification(options, resolution);
+  return (token) => {
+    if (token === null) return Promise.resolve(signedOut('token-missing'));
+    try {
+      // Options changed in place since are honoured; unchanged ones cost a comparison.
+      resolution = resolveVerification(options, resolution);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return authenticateWith(resolution, token);
   };
 }

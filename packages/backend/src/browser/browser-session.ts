@@ -218,32 +218,44 @@ export function createBrowserSessions(options: BrowserSessionOptions = {}): Brow
   const tokenOf = (request: BrowserRequest) =>
     bearerTokenFrom(request.authorization) ?? readCookie(request.cookie, SESSION_COOKIE);
 
+  /** With a secret key: a handoff is redeemed, a stale or missing cookie JWT refreshed. */
+  async function handleWithSessions(
+    api: SessionsApi,
+    request: BrowserRequest,
+  ): Promise<BrowserSessionResult> {
+    const method = request.method.toUpperCase();
+    if ((method === 'GET' || method === 'HEAD') && request.url.searchParams.has(HANDOFF_PARAM)) {
+      return redeem(api, request);
+    }
+    const auth = await authenticate(tokenOf(request));
+    const pending = refreshFor(api, request, auth);
+    if (pending === null) return { auth, setCookies: [], redirectTo: null };
+    const secure = request.url.protocol === 'https:';
+    const outcome = await pending;
+    if (outcome.kind === 'gone') {
+      const gone = auth.isSignedIn ? signedOut('token-expired') : auth;
+      return { auth: gone, setCookies: clearSessionCookies(secure), redirectTo: null };
+    }
+    // tessera unreachable: a stale JWT still within the clock skew keeps the request signed in.
+    if (outcome.kind === 'unavailable') return { auth, setCookies: [], redirectTo: null };
+    return {
+      auth: await authenticate(outcome.jwt),
+      setCookies: [sessionCookieHeader(SESSION_COOKIE, outcome.jwt, secondsLeft(outcome.session), secure)],
+      redirectTo: null,
+    };
+  }
+
+  /** Without a secret key there is no handoff nor refresh: the JWT alone says who it is. */
+  const verifiedOnly = (auth: AuthState): BrowserSessionResult => ({
+    auth,
+    setCookies: [],
+    redirectTo: null,
+  });
+
   return {
-    async handle(request) {
-      const method = request.method.toUpperCase();
-      if (
-        sessions !== null &&
-        (method === 'GET' || method === 'HEAD') &&
-        request.url.searchParams.has(HANDOFF_PARAM)
-      ) {
-        return redeem(sessions, request);
-      }
-      const auth = await authenticate(tokenOf(request));
-      const pending = refreshFor(sessions, request, auth);
-      if (pending === null) return { auth, setCookies: [], redirectTo: null };
-      const secure = request.url.protocol === 'https:';
-      const outcome = await pending;
-      if (outcome.kind === 'gone') {
-        const gone = auth.isSignedIn ? signedOut('token-expired') : auth;
-        return { auth: gone, setCookies: clearSessionCookies(secure), redirectTo: null };
-      }
-      // tessera unreachable: a stale JWT still within the clock skew keeps the request signed in.
-      if (outcome.kind === 'unavailable') return { auth, setCookies: [], redirectTo: null };
-      return {
-        auth: await authenticate(outcome.jwt),
-        setCookies: [sessionCookieHeader(SESSION_COOKIE, outcome.jwt, secondsLeft(outcome.session), secure)],
-        redirectTo: null,
-      };
+    handle(request) {
+      if (sessions === null) return authenticate(tokenOf(request)).then(verifiedOnly);
+      return handleWithSessions(sessions, request);
     },
 
     async signOut(request) {
