@@ -7,7 +7,7 @@ import {
   verifyToken,
 } from '@tessera/backend';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { fakeFetch, jsonReply } from './support/fake-fetch';
+import { fakeFetch, jsonReply, wireError } from './support/fake-fetch';
 import { claimsAt, makeKey, seconds, signJwt, type TestKey, testClock } from './support/jwt';
 import { SECRET_KEY } from './support/wire-fixtures';
 
@@ -254,5 +254,22 @@ describe('the browser flow (the adapters) with options written anew', () => {
     expect((await handleBrowserSession(request(jwt), { jwtKey: key.publicPem, clock })).auth.isSignedIn).toBe(
       true,
     );
+  });
+
+  it('follows TESSERA_API_URL at each call when a secret key from the environment turns the refresh on', async () => {
+    const fake = fakeFetch(wireError(503, 'service_unavailable'));
+    const clock = testClock(START);
+    const cookie = `__tessera_refresh=${'r'.repeat(43)}`;
+    const signedOutRequest = () => new Request('https://app.test/page', { headers: { cookie } });
+    const options = { jwtKey: key.publicPem, clock, fetch: fake.fetch };
+    vi.stubEnv('TESSERA_SECRET_KEY', SECRET_KEY);
+    vi.stubEnv('TESSERA_API_URL', 'http://one.test');
+    await handleBrowserSession(signedOutRequest(), options);
+    vi.stubEnv('TESSERA_API_URL', 'http://two.test');
+    await handleBrowserSession(signedOutRequest(), options);
+    // Without a secret key nothing calls tessera, whatever TESSERA_API_URL says.
+    vi.stubEnv('TESSERA_SECRET_KEY', '');
+    await handleBrowserSession(signedOutRequest(), options);
+    expect(fake.calls.map((call) => call.url.origin)).toEqual(['http://one.test', 'http://two.test']);
   });
 });

@@ -283,17 +283,20 @@ export function createBrowserSessions(options: BrowserSessionOptions = {}): Brow
 }
 
 /**
- * The environment variables a flow for `options` reads, those its options leave out (reading one
- * copies its value, and a PEM is long): `TESSERA_JWT_KEY` without a key source, `TESSERA_SECRET_KEY`
- * without `secretKey`, `TESSERA_API_URL` without `apiUrl`. Undefined in the place of the others.
+ * The environment variables a flow for `options` reads, those its options leave out (each read is a
+ * lookup in the process's environment, and a PEM is long): `TESSERA_JWT_KEY` without a key source,
+ * `TESSERA_SECRET_KEY` without `secretKey`, and `TESSERA_API_URL` without `apiUrl` when there is a
+ * secret key to call tessera with. Undefined in the place of the others.
  */
 function environmentOf(options: BrowserSessionOptions): (string | undefined)[] {
   const keySource =
     options.jwtKey !== undefined || options.jwksUrl !== undefined || options.secretKey !== undefined;
+  const secretKeyFromEnv = options.secretKey === undefined ? readEnv('TESSERA_SECRET_KEY') : undefined;
+  const callsTessera = options.secretKey !== undefined || secretKeyFromEnv !== undefined;
   return [
     keySource ? undefined : readEnv('TESSERA_JWT_KEY'),
-    options.secretKey !== undefined ? undefined : readEnv('TESSERA_SECRET_KEY'),
-    options.apiUrl !== undefined ? undefined : readEnv('TESSERA_API_URL'),
+    secretKeyFromEnv,
+    options.apiUrl !== undefined || !callsTessera ? undefined : readEnv('TESSERA_API_URL'),
   ];
 }
 
