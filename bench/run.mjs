@@ -7,6 +7,8 @@
 //   node bench/run.mjs --profile       CPU profiles of the server in scenarios 3, 4, 8 and 9, summarised
 //   node bench/run.mjs --out FILE      results JSON somewhere else than bench/results/latest.json
 //   node bench/run.mjs --markdown      the table as Markdown too
+//   node bench/run.mjs --peers         only the comparison with the Firebase Auth emulator and Better
+//                                      Auth (scenario 10), installed into ~/.cache/tessera-bench-peers
 //
 // Scenarios 8 and 9 create (and drop) a database of their own on the Postgres server at
 // TESSERA_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test); without one they fail.
@@ -28,6 +30,7 @@ import scale from './scenarios/6-scale.mjs';
 import sdkSize from './scenarios/7-sdk-size.mjs';
 import postgresCreate from './scenarios/8-postgres-create.mjs';
 import postgresAccept from './scenarios/9-postgres-accept.mjs';
+import peers from './scenarios/10-peers.mjs';
 
 const SCENARIOS = [
   verifyDistinct,
@@ -39,6 +42,7 @@ const SCENARIOS = [
   sdkSize,
   postgresCreate,
   postgresAccept,
+  peers,
 ];
 const DEFAULT_OUT = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 
@@ -54,6 +58,7 @@ function parseOptions(argv) {
       profile: { type: 'boolean', default: false },
       out: { type: 'string', default: DEFAULT_OUT },
       markdown: { type: 'boolean', default: false },
+      peers: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -108,6 +113,16 @@ function profileFor(scenario, options, profiles) {
   };
 }
 
+/**
+ * --only names scenarios; --peers adds the peer comparison (alone when --only is not given). Without
+ * either, every scenario but the peer comparison, which installs its peers and is never implied.
+ */
+function isSelected(scenario, options) {
+  if (options.peers && scenario.optIn === 'peers') return true;
+  if (options.only) return options.only.has(scenario.id);
+  return !options.peers && !scenario.optIn;
+}
+
 async function runScenario(scenario, options, profiles) {
   const tmpDir = mkdtempSync(join(tmpdir(), `tessera-bench-${scenario.id}-`));
   scratch.add(tmpDir);
@@ -140,10 +155,10 @@ async function main() {
     return EXIT.broken;
   }
   if (options.help) {
-    log('usage: node bench/run.mjs [--quick] [--only N[,M]] [--profile] [--out FILE] [--markdown]');
+    log('usage: node bench/run.mjs [--quick] [--only N[,M]] [--peers] [--profile] [--out FILE] [--markdown]');
     return EXIT.ok;
   }
-  const selected = SCENARIOS.filter((scenario) => !options.only || options.only.has(scenario.id));
+  const selected = SCENARIOS.filter((scenario) => isSelected(scenario, options));
   mkdirSync(dirname(options.out), { recursive: true });
   const startedAt = new Date();
   const profiles = [];
