@@ -18,40 +18,35 @@ export function summarizeMs(ms) {
 /**
  * (a) Spawn to the first 200 from the health check, `runs` times each, in turn: tessera and Better
  * Auth on a new SQLite file (migrations included) and again on the same file, the Firebase emulator
- * (in memory: every start is a first start). Every server is stopped before the next starts.
+ * (in memory: every start is a first start). Every server is stopped before the next starts. Wall
+ * times in `times`, the CPU time each process used until then in `cpu`.
  */
 export async function coldStarts({ runs, tmpDir, peers, log }) {
-  const times = {
-    tesseraNew: [],
-    tesseraExisting: [],
-    betterAuthNew: [],
-    betterAuthExisting: [],
-    firebase: [],
-  };
-  const once = async (list, start) => {
+  const keys = ['tesseraNew', 'tesseraExisting', 'betterAuthNew', 'betterAuthExisting', 'firebase'];
+  const times = Object.fromEntries(keys.map((key) => [key, []]));
+  const cpu = Object.fromEntries(keys.map((key) => [key, []]));
+  const once = async (key, start) => {
     const started = await start();
-    list.push(started.ms);
+    times[key].push(started.ms);
+    cpu[key].push(started.cpuMs);
     await started.stop();
   };
+  const betterAuth = (dbPath) => () => startBetterAuth({ dir: peers.betterAuth.dir, dbPath });
   for (let run = 0; run < runs; run++) {
     const tesseraDb = `${tmpDir}/cold-${run}-tessera.db`;
     const betterAuthDb = `${tmpDir}/cold-${run}-better-auth.db`;
-    await once(times.tesseraNew, () => startTesseraCli({ dbPath: tesseraDb }));
-    await once(times.betterAuthNew, () =>
-      startBetterAuth({ dir: peers.betterAuth.dir, dbPath: betterAuthDb }),
-    );
-    await once(times.firebase, () =>
+    await once('tesseraNew', () => startTesseraCli({ dbPath: tesseraDb }));
+    await once('betterAuthNew', betterAuth(betterAuthDb));
+    await once('firebase', () =>
       startFirebaseEmulator({ dir: peers.firebase.dir, workDir: `${tmpDir}/cold-${run}-firebase` }),
     );
-    await once(times.tesseraExisting, () => startTesseraCli({ dbPath: tesseraDb }));
-    await once(times.betterAuthExisting, () =>
-      startBetterAuth({ dir: peers.betterAuth.dir, dbPath: betterAuthDb }),
-    );
+    await once('tesseraExisting', () => startTesseraCli({ dbPath: tesseraDb }));
+    await once('betterAuthExisting', betterAuth(betterAuthDb));
     log(
       `cold start ${run + 1}/${runs}: tessera ${times.tesseraNew.at(-1).toFixed(0)} ms, Better Auth ${times.betterAuthNew.at(-1).toFixed(0)} ms, Firebase emulator ${times.firebase.at(-1).toFixed(0)} ms`,
     );
   }
-  return times;
+  return { times, cpu };
 }
 
 /** The three servers the load figures run against, with a client process (test + app) for each. */
