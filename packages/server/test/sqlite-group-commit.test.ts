@@ -224,8 +224,9 @@ describe('group commit on SQLite', () => {
     let largest = 0;
     let id = 0;
     const label = 'x'.repeat(2_000); // about two rows a page: the WAL grows fast
-    // Well past the backstop (about two rows a page): a count, not a time, however loaded the machine.
-    const writes = 6 * BACKSTOP_PAGES;
+    // Well past the backstop (about two rows a page, so about six times its pages if the WAL never
+    // started over): a count, not a time, however loaded the machine.
+    const writes = 12 * BACKSTOP_PAGES;
     while (id < writes) {
       // The next writes are issued before this batch commits: there is never a turn without one.
       const round = Array.from({ length: 20 }, () => {
@@ -235,7 +236,10 @@ describe('group commit on SQLite', () => {
       await Promise.all(round);
       largest = Math.max(largest, statSync(wal).size);
     }
-    expect(largest).toBeLessThan(2 * BACKSTOP_PAGES * 4096);
+    // The backstop's checkpoint is passive: on a loaded machine the WAL may run on some pages past it
+    // before one copies it all (2.1x the backstop was seen), but it starts over long before the 6x it
+    // would reach unbounded.
+    expect(largest).toBeLessThan(3 * BACKSTOP_PAGES * 4096);
   });
 
   it('counts a busy or locked database, a full disk and I/O errors as unavailable (503), not constraints', () => {
