@@ -93,14 +93,13 @@ export {
 export { REFRESH_COOKIE, SESSION_COOKIE } from './auth/cookies';
 export type { HasParams } from './auth/has';
 export type { OrganizationAuth } from './auth/organization';
-export {
-  type BrowserSessionOptions,
-  type BrowserSessionResult,
-  handleBrowserSession,
-  type SignOutRefusal,
-  type SignOutResult,
-  signOutBrowserSession,
+export type {
+  BrowserSessionOptions,
+  BrowserSessionResult,
+  SignOutRefusal,
+  SignOutResult,
 } from './browser/browser-session';
+export { handleBrowserSession, signOutBrowserSession } from './browser/web-request';
 export { type BackendApiClient, createBackendApiClient } from './client/create-client';
 export type { BackendApiClientOptions } from './client/options';
 export {
