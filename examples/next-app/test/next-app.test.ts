@@ -152,16 +152,11 @@ describe('the example Next.js app', () => {
     }
     const sessionId = await sessionIdOf(page);
     await client.sessions.revoke(sessionId);
-    const revoked = Date.now();
-    let seen: string | undefined;
-    while (Date.now() - revoked < JWT_LIFETIME_SECONDS * 1000 + 3_000) {
-      await page.goto(`${app.url}/`);
-      seen = await heading(page);
-      if (seen === 'Signed out') break;
-      await sleep(250);
-    }
-    expect(seen).toBe('Signed out');
-    expect(Date.now() - revoked).toBeLessThan(JWT_LIFETIME_SECONDS * 1000 + 2_000);
+    // One lifetime later every JWT issued before the revoke has expired and renewal is refused: the
+    // first request after it is signed out, however slowly the machine got there.
+    await sleep(JWT_LIFETIME_SECONDS * 1000 + 300);
+    await page.goto(`${app.url}/`);
+    expect(await heading(page)).toBe('Signed out');
     expect((await context.cookies(app.url)).map((cookie) => cookie.name)).toEqual([]);
     expect((await page.goto(`${app.url}/protected`))?.status()).toBe(401);
     await context.close();
