@@ -4,6 +4,8 @@
 // { type: 'tickets', count } (accept: inserts that many more pending tickets of its own, outside any
 // measurement), { type: 'run', durationMs, inFlight } (the floor's step, `inFlight` at a time, for
 // `durationMs`; answers { ok, seconds, latencies }) and { type: 'stop' }.
+
+import { serveCommands } from './child-commands.mjs';
 import { acceptFloorStep, createFloorStep, insertPendingTickets, openPool, POOL_SIZE } from './postgres.mjs';
 
 const options = JSON.parse(process.argv[3] ?? '{}');
@@ -44,18 +46,4 @@ const handlers = {
   },
 };
 
-const reply = (message) => {
-  if (process.connected) process.send(message);
-};
-
-process.on('message', (message) => {
-  const handler = handlers[message?.type];
-  if (!handler) return;
-  handler(message).then(
-    (value) => reply({ type: 'done', of: message.type, value }),
-    (error) => reply({ type: 'failed', of: message.type, message: String(error?.stack ?? error) }),
-  );
-});
-process.on('disconnect', () => process.exit(0));
-if (!process.connected) process.exit(0);
-reply({ type: 'ready', pid: process.pid });
+serveCommands(handlers);

@@ -8,6 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { Session } from 'node:inspector/promises';
+import { serveCommands } from './child-commands.mjs';
 
 const [kind, rawOptions = '{}'] = process.argv.slice(2);
 const options = JSON.parse(rawOptions);
@@ -89,19 +90,4 @@ const handlers = {
   },
 };
 
-const reply = (message) => {
-  if (process.connected) process.send(message);
-};
-
-process.on('message', (message) => {
-  const handler = handlers[message?.type];
-  if (!handler) return;
-  handler(message).then(
-    (value) => reply({ type: 'done', of: message.type, value }),
-    (error) => reply({ type: 'failed', of: message.type, message: String(error?.stack ?? error) }),
-  );
-});
-// The parent died or let go of us: never outlive it.
-process.on('disconnect', () => process.exit(0));
-if (!process.connected) process.exit(0);
-reply({ type: 'ready', url: running.url, secretKey: running.secretKey, pid: process.pid });
+serveCommands(handlers, { url: running.url, secretKey: running.secretKey });

@@ -7,6 +7,8 @@
 //   { type: 'verify', path, from, to }       -> ms per call over kept credentials from..to-1, each
 //                                               checked to name its user
 //   { type: 'stop' }
+
+import { serveCommands } from '../child-commands.mjs';
 import { DRIVERS } from './drivers.mjs';
 
 const [kind, rawOptions = '{}'] = process.argv.slice(2);
@@ -51,20 +53,4 @@ const handlers = {
   },
 };
 
-const reply = (message) => {
-  if (process.connected) process.send(message);
-};
-
-process.on('message', (message) => {
-  const handler = handlers[message?.type];
-  if (!handler) return;
-  Promise.resolve()
-    .then(() => handler(message))
-    .then(
-      (value) => reply({ type: 'done', of: message.type, value }),
-      (error) => reply({ type: 'failed', of: message.type, message: String(error?.stack ?? error) }),
-    );
-});
-process.on('disconnect', () => process.exit(0));
-if (!process.connected) process.exit(0);
-reply({ type: 'ready', pid: process.pid });
+serveCommands(handlers);
