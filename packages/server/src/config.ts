@@ -25,6 +25,7 @@ export interface RawServeSettings {
   readonly publicUrl?: string | undefined;
   readonly secretKey?: string | undefined;
   readonly allowedRedirectOrigins?: string | undefined;
+  readonly clerkAppOrigins?: string | undefined;
   readonly enableTestSessionTokens?: string | undefined;
   readonly sessionTokenLifetime?: string | undefined;
   readonly auditRetentionDays?: string | undefined;
@@ -43,6 +44,7 @@ export interface ServeConfig {
   readonly publicUrl: string | undefined;
   readonly secretKey: string | undefined;
   readonly allowedRedirectOrigins: readonly string[];
+  readonly clerkAppOrigins: readonly string[];
   readonly enableTestSessionTokens: boolean;
   readonly databasePoolSize: number;
   readonly sessionTokenLifetimeSeconds: number;
@@ -55,6 +57,15 @@ function integerIn(option: string, raw: string, min: number, max: number): numbe
     throw new ConfigError(option, `must be an integer from ${min} to ${max} (got "${raw}")`);
   }
   return Number(raw);
+}
+
+/** A comma-separated list of origins, each normalised (`HTTPS://App.example.com/` -> `https://app.example.com`). */
+function originList(option: string, raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => parseOrigin(option, entry));
 }
 
 export const DEFAULT_POOL_SIZE = 10;
@@ -151,11 +162,8 @@ export function resolveServeConfig(raw: RawServeSettings): ServeConfig {
     database: parseDatabaseUrl(databaseUrl, poolSize),
     publicUrl: raw.publicUrl ? parsePublicUrl(raw.publicUrl.trim()) : undefined,
     secretKey,
-    allowedRedirectOrigins: (raw.allowedRedirectOrigins ?? '')
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter(Boolean)
-      .map((entry) => parseOrigin(originsOption, entry)),
+    allowedRedirectOrigins: originList(originsOption, raw.allowedRedirectOrigins),
+    clerkAppOrigins: originList('--clerk-app-origins / TESSERA_CLERK_APP_ORIGINS', raw.clerkAppOrigins),
     enableTestSessionTokens: enable === 'true',
     databasePoolSize: poolSize,
     sessionTokenLifetimeSeconds: integerIn(

@@ -21,7 +21,7 @@ import { bootstrapInstance } from './instance/bootstrap';
 import { runHousekeeping } from './instance/housekeeping';
 import { generateSigningKeyPair, SigningKeys } from './sessions/signing-keys';
 import { type DatabaseLocation, type Dialect, openDatabase } from './store/database';
-import { checkAllowedOrigins } from './tickets/redirect-policy';
+import { checkAllowedOrigins, checkClerkAppOrigins } from './tickets/redirect-policy';
 
 const HOUSEKEEPING_INTERVAL_MS = 10 * 60 * 1000;
 
@@ -45,6 +45,11 @@ export interface TesseraOptions {
   /** Pins the instance's secret key; otherwise one is generated on first start. */
   readonly secretKey?: string | undefined;
   readonly allowedRedirectOrigins?: readonly string[];
+  /**
+   * Origins of apps using Clerk's SDKs (`clerkMiddleware`), development instances only: tickets
+   * redirecting there land through Clerk's handshake. See docs/CLERK.md.
+   */
+  readonly clerkAppOrigins?: readonly string[];
   /** Allow test session tokens on a production (`sk_live_`) instance. */
   readonly enableTestSessionTokens?: boolean;
   /** Session JWT lifetime (default 60). */
@@ -167,6 +172,9 @@ export async function startTessera(options: TesseraOptions = {}): Promise<Runnin
   const allowedRedirectOrigins = (options.allowedRedirectOrigins ?? []).map((origin) =>
     parseOrigin('allowedRedirectOrigins', origin),
   );
+  const clerkAppOrigins = (options.clerkAppOrigins ?? []).map((origin) =>
+    parseOrigin('clerkAppOrigins', origin),
+  );
   // A new SQLite database needs a signing key: make it in the thread pool while migrations run.
   const firstSigningKey = isNewSqliteDatabase(location) ? generateSigningKeyPair() : undefined;
   firstSigningKey?.catch(() => {}); // a failure surfaces where the key is used
@@ -178,12 +186,14 @@ export async function startTessera(options: TesseraOptions = {}): Promise<Runnin
       firstSigningKey,
     });
     checkAllowedOrigins(allowedRedirectOrigins, boot.instance.environment);
+    checkClerkAppOrigins(clerkAppOrigins, boot.instance.environment);
     const lifetime = options.sessionTokenLifetimeSeconds ?? 60;
     const keys = new SigningKeys(dialect, clock);
     await keys.current();
     const settings = {
       publicUrl: options.publicUrl ?? '',
       allowedRedirectOrigins,
+      clerkAppOrigins,
       testSessionTokensEnabled: options.enableTestSessionTokens ?? false,
       sessionTokenLifetimeSeconds: lifetime,
       auditRetentionDays: options.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS,

@@ -5,6 +5,7 @@ export * from './resources/actor-token';
 export * from './resources/agent-task';
 export * from './resources/audit-event';
 export * from './resources/claims';
+export * from './resources/clerk-handshake';
 export * from './resources/common';
 export * from './resources/email-address';
 export * from './resources/fixtures';

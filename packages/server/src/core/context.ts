@@ -12,6 +12,11 @@ export interface Settings {
   readonly publicUrl: string;
   /** Origins (`scheme://host[:port]`) a ticket may redirect to, besides the built-in ones. */
   readonly allowedRedirectOrigins: readonly string[];
+  /**
+   * Origins of apps that authenticate with Clerk's SDKs (development instances): a ticket redirecting
+   * there lands through Clerk's handshake instead of tessera's handoff. Also allowed redirect origins.
+   */
+  readonly clerkAppOrigins: readonly string[];
   /** Production instances refuse test session tokens unless this is set. */
   readonly testSessionTokensEnabled: boolean;
   /** Lifetime of a session JWT. */

@@ -217,6 +217,29 @@ export interface JwtTemplateTable {
   updated_at: number;
 }
 
+/** A browser holding sessions (Clerk's client), found by its development-browser token. */
+export interface ClientTable {
+  id: string;
+  /** SHA-256 of the secret part of the development-browser token. */
+  dev_browser_hash: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A nonce of Clerk's handshake: redeemed once by the app's backend for the client's cookies. */
+export interface HandshakeNonceTable {
+  /** SHA-256 of the nonce. */
+  nonce_hash: string;
+  client_id: string;
+  /** The client's development-browser token, sealed under a key derived from the nonce. */
+  sealed_dev_browser: string;
+  /** Where the nonce takes the browser: the `azp` of the JWT it yields, and whether cookies are Secure. */
+  redirect_origin: string;
+  created_at: number;
+  expires_at: number;
+  redeemed_at: number | null;
+}
+
 export interface Database {
   instance: InstanceTable;
   signing_keys: SigningKeyTable;
@@ -227,6 +250,8 @@ export interface Database {
   sessions: SessionTable;
   idempotency_keys: IdempotencyKeyTable;
   session_handoffs: SessionHandoffTable;
+  clients: ClientTable;
+  handshake_nonces: HandshakeNonceTable;
   agents: AgentTable;
   audit_events: AuditEventTable;
   organizations: OrganizationTable;

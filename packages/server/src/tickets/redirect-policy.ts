@@ -11,7 +11,7 @@ function refuse(longMessage: string): ApiError {
 
 /**
  * Where a browser may be sent after accepting a ticket: the instance's own origin, the configured
- * origins and, on development instances, any http(s) loopback origin. Production requires https.
+ * origins (Clerk apps' included) and, on development instances, any http(s) loopback origin. Production requires https.
  * Returns the URL in normalised form.
  */
 export function checkRedirectUrl(raw: string, settings: Settings, environment: Environment): string {
@@ -33,6 +33,7 @@ export function checkRedirectUrl(raw: string, settings: Settings, environment: E
   const allowed =
     url.origin === new URL(settings.publicUrl).origin ||
     settings.allowedRedirectOrigins.includes(url.origin) ||
+    settings.clerkAppOrigins.includes(url.origin) ||
     (environment === 'development' && LOOPBACK_HOSTS.has(url.hostname));
   if (!allowed) {
     throw refuse(
@@ -53,6 +54,19 @@ export function checkAllowedOrigins(origins: readonly string[], environment: Env
     throw new ConfigError(
       'TESSERA_ALLOWED_REDIRECT_ORIGINS',
       `lists ${plain}, but a production instance (sk_live_ key) redirects only to https origins`,
+    );
+  }
+}
+
+/**
+ * Refuses, at start-up, Clerk app origins on a production instance: Clerk's handshake as tessera
+ * answers it is a development instance's (its development browser has no production counterpart).
+ */
+export function checkClerkAppOrigins(origins: readonly string[], environment: Environment): void {
+  if (environment === 'production' && origins.length > 0) {
+    throw new ConfigError(
+      'TESSERA_CLERK_APP_ORIGINS',
+      "is for development instances only: Clerk's development handshake has no production counterpart here",
     );
   }
 }

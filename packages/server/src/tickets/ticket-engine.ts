@@ -7,6 +7,7 @@ import {
   recordEvents,
   SYSTEM_ACTOR,
 } from '../audit/audit-log';
+import { clerkLandingRedirect } from '../clerk/handshake';
 import { ApiError } from '../core/api-error';
 import type { ServerContext } from '../core/context';
 import { newId } from '../core/ids';
@@ -14,6 +15,7 @@ import { digestsEqual, sha256Hex } from '../core/secrets';
 import { assertMember } from '../organizations/memberships-service';
 import { handoffRedirect } from '../sessions/handoffs';
 import { insertNewSession, signJwtFor } from '../sessions/sessions-service';
+import type { Executor } from '../store/database';
 import type { Paging } from '../store/paging';
 import type { SessionTable, TicketTable } from '../store/schema';
 import * as store from '../store/tickets-store';
@@ -218,6 +220,28 @@ function redirectRefusalOf(ctx: ServerContext, redirectUrl: string): ApiError | 
   }
 }
 
+/**
+ * Where the browser goes once the session started. Cookies do not cross sites: an app on another
+ * origin gets the session through a handoff, or, when it authenticates with Clerk's SDKs, through
+ * Clerk's handshake (a nonce its own middleware redeems).
+ */
+async function landingOf(
+  ctx: ServerContext,
+  trx: Executor,
+  options: AcceptOptions,
+  session: SessionTable,
+  redirectUrl: string | null,
+  now: number,
+): Promise<string | null> {
+  if (!options.handoff || redirectUrl === null) return redirectUrl;
+  const origin = new URL(redirectUrl).origin;
+  if (ctx.settings.clerkAppOrigins.includes(origin)) {
+    return clerkLandingRedirect(trx, session, redirectUrl, now);
+  }
+  if (origin === new URL(ctx.settings.publicUrl).origin) return redirectUrl;
+  return handoffRedirect(trx, session.id, redirectUrl, now);
+}
+
 export interface AcceptOptions {
   readonly authorizedParty?: string | null;
   /** Redirect a browser on another origin through a handoff. */
@@ -332,13 +356,7 @@ export async function acceptTicket(
         now,
       );
       const accepted: TicketTable = { ...found, status: 'accepted', session_id: started.id, updated_at: now };
-      // Cookies do not cross sites: an app on another origin gets the session through a handoff.
-      const crossOrigin =
-        redirectOrigin !== null && redirectOrigin !== new URL(ctx.settings.publicUrl).origin;
-      const redirectTo =
-        options.handoff && crossOrigin && found.redirect_url
-          ? await handoffRedirect(trx, started.id, found.redirect_url, now)
-          : found.redirect_url;
+      const redirectTo = await landingOf(ctx, trx, options, started, found.redirect_url, now);
       return { ticket: accepted, session: started, redirectTo };
     })
     .catch(async (error: unknown) => {

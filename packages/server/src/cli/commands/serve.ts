@@ -19,6 +19,7 @@ interface ServeFlags {
   readonly dbPoolSize?: string;
   readonly publicUrl?: string;
   readonly sessionTokenLifetime?: string;
+  readonly clerkAppOrigins?: string;
   readonly auditRetentionDays?: string;
   readonly headersTimeout?: string;
   readonly requestTimeout?: string;
@@ -76,6 +77,7 @@ function rawSettings(flags: ServeFlags, env: CliIo['env']): RawServeSettings {
     publicUrl: flags.publicUrl ?? env.TESSERA_PUBLIC_URL,
     secretKey: env.TESSERA_SECRET_KEY,
     allowedRedirectOrigins: env.TESSERA_ALLOWED_REDIRECT_ORIGINS,
+    clerkAppOrigins: flags.clerkAppOrigins ?? env.TESSERA_CLERK_APP_ORIGINS,
     enableTestSessionTokens: env.TESSERA_ENABLE_TEST_SESSION_TOKENS,
     sessionTokenLifetime: flags.sessionTokenLifetime ?? env.TESSERA_SESSION_TOKEN_LIFETIME_SECONDS,
     auditRetentionDays: flags.auditRetentionDays ?? env.TESSERA_AUDIT_RETENTION_DAYS,
@@ -126,6 +128,10 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     .option(
       '--session-token-lifetime <seconds>',
       'session JWT lifetime; env TESSERA_SESSION_TOKEN_LIFETIME_SECONDS (default 60)',
+    )
+    .option(
+      '--clerk-app-origins <origins>',
+      "comma-separated origins of apps using Clerk's SDKs: tickets land there through Clerk's handshake (development instances; see docs/CLERK.md); env TESSERA_CLERK_APP_ORIGINS",
     )
     .option(
       '--audit-retention-days <days>',
@@ -188,6 +194,7 @@ A bad --seed file or --session-claims stops the start with one line naming the e
           publicUrl: config.publicUrl,
           secretKey: config.secretKey,
           allowedRedirectOrigins: config.allowedRedirectOrigins,
+          clerkAppOrigins: config.clerkAppOrigins,
           enableTestSessionTokens: config.enableTestSessionTokens,
           sessionTokenLifetimeSeconds: config.sessionTokenLifetimeSeconds,
           auditRetentionDays: config.auditRetentionDays,

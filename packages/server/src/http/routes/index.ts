@@ -2,6 +2,8 @@ import type { Route } from '../route';
 import { actorTokenRoutes } from './actor-tokens';
 import { agentTaskRoutes } from './agent-tasks';
 import { auditEventRoutes } from './audit-events';
+import { clerkBackendApiRoutes } from './clerk-backend-api';
+import { clerkFrontendApiRoutes } from './clerk-frontend-api';
 import { fixtureRoutes } from './fixtures';
 import { healthRoutes } from './health';
 import { jwtTemplateRoutes } from './jwt-templates';
@@ -37,5 +39,7 @@ export const ROUTES: readonly Route[] = [
   ...ticketRoutes,
   ...sessionHandoffRoutes,
   ...sessionRoutes,
+  ...clerkBackendApiRoutes,
+  ...clerkFrontendApiRoutes,
   openApiRoute(() => ROUTES),
 ];

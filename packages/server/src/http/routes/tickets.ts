@@ -12,6 +12,7 @@ import { whoIsSignedIn } from '../../tickets/signed-in';
 import { acceptTicket } from '../../tickets/ticket-engine';
 import { clientInfoOf } from '../caller';
 import { htmlPage, PAGE_HEADERS, ticketPage } from '../pages';
+import { readCookie } from '../request-cookies';
 import { defineRoute } from '../route';
 import type { HttpRequest } from '../types';
 import { jsonResponse } from '../types';
@@ -55,14 +56,6 @@ function originOf(header: string | undefined): string | null {
   } catch {
     return null;
   }
-}
-
-function readCookie(request: HttpRequest, name: string): string | undefined {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key === name) return rest.join('=');
-  }
-  return undefined;
 }
 
 export const ticketRoutes = [
