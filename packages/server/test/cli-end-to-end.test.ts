@@ -258,6 +258,26 @@ describe('tessera serve configuration', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('refuses Clerk app origins on a production instance at start, and a malformed one anywhere, in one line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-'));
+    const production = await tessera(
+      ['serve', '--port', '0', '--db', ':memory:', '--clerk-app-origins', 'https://app.example.com'],
+      { cwd: dir, env: { TESSERA_SECRET_KEY: `sk_live_${'a'.repeat(43)}` } },
+    );
+    expect(production.code).toBe(2);
+    expect(production.stderr.trim().split('\n')).toHaveLength(1);
+    expect(production.stderr).toContain('TESSERA_CLERK_APP_ORIGINS is for development instances only');
+    expect(production.stderr).not.toContain('a'.repeat(43));
+    const malformed = await tessera(['serve', '--port', '0', '--db', ':memory:'], {
+      cwd: dir,
+      env: { TESSERA_CLERK_APP_ORIGINS: 'http://127.0.0.1:3100,not a url' },
+    });
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr.trim().split('\n')).toHaveLength(1);
+    expect(malformed.stderr).toContain('--clerk-app-origins / TESSERA_CLERK_APP_ORIGINS');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('takes the socket limits as flags: a bad one stops start-up in one line, a cap holds', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-'));
     const bad = await tessera(['serve', '--db', ':memory:', '--max-connections', '0'], { cwd: dir });

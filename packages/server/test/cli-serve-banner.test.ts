@@ -130,4 +130,20 @@ describe('the serve banner', () => {
       await server.stop();
     }
   });
+
+  it('with --clerk-app-origins: names the Clerk apps and the environment they need', async () => {
+    const server = await serve(['--db', ':memory:', '--clerk-app-origins', 'HTTP://127.0.0.1:3100/']);
+    try {
+      expect(server.banner).toContain(
+        "Clerk apps       http://127.0.0.1:3100: tickets land through Clerk's handshake",
+      );
+      const url = /tessera is ready at (\S+)/.exec(server.banner)?.[1];
+      const publishableKey = /publishable key\s+(pk_test_\S+)/.exec(server.banner)?.[1];
+      expect(server.banner).toMatch(/CLERK_SECRET_KEY=sk_test_\S+ /);
+      expect(server.banner).toContain(`CLERK_PUBLISHABLE_KEY=${publishableKey}`);
+      expect(server.banner).toContain(`CLERK_API_URL=${url} CLERK_FAPI_URL=${url}`);
+    } finally {
+      await server.stop();
+    }
+  });
 });

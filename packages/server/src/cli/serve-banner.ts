@@ -159,6 +159,13 @@ export async function serveBanner(
     ...(extras.sessionClaims
       ? [`  session claims   ${printable(JSON.stringify(extras.sessionClaims))} in every session JWT`]
       : []),
+    ...(config.clerkAppOrigins.length > 0
+      ? [
+          `  Clerk apps       ${config.clerkAppOrigins.join(', ')}: tickets land through Clerk's handshake`,
+          `                   their env: CLERK_SECRET_KEY=${bearer} CLERK_PUBLISHABLE_KEY=${tessera.publishableKey}`,
+          `                   CLERK_API_URL=${tessera.publicUrl} CLERK_FAPI_URL=${tessera.publicUrl}`,
+        ]
+      : []),
     '',
     ...tryIt(tessera, await existingUser(tessera), cliEnv, bearer),
     '',
