@@ -13,7 +13,12 @@ export type SignInErrorCode =
   /** No user has the email address or username given. */
   | 'resource_not_found'
   /** tessera accepted the ticket but the app at `redirectUrl` did not take the session over. */
-  | 'session_not_taken';
+  | 'session_not_taken'
+  /**
+   * The browser landed on the app with tessera's handoff still in the URL: nothing there redeemed it
+   * (no tessera middleware, or a Clerk app whose origin is not in `TESSERA_CLERK_APP_ORIGINS`).
+   */
+  | 'handoff_not_redeemed';
 
 /**
  * A sign-in helper failed: tessera refused the ticket, no such user exists, or the app did not take

@@ -63,7 +63,8 @@ export async function openTicket<T extends Ticket>(
     throw new ConfigurationError('ticket', 'must be the reply to create: only that one carries the url');
   }
   const ticketUrl = new URL(ticket.url);
-  // Follows tessera's 303 and the app's own redirect that consumes the handoff.
+  // Follows tessera's 303 and the app's own redirect that consumes the handoff (or, on a Clerk app,
+  // the handshake nonce).
   await page.goto(ticketUrl.href, { waitUntil: 'commit' });
   // The ticket URL answers a page whose script POSTs the ticket (a GET never accepts it): wait until
   // the browser has left that page and loaded where the acceptance sent it.
@@ -75,14 +76,18 @@ export async function openTicket<T extends Ticket>(
   if (refused || current.status !== 'accepted' || !current.sessionId) throw refusal(current);
   if (current.redirectUrl) {
     const target = new URL(current.redirectUrl);
+    if (landed.searchParams.has(HANDOFF_PARAM)) {
+      throw new SignInError(
+        'handoff_not_redeemed',
+        `the app at ${target.origin} did not redeem tessera's handoff: the browser is still at ${landed.origin}${landed.pathname} with ${HANDOFF_PARAM} in the URL. An app on tessera's SDK needs its middleware (withAuth) with the secret key. If it is a Clerk app (clerkMiddleware), list its origin in TESSERA_CLERK_APP_ORIGINS (tessera serve --clerk-app-origins ${target.origin}) so that tessera signs it in through Clerk's handshake.`,
+        current.id,
+      );
+    }
     const cookies = await page.context().cookies(target.origin);
-    if (
-      landed.searchParams.has(HANDOFF_PARAM) ||
-      !cookies.some((cookie) => cookie.name === SESSION_COOKIE_NAME)
-    ) {
+    if (!cookies.some((cookie) => cookie.name === SESSION_COOKIE_NAME)) {
       throw new SignInError(
         'session_not_taken',
-        `the app at ${target.origin} did not take the session. Is its tessera middleware (withAuth) configured with the secret key?`,
+        `the app at ${target.origin} did not take the session. Is its middleware configured with tessera's secret key (withAuth; or, for a Clerk app, clerkMiddleware with tessera's CLERK_SECRET_KEY and CLERK_PUBLISHABLE_KEY)?`,
         current.id,
       );
     }
