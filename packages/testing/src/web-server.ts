@@ -18,6 +18,11 @@ export interface TesseraWebServerOptions {
   readonly sessionClaims?: Record<string, unknown>;
   /** Origins tickets may redirect to, besides the loopback ones a development instance allows. */
   readonly allowedRedirectOrigins?: readonly string[];
+  /**
+   * Origins of apps that sign in with Clerk's SDKs (`clerkMiddleware`): tickets land there through
+   * Clerk's development handshake (`TESSERA_CLERK_APP_ORIGINS`). They are allowed redirect origins too.
+   */
+  readonly clerkAppOrigins?: readonly string[];
   /** Session JWT lifetime in seconds (default 60). */
   readonly sessionTokenLifetimeSeconds?: number;
   /** Database URL (default `:memory:`: every run starts from the seed alone). */
@@ -85,6 +90,9 @@ export function tesseraWebServer(options: TesseraWebServerOptions = {}): Tessera
   if (options.sessionClaims !== undefined) env.TESSERA_SESSION_CLAIMS = JSON.stringify(options.sessionClaims);
   if (options.allowedRedirectOrigins !== undefined) {
     env.TESSERA_ALLOWED_REDIRECT_ORIGINS = options.allowedRedirectOrigins.join(',');
+  }
+  if (options.clerkAppOrigins !== undefined) {
+    env.TESSERA_CLERK_APP_ORIGINS = options.clerkAppOrigins.join(',');
   }
   if (options.sessionTokenLifetimeSeconds !== undefined) {
     env.TESSERA_SESSION_TOKEN_LIFETIME_SECONDS = String(options.sessionTokenLifetimeSeconds);

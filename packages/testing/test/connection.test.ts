@@ -166,6 +166,12 @@ describe('tesseraWebServer', () => {
     expect(process.env.TESSERA_SECRET_KEY).toBe(first.env.TESSERA_SECRET_KEY);
   });
 
+  it('hands the origins of Clerk apps to tessera as TESSERA_CLERK_APP_ORIGINS', () => {
+    const clerk = tesseraWebServer({ clerkAppOrigins: ['http://localhost:3100', 'http://localhost:3200'] });
+    expect(clerk.env.TESSERA_CLERK_APP_ORIGINS).toBe('http://localhost:3100,http://localhost:3200');
+    expect(tesseraWebServer().env).not.toHaveProperty('TESSERA_CLERK_APP_ORIGINS');
+  });
+
   it('keeps a key given in TESSERA_SECRET_KEY, and refuses a bad port', () => {
     process.env.TESSERA_SECRET_KEY = tessera.secretKey;
     expect(tesseraWebServer().env.TESSERA_SECRET_KEY).toBe(tessera.secretKey);
