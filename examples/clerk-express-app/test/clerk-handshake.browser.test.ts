@@ -1,0 +1,387 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { type BackendApiClient, createBackendApiClient, type User } from '@tessera/backend';
+import { type RunningTessera, startTessera } from '@tessera/server';
+import { SignInError, signIn } from '@tessera/testing';
+import { HANDOFF_PARAM } from '@tessera/wire';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, sleep } from '../../express-app/test/support/browser';
+
+// The Clerk example app (unmodified @clerk/express, configured by its environment alone) run as a
+// child process against a real tessera, driven in Chromium. tessera is on 127.0.0.1 and the app on
+// localhost: different sites, as in real life. A ticket whose redirect_url is on the app lands
+// through Clerk's development handshake, which tessera answers (as Frontend API, through the app's
+// /__clerk proxy, and as Backend API).
+const JWT_LIFETIME_SECONDS = 2;
+// @clerk/backend's default clockSkewInMs: clerkMiddleware takes a session JWT until 5 s past its exp.
+const CLERK_CLOCK_SKEW_MS = 5_000;
+const NONCE_PARAM = '__clerk_handshake_nonce';
+const PROXIED_HANDSHAKE_PATH = '/__clerk/v1/client/handshake';
+const appEntry = fileURLToPath(new URL('../server.js', import.meta.url));
+
+let tessera: RunningTessera;
+let client: BackendApiClient;
+let app: { url: string; port: number; output: () => string; close(): Promise<void> };
+let chromium: Awaited<ReturnType<typeof launchChromium>>;
+let browser: Browser;
+/** The suffix of Clerk's cookie names for tessera's publishable key, computed as @clerk/shared does. */
+let suffix: string;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** `node server.js` with the environment a person would give it; resolves once the app answers. */
+async function startClerkApp(port: number, env: Record<string, string>): Promise<typeof app> {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(CLERK|TESSERA|NEXT_PUBLIC_CLERK)_/.test(name)),
+  );
+  const child: ChildProcess = spawn(process.execPath, [appEntry], {
+    env: { ...inherited, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr!.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const close = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  const url = `http://localhost:${port}`;
+  // Up to 300 tries, 100 ms apart: a generous bound for `node` to start on a loaded machine.
+  for (let tries = 0; ; tries++) {
+    if (child.exitCode !== null) throw new Error(`the Clerk example app exited:\n${output}`);
+    try {
+      await fetch(`${url}/api/me`);
+      return { url, port, output: () => output, close };
+    } catch {
+      if (tries === 300) {
+        await close();
+        throw new Error(`the Clerk example app did not answer:\n${output}`);
+      }
+      await sleep(100);
+    }
+  }
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  const appUrl = `http://localhost:${port}`;
+  tessera = await startTessera({
+    databaseUrl: ':memory:',
+    host: '127.0.0.1',
+    port: 0,
+    log: () => {},
+    sessionTokenLifetimeSeconds: JWT_LIFETIME_SECONDS,
+    clerkAppOrigins: [appUrl],
+  });
+  client = createBackendApiClient({ apiUrl: tessera.url, secretKey: tessera.secretKey });
+  suffix = createHash('sha1').update(tessera.publishableKey).digest('base64url').slice(0, 8);
+  [app, chromium] = await Promise.all([
+    startClerkApp(port, {
+      CLERK_SECRET_KEY: tessera.secretKey!,
+      CLERK_PUBLISHABLE_KEY: tessera.publishableKey,
+      CLERK_API_URL: tessera.url,
+      CLERK_FAPI_URL: tessera.url,
+      CLERK_TELEMETRY_DISABLED: '1',
+    }),
+    launchChromium(),
+  ]);
+  browser = chromium.browser;
+}, 60_000);
+
+afterAll(async () => {
+  await chromium?.close();
+  await app?.close();
+  await tessera?.close();
+});
+
+let users = 0;
+const newUser = (): Promise<User> => client.users.create({ emailAddress: [`clerk${++users}@example.com`] });
+
+const dashboardUrl = () => `${app.url}/dashboard`;
+
+/** Every URL the page's frames asked for, in order (navigations and fetches alike). */
+function recordRequests(page: Page): string[] {
+  const urls: string[] = [];
+  page.on('request', (request) => urls.push(request.url()));
+  return urls;
+}
+
+/** Opens a ticket URL; resolves once the browser has loaded a page of the app. */
+async function land(page: Page, ticketUrl: string): Promise<void> {
+  await page.goto(ticketUrl, { waitUntil: 'commit' });
+  await page.waitForURL((url) => url.origin === app.url, { waitUntil: 'load' });
+}
+
+const text = async (page: Page, selector: string) => (await page.locator(selector).textContent())?.trim();
+
+async function cookie(context: BrowserContext, name: string): Promise<string | undefined> {
+  return (await context.cookies(app.url)).find((entry) => entry.name === name)?.value;
+}
+
+/** The session JWT clerkMiddleware reads: the one in the suffixed cookie. */
+const sessionJwt = (context: BrowserContext) => cookie(context, `__session_${suffix}`);
+
+/** Waits until clerkMiddleware takes the JWT as expired: past its exp and Clerk's clock skew. */
+async function waitUntilExpiredForClerk(jwt: string | undefined): Promise<void> {
+  expect(jwt).toBeTruthy();
+  const { exp } = JSON.parse(Buffer.from(jwt!.split('.')[1]!, 'base64url').toString()) as { exp: number };
+  const expired = exp * 1000 + CLERK_CLOCK_SKEW_MS + 250;
+  // 100 ms naps, at most 600 of them: a generous bound on a JWT of a few seconds.
+  for (let tries = 0; Date.now() < expired; tries++) {
+    if (tries === 600) throw new Error(`the JWT (exp ${exp}) did not expire within 600 naps`);
+    await sleep(100);
+  }
+}
+
+/** A fresh browser context signed in on the app's dashboard with a test session token. */
+async function signedIn(user?: User) {
+  const who = user ?? (await newUser());
+  const token = await client.testSessionTokens.create({ userId: who.id, redirectUrl: dashboardUrl() });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const requests = recordRequests(page);
+  await land(page, token.url!);
+  expect(await text(page, '#user-id')).toBe(who.id);
+  const sessionId = (await client.testSessionTokens.get(token.id)).sessionId!;
+  return { user: who, token, context, page, requests, sessionId };
+}
+
+describe('a Clerk app (unmodified clerkMiddleware) signed in by tessera through Clerk’s handshake', () => {
+  it('lands a test session token on the dashboard signed in, with no nonce or handoff left in the URL, and stays after a reload', async () => {
+    const { user, token, context, page, requests, sessionId } = await signedIn();
+
+    expect(page.url()).toBe(dashboardUrl());
+    expect(await text(page, '#session-id')).toBe(sessionId);
+    // tessera marks a test session token's session: the JWT's act names the token.
+    const actor = { type: 'test_session_token', sub: token.id };
+    expect(JSON.parse((await text(page, '#actor'))!)).toEqual(actor);
+    // Landed through a handshake nonce, never tessera's handoff.
+    expect(requests.some((url) => new URL(url).searchParams.has(NONCE_PARAM))).toBe(true);
+    expect(requests.some((url) => url.includes(HANDOFF_PARAM))).toBe(false);
+    const cookies = await context.cookies(app.url);
+    for (const name of [`__session_${suffix}`, `__client_uat_${suffix}`, `__clerk_db_jwt_${suffix}`]) {
+      expect(cookies.find((entry) => entry.name === name)).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+    }
+    expect(cookies.find((entry) => entry.name === `__refresh_${suffix}`)?.value).toBeTruthy();
+
+    const reloaded = await page.reload();
+    expect(reloaded?.status()).toBe(200);
+    expect(await text(page, '#user-id')).toBe(user.id);
+    expect(page.url()).toBe(dashboardUrl());
+    const me = await (await page.request.get(`${app.url}/api/me`)).json();
+    expect(me).toEqual({ userId: user.id, sessionId, orgId: null, actor });
+    await context.close();
+  });
+
+  it('renews an expired JWT with the refresh cookie, and without it through the handshake via the app’s proxy', async () => {
+    const { user, context, page, requests } = await signedIn();
+    const first = await sessionJwt(context);
+    await waitUntilExpiredForClerk(first);
+
+    let seen = requests.length;
+    await page.reload();
+    expect(await text(page, '#user-id')).toBe(user.id);
+    const second = await sessionJwt(context);
+    expect(second).toBeTruthy();
+    expect(second).not.toBe(first);
+    // Renewed by POST /v1/sessions/{id}/refresh from the app's server: the browser went nowhere else.
+    expect(requests.slice(seen).filter((url) => new URL(url).pathname.startsWith('/__clerk/'))).toEqual([]);
+
+    await context.clearCookies({ name: /^__refresh_/ });
+    await waitUntilExpiredForClerk(second);
+    seen = requests.length;
+    const renewed = await page.reload();
+    expect(renewed?.status()).toBe(200);
+    expect(await text(page, '#user-id')).toBe(user.id);
+    expect(page.url()).toBe(dashboardUrl());
+    const third = await sessionJwt(context);
+    expect(third).toBeTruthy();
+    expect(third).not.toBe(second);
+    const handshakes = requests.slice(seen).filter((url) => new URL(url).pathname === PROXIED_HANDSHAKE_PATH);
+    expect(handshakes.length).toBeGreaterThan(0);
+    expect(handshakes.every((url) => new URL(url).origin === app.url)).toBe(true);
+    expect(await cookie(context, `__refresh_${suffix}`)).toBeTruthy();
+    await context.close();
+  });
+
+  it('is signed out once the JWT in the browser expires after a revoke at tessera, or a sign-out through the app', async () => {
+    const revoked = await signedIn();
+    const signedOut = await signedIn();
+    const late = await signedIn();
+
+    await client.sessions.revoke(revoked.sessionId);
+    // Sign-out with a fresh JWT: the app revokes the session and goes home.
+    await signedOut.page.getByRole('button', { name: 'Sign out' }).click();
+    await signedOut.page.waitForURL(`${app.url}/`);
+    expect((await client.sessions.get(signedOut.sessionId)).status).toBe('revoked');
+
+    await Promise.all(
+      [revoked, signedOut, late].map(async ({ context }) =>
+        waitUntilExpiredForClerk(await sessionJwt(context)),
+      ),
+    );
+    for (const { context, page } of [revoked, signedOut]) {
+      const response = await page.goto(dashboardUrl());
+      expect(response?.status()).toBe(401);
+      expect(await text(page, 'h1')).toBe('Signed out');
+      expect(await cookie(context, `__refresh_${suffix}`)).toBeUndefined();
+      expect(await cookie(context, `__client_uat_${suffix}`)).toBe('0');
+      await context.close();
+    }
+
+    // Sign-out with an expired JWT: the POST arrives signed out, the app sends the browser to its
+    // sign-out page, whose GET renews the JWT, and the second press signs out.
+    await late.page.getByRole('button', { name: 'Sign out' }).click();
+    await late.page.waitForURL(`${app.url}/sign-out`);
+    await late.page.getByRole('button', { name: 'Sign out' }).click();
+    await late.page.waitForURL(`${app.url}/`);
+    expect((await client.sessions.get(late.sessionId)).status).toBe('revoked');
+    await late.context.close();
+  });
+
+  it('gives a replayed handshake nonce, in a second browser context, a signed-out page', async () => {
+    const first = await signedIn();
+    const nonceUrl = first.requests.find((url) => new URL(url).searchParams.has(NONCE_PARAM));
+    expect(nonceUrl).toBeDefined();
+
+    const second = await browser.newContext();
+    const intruder = await second.newPage();
+    const response = await intruder.goto(nonceUrl!);
+    expect(response?.status()).toBe(401);
+    expect(intruder.url()).toBe(dashboardUrl());
+    expect(await text(intruder, 'h1')).toBe('Signed out');
+    const sessions = (await second.cookies(app.url)).filter((c) => c.name.startsWith('__session') && c.value);
+    expect(sessions).toEqual([]);
+    // The first browser is still signed in.
+    await first.page.reload();
+    expect(await text(first.page, '#user-id')).toBe(first.user.id);
+    await first.context.close();
+    await second.close();
+  });
+
+  it('lands an actor token and an agent task signed in, with getAuth(req).actor naming who acts', async () => {
+    const user = await newUser();
+    const actorToken = await client.actorTokens.create({
+      userId: user.id,
+      actor: { sub: 'support_42', reason: 'ticket T-1234' },
+      redirectUrl: dashboardUrl(),
+    });
+    const task = await client.agentTasks.create({
+      onBehalfOf: { userId: user.id },
+      permissions: '*',
+      agentName: 'checkout-bot',
+      taskDescription: 'Buy the weekly groceries',
+      redirectUrl: dashboardUrl(),
+    });
+
+    for (const [url, actor] of [
+      [actorToken.url!, { sub: 'support_42', reason: 'ticket T-1234' }],
+      [task.url!, { type: 'agent', sub: task.agentId, agent_name: 'checkout-bot', task_id: task.id }],
+    ] as const) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await land(page, url);
+      expect(page.url()).toBe(dashboardUrl());
+      expect(await text(page, '#user-id')).toBe(user.id);
+      expect(JSON.parse((await text(page, '#actor'))!)).toMatchObject(actor);
+      await context.close();
+    }
+  });
+
+  it('refuses, with an error page and no cookies, a handshake to a redirect_url outside the allowed origins', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const outside = encodeURIComponent('https://evil.example/');
+    for (const base of [`${tessera.url}/v1/client/handshake`, `${app.url}${PROXIED_HANDSHAKE_PATH}`]) {
+      const response = await page.goto(`${base}?redirect_url=${outside}&format=nonce&suffixed_cookies=true`);
+      // Soft: the rest of the page is checked too when the status differs.
+      expect.soft(response?.status()).toBe(400);
+      expect(response?.headers()['content-type']).toMatch(/^text\/html/);
+      expect(await response?.headerValue('set-cookie')).toBeNull();
+      expect(await page.locator('body').textContent()).toContain('redirect_url');
+      expect(page.url().startsWith(base)).toBe(true);
+    }
+    expect(await context.cookies()).toEqual([]);
+    await context.close();
+  });
+
+  it('refuses, with an error page and no cookies, the proxied handshake of a tampered dev-browser cookie', async () => {
+    const { context, page } = await signedIn();
+    const tamper = (value: string) => `${value.slice(0, -1)}${value.endsWith('A') ? 'B' : 'A'}`;
+    const devBrowsers = (await context.cookies(app.url)).filter((c) => c.name.startsWith('__clerk_db_jwt'));
+    expect(devBrowsers.map((c) => c.name).sort()).toEqual(['__clerk_db_jwt', `__clerk_db_jwt_${suffix}`]);
+    await context.addCookies(
+      devBrowsers.map(({ name, value }) => ({
+        name,
+        value: tamper(value),
+        url: app.url,
+        httpOnly: true,
+        sameSite: 'Lax' as const,
+      })),
+    );
+    const tampered = (await context.cookies(app.url)).filter((c) => c.name.startsWith('__clerk_db_jwt'));
+    expect(tampered.map((c) => c.value).sort()).toEqual(devBrowsers.map((c) => tamper(c.value)).sort());
+    // A client_uat without a session JWT: clerkMiddleware asks the Frontend API (a handshake).
+    await context.clearCookies({ name: /^__session/ });
+    const before = (await context.cookies(app.url)).filter((c) => c.name !== '__clerk_redirect_count');
+
+    const response = await page.goto(dashboardUrl());
+    expect(new URL(page.url()).pathname).toBe(PROXIED_HANDSHAKE_PATH);
+    expect(response?.status()).toBe(400);
+    expect(response?.headers()['content-type']).toMatch(/^text\/html/);
+    expect(await response?.headerValue('set-cookie')).toBeNull();
+    expect(await text(page, 'h1')).toBeTruthy();
+    const after = (await context.cookies(app.url)).filter((c) => c.name !== '__clerk_redirect_count');
+    expect(after).toEqual(before);
+    await context.close();
+  });
+});
+
+describe('@tessera/testing against a Clerk app', () => {
+  it('signIn lands signed in on the Clerk app in one call', async () => {
+    const user = await newUser();
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const session = await signIn(
+      page,
+      { userId: user.id },
+      { redirectUrl: dashboardUrl(), apiUrl: tessera.url, secretKey: tessera.secretKey! },
+    );
+    expect(page.url()).toBe(dashboardUrl());
+    expect(await text(page, '#user-id')).toBe(user.id);
+    expect(await text(page, '#session-id')).toBe(session.id);
+    await context.close();
+  });
+
+  it('signIn says so when a Clerk app is not among tessera’s Clerk app origins (it kept the handoff)', async () => {
+    const user = await newUser();
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // The same app by another origin: loopback, so an allowed redirect, but not a Clerk app origin.
+    const elsewhere = `http://127.0.0.1:${app.port}/dashboard`;
+    const error = await signIn(
+      page,
+      { userId: user.id },
+      { redirectUrl: elsewhere, apiUrl: tessera.url, secretKey: tessera.secretKey! },
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SignInError);
+    expect(error).toMatchObject({ code: 'handoff_not_redeemed' });
+    expect((error as SignInError).message).toContain('TESSERA_CLERK_APP_ORIGINS');
+    expect(new URL(page.url()).searchParams.has(HANDOFF_PARAM)).toBe(true);
+    await context.close();
+  });
+});
