@@ -12,7 +12,7 @@ const server = await startApp().catch((error) => {
   process.stderr.write(`clerk-express-app: ${error.message}\n`);
   process.exit(2);
 });
-process.stdout.write(`The Clerk example app is listening on http://localhost:${server.address().port}\n`);
+process.stdout.write(`The Clerk example app is listening on http://127.0.0.1:${server.address().port}\n`);
 
 const stop = () => {
   server.close(() => process.exit(0));
