@@ -16,6 +16,8 @@ import { launchChromium, sleep } from '../../express-app/test/support/browser';
 // through Clerk's development handshake, which tessera answers (as Frontend API, through the app's
 // /__clerk proxy, and as Backend API).
 const JWT_LIFETIME_SECONDS = 2;
+// The two tests that wait for JWTs to expire get this long (vitest's default is 20 s).
+const EXPIRY_TEST_TIMEOUT_MS = 60_000;
 // @clerk/backend's default clockSkewInMs: clerkMiddleware takes a session JWT until 5 s past its exp.
 const CLERK_CLOCK_SKEW_MS = 5_000;
 const NONCE_PARAM = '__clerk_handshake_nonce';
@@ -187,71 +189,81 @@ describe('a Clerk app (unmodified clerkMiddleware) signed in by tessera through 
     await context.close();
   });
 
-  it('renews an expired JWT with the refresh cookie, and without it through the handshake via the app’s proxy', async () => {
-    const { user, context, page, requests } = await signedIn();
-    const first = await sessionJwt(context);
-    await waitUntilExpiredForClerk(first);
+  it(
+    'renews an expired JWT with the refresh cookie, and without it through the handshake via the app’s proxy',
+    async () => {
+      const { user, context, page, requests } = await signedIn();
+      const first = await sessionJwt(context);
+      await waitUntilExpiredForClerk(first);
 
-    let seen = requests.length;
-    await page.reload();
-    expect(await text(page, '#user-id')).toBe(user.id);
-    const second = await sessionJwt(context);
-    expect(second).toBeTruthy();
-    expect(second).not.toBe(first);
-    // Renewed by POST /v1/sessions/{id}/refresh from the app's server: the browser went nowhere else.
-    expect(requests.slice(seen).filter((url) => new URL(url).pathname.startsWith('/__clerk/'))).toEqual([]);
+      let seen = requests.length;
+      await page.reload();
+      expect(await text(page, '#user-id')).toBe(user.id);
+      const second = await sessionJwt(context);
+      expect(second).toBeTruthy();
+      expect(second).not.toBe(first);
+      // Renewed by POST /v1/sessions/{id}/refresh from the app's server: the browser went nowhere else.
+      expect(requests.slice(seen).filter((url) => new URL(url).pathname.startsWith('/__clerk/'))).toEqual([]);
 
-    await context.clearCookies({ name: /^__refresh_/ });
-    await waitUntilExpiredForClerk(second);
-    seen = requests.length;
-    const renewed = await page.reload();
-    expect(renewed?.status()).toBe(200);
-    expect(await text(page, '#user-id')).toBe(user.id);
-    expect(page.url()).toBe(dashboardUrl());
-    const third = await sessionJwt(context);
-    expect(third).toBeTruthy();
-    expect(third).not.toBe(second);
-    const handshakes = requests.slice(seen).filter((url) => new URL(url).pathname === PROXIED_HANDSHAKE_PATH);
-    expect(handshakes.length).toBeGreaterThan(0);
-    expect(handshakes.every((url) => new URL(url).origin === app.url)).toBe(true);
-    expect(await cookie(context, `__refresh_${suffix}`)).toBeTruthy();
-    await context.close();
-  });
-
-  it('is signed out once the JWT in the browser expires after a revoke at tessera, or a sign-out through the app', async () => {
-    const revoked = await signedIn();
-    const signedOut = await signedIn();
-    const late = await signedIn();
-
-    await client.sessions.revoke(revoked.sessionId);
-    // Sign-out with a fresh JWT: the app revokes the session and goes home.
-    await signedOut.page.getByRole('button', { name: 'Sign out' }).click();
-    await signedOut.page.waitForURL(`${app.url}/`);
-    expect((await client.sessions.get(signedOut.sessionId)).status).toBe('revoked');
-
-    await Promise.all(
-      [revoked, signedOut, late].map(async ({ context }) =>
-        waitUntilExpiredForClerk(await sessionJwt(context)),
-      ),
-    );
-    for (const { context, page } of [revoked, signedOut]) {
-      const response = await page.goto(dashboardUrl());
-      expect(response?.status()).toBe(401);
-      expect(await text(page, 'h1')).toBe('Signed out');
-      expect(await cookie(context, `__refresh_${suffix}`)).toBeUndefined();
-      expect(await cookie(context, `__client_uat_${suffix}`)).toBe('0');
+      await context.clearCookies({ name: /^__refresh_/ });
+      await waitUntilExpiredForClerk(second);
+      seen = requests.length;
+      const renewed = await page.reload();
+      expect(renewed?.status()).toBe(200);
+      expect(await text(page, '#user-id')).toBe(user.id);
+      expect(page.url()).toBe(dashboardUrl());
+      const third = await sessionJwt(context);
+      expect(third).toBeTruthy();
+      expect(third).not.toBe(second);
+      const handshakes = requests
+        .slice(seen)
+        .filter((url) => new URL(url).pathname === PROXIED_HANDSHAKE_PATH);
+      expect(handshakes.length).toBeGreaterThan(0);
+      expect(handshakes.every((url) => new URL(url).origin === app.url)).toBe(true);
+      expect(await cookie(context, `__refresh_${suffix}`)).toBeTruthy();
       await context.close();
-    }
+    },
+    EXPIRY_TEST_TIMEOUT_MS,
+  );
 
-    // Sign-out with an expired JWT: the POST arrives signed out, the app sends the browser to its
-    // sign-out page, whose GET renews the JWT, and the second press signs out.
-    await late.page.getByRole('button', { name: 'Sign out' }).click();
-    await late.page.waitForURL(`${app.url}/sign-out`);
-    await late.page.getByRole('button', { name: 'Sign out' }).click();
-    await late.page.waitForURL(`${app.url}/`);
-    expect((await client.sessions.get(late.sessionId)).status).toBe('revoked');
-    await late.context.close();
-  });
+  it(
+    'is signed out once the JWT in the browser expires after a revoke at tessera, or a sign-out through the app',
+    async () => {
+      const revoked = await signedIn();
+      const signedOut = await signedIn();
+      const late = await signedIn();
+
+      await client.sessions.revoke(revoked.sessionId);
+      // Sign-out with a fresh JWT: the app revokes the session and goes home.
+      await signedOut.page.getByRole('button', { name: 'Sign out' }).click();
+      await signedOut.page.waitForURL(`${app.url}/`);
+      expect((await client.sessions.get(signedOut.sessionId)).status).toBe('revoked');
+
+      await Promise.all(
+        [revoked, signedOut, late].map(async ({ context }) =>
+          waitUntilExpiredForClerk(await sessionJwt(context)),
+        ),
+      );
+      for (const { context, page } of [revoked, signedOut]) {
+        const response = await page.goto(dashboardUrl());
+        expect(response?.status()).toBe(401);
+        expect(await text(page, 'h1')).toBe('Signed out');
+        expect(await cookie(context, `__refresh_${suffix}`)).toBeUndefined();
+        expect(await cookie(context, `__client_uat_${suffix}`)).toBe('0');
+        await context.close();
+      }
+
+      // Sign-out with an expired JWT: the POST arrives signed out, the app sends the browser to its
+      // sign-out page, whose GET renews the JWT, and the second press signs out.
+      await late.page.getByRole('button', { name: 'Sign out' }).click();
+      await late.page.waitForURL(`${app.url}/sign-out`);
+      await late.page.getByRole('button', { name: 'Sign out' }).click();
+      await late.page.waitForURL(`${app.url}/`);
+      expect((await client.sessions.get(late.sessionId)).status).toBe('revoked');
+      await late.context.close();
+    },
+    EXPIRY_TEST_TIMEOUT_MS,
+  );
 
   it('gives a replayed handshake nonce, in a second browser context, a signed-out page', async () => {
     const first = await signedIn();
