@@ -22,6 +22,8 @@ import { runHousekeeping } from './instance/housekeeping';
 import { generateSigningKeyPair, SigningKeys } from './sessions/signing-keys';
 import { type DatabaseLocation, type Dialect, openDatabase } from './store/database';
 import { checkAllowedOrigins, checkClerkAppOrigins } from './tickets/redirect-policy';
+import { isLoopback } from './studio/gate';
+import { withStudio } from './studio/studio';
 
 const HOUSEKEEPING_INTERVAL_MS = 10 * 60 * 1000;
 
@@ -50,6 +52,11 @@ export interface TesseraOptions {
    * redirecting there land through Clerk's handshake. See docs/CLERK.md.
    */
   readonly clerkAppOrigins?: readonly string[];
+  /**
+   * Serve Studio, the web page, at `/` and `/studio/...` (default true). It opens directly on a
+   * development instance listening on loopback, and asks for the secret key anywhere else.
+   */
+  readonly studio?: boolean;
   /** Allow test session tokens on a production (`sk_live_`) instance. */
   readonly enableTestSessionTokens?: boolean;
   /** Session JWT lifetime (default 60). */
@@ -209,11 +216,15 @@ export async function startTessera(options: TesseraOptions = {}): Promise<Runnin
       keys,
       sessionTemplate: new SessionTokenTemplateCache(),
     };
-    const app = createApp(
+    const api = createApp(
       context,
       ROUTES,
       options.log === false ? undefined : (options.log ?? stdoutRequestLogger),
     );
+    const app =
+      options.studio === false
+        ? api
+        : withStudio(context, api, { open: boot.instance.environment === 'development' && isLoopback(host) });
     await applyStartupData(context, options);
     const housekeeping = startHousekeeping(dialect, clock, settings);
     const listening = await listen(app, host, options.port ?? 0, limits);

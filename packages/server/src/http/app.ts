@@ -21,6 +21,11 @@ export interface App {
    * and logged, like any other request.
    */
   refuse(request: HttpRequest, failure: ApiError): HttpResponse;
+  /**
+   * Studio's calls into the Backend API: the same routes, validation and errors as any client's,
+   * without the secret key (Studio's gate has admitted the person) and audited as Studio's.
+   */
+  handleForStudio(request: HttpRequest): Promise<HttpResponse>;
 }
 
 const NO_PARAMETERS = object({});
@@ -59,7 +64,8 @@ async function run(
   params: Record<string, string>,
   request: HttpRequest,
 ) {
-  const secretKey = route.auth === 'secret' ? authenticate(request.headers.authorization) : undefined;
+  const secretKey =
+    route.auth === 'secret' && !request.viaStudio ? authenticate(request.headers.authorization) : undefined;
   let body: unknown;
   if (route.body) {
     body = parseBody(route.body, route.bodyEncoding === 'form' ? formBodyAsJson(request.body) : request.body);
@@ -111,31 +117,41 @@ export function createApp(ctx: ServerContext, routes: readonly Route[], log?: Re
 
   const rendersHtml = (match: RouteMatch) => match.kind === 'found' && match.route.errorsAsHtml === true;
 
-  return {
-    async handle(request) {
-      const started = performance.now();
-      const requestId = newRequestId();
-      const match = router.match(request.method, request.path);
-      let response: HttpResponse;
-      let failure: unknown;
-      try {
-        if (match.kind === 'not_found') {
-          throw new ApiError('resource_not_found', `No route matches ${request.method} ${request.path}.`);
-        }
-        if (match.kind === 'method_not_allowed') {
-          throw new ApiError('method_not_allowed', `This path accepts ${match.allowed.join(', ')}.`);
-        }
-        response = await run(ctx, authenticate, match.route, match.params, request);
-      } catch (error) {
-        failure = error;
-        const asHtml = rendersHtml(match);
-        response = ctx.dialect.isUnavailable(error)
-          ? withRetryAfter(errorResponse(UNAVAILABLE, requestId, asHtml))
-          : errorResponse(toApiError(error), requestId, asHtml);
-        // RFC 9110: a 405 names the methods the path does accept.
-        if (match.kind === 'method_not_allowed') response = withAllow(response, match.allowed);
+  const dispatch = async (request: HttpRequest): Promise<HttpResponse> => {
+    const started = performance.now();
+    const requestId = newRequestId();
+    const match = router.match(request.method, request.path);
+    let response: HttpResponse;
+    let failure: unknown;
+    try {
+      if (match.kind === 'not_found') {
+        throw new ApiError('resource_not_found', `No route matches ${request.method} ${request.path}.`);
       }
-      return finish(request, match, started, requestId, response, failure);
+      if (match.kind === 'method_not_allowed') {
+        throw new ApiError('method_not_allowed', `This path accepts ${match.allowed.join(', ')}.`);
+      }
+      response = await run(ctx, authenticate, match.route, match.params, request);
+    } catch (error) {
+      failure = error;
+      const asHtml = rendersHtml(match);
+      response = ctx.dialect.isUnavailable(error)
+        ? withRetryAfter(errorResponse(UNAVAILABLE, requestId, asHtml))
+        : errorResponse(toApiError(error), requestId, asHtml);
+      // RFC 9110: a 405 names the methods the path does accept.
+      if (match.kind === 'method_not_allowed') response = withAllow(response, match.allowed);
+    }
+    return finish(request, match, started, requestId, response, failure);
+  };
+
+  return {
+    handle(request) {
+      // Only Studio's own calls may skip the key: a request from a socket never carries the mark.
+      const { viaStudio: _ignored, ...fromClient } = request;
+      return dispatch(fromClient);
+    },
+
+    handleForStudio(request) {
+      return dispatch({ ...request, viaStudio: true });
     },
 
     refuse(request, failure) {

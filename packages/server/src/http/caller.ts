@@ -17,6 +17,7 @@ export function clientInfoOf(request: HttpRequest): ClientInfo {
 /** Who made a Backend API request (it carried the secret key), for the audit log. */
 export function secretKeyCaller(request: HttpRequest): Caller {
   const client = clientInfoOf(request);
+  if (request.viaStudio) return { actor: { type: 'studio', id: null, name: null }, client };
   const type = client.userAgent !== null && CLI_USER_AGENT.test(client.userAgent) ? 'cli' : 'secret_key';
   return { actor: { type, id: null, name: null }, client };
 }

@@ -9,6 +9,11 @@ export interface HttpRequest {
   readonly body: Buffer;
   /** The peer's address on the socket (absent for in-process requests); a proxy's, behind one. */
   readonly remoteAddress?: string | undefined;
+  /**
+   * Set only by Studio's own calls into the Backend API (`App.handleForStudio`), never from a socket:
+   * the call needs no key (Studio's gate admitted the person) and is audited as Studio's.
+   */
+  readonly viaStudio?: true;
 }
 
 export interface HttpResponse {

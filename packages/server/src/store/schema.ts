@@ -240,6 +240,14 @@ export interface HandshakeNonceTable {
   redeemed_at: number | null;
 }
 
+/** A person signed in to Studio with the secret key (where Studio asks for it). */
+export interface StudioSessionTable {
+  /** SHA-256 of the cookie's value. */
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   instance: InstanceTable;
   signing_keys: SigningKeyTable;
@@ -252,6 +260,7 @@ export interface Database {
   session_handoffs: SessionHandoffTable;
   clients: ClientTable;
   handshake_nonces: HandshakeNonceTable;
+  studio_sessions: StudioSessionTable;
   agents: AgentTable;
   audit_events: AuditEventTable;
   organizations: OrganizationTable;

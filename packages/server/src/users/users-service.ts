@@ -54,7 +54,7 @@ export async function assertIdentifiersFree(
 export async function createUser(
   ctx: ServerContext,
   params: CreateUserParams,
-  options: { readonly id?: string; readonly db?: Executor } = {},
+  options: { readonly id?: string; readonly db?: Executor; readonly caller?: Caller } = {},
 ): Promise<store.UserRecord> {
   const now = ctx.clock.now();
   const userId = options.id ?? newId('user', now);
@@ -93,6 +93,10 @@ export async function createUser(
     }
     await assertIdentifiersFree(trx, emails, user.username);
     await store.insertUser(trx, user, emailRows);
+    if (options.caller) {
+      const { actor, client } = options.caller;
+      await recordEvents(trx, [{ type: 'user.created', actor, client, userId }], now);
+    }
   };
   try {
     if (options.db?.isTransaction) await work(options.db);
@@ -121,6 +125,7 @@ export async function updateUser(
   ctx: ServerContext,
   id: string,
   params: UpdateUserParams,
+  caller: Caller,
 ): Promise<store.UserRecord> {
   // Hashed before the transaction: scrypt takes tens of milliseconds, in the thread pool.
   const password = await passwordColumnsOf(params);
@@ -153,6 +158,14 @@ export async function updateUser(
       if (params.unsafe_metadata) changes.unsafe_metadata = toJsonColumn(params.unsafe_metadata);
       if (password) Object.assign(changes, password);
       await store.updateUser(trx, id, changes);
+      // Which fields changed, never their values: a password or metadata stays out of the log.
+      const fields = Object.keys(changes).filter((key) => key !== 'updated_at' && !key.startsWith('password'));
+      if (password) fields.push('password');
+      await recordEvents(
+        trx,
+        [{ type: 'user.updated', actor: caller.actor, client: caller.client, userId: id, data: { fields } }],
+        changes.updated_at ?? ctx.clock.now(),
+      );
       return { ...user, ...changes };
     })
     .catch((error: unknown) => {

@@ -24,6 +24,8 @@ export const AUDIT_EVENT_TYPES = [
   'session.revoked',
   'session.ended',
   'session.refresh_refused',
+  'user.created',
+  'user.updated',
   'user.banned',
   'user.unbanned',
   'user.locked',
@@ -39,7 +41,15 @@ export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
  * whoever presented a ticket; `actor` and `agent`: the acting party named by an actor token or an
  * agent task, on acceptance; `system`: tessera itself (expiry, a redirect no longer allowed).
  */
-export const AUDIT_ACTOR_TYPES = ['secret_key', 'cli', 'ticket_holder', 'actor', 'agent', 'system'] as const;
+export const AUDIT_ACTOR_TYPES = [
+  'secret_key',
+  'cli',
+  'studio',
+  'ticket_holder',
+  'actor',
+  'agent',
+  'system',
+] as const;
 export type AuditActorType = (typeof AUDIT_ACTOR_TYPES)[number];
 
 export const auditActorObject = object(

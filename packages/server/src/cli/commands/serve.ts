@@ -28,6 +28,8 @@ interface ServeFlags {
   readonly seed?: string;
   readonly sessionClaims?: string;
   readonly quiet?: boolean;
+  /** `--no-studio` sets it false. */
+  readonly studio?: boolean;
 }
 
 const SESSION_CLAIMS_OPTION = '--session-claims / TESSERA_SESSION_CLAIMS';
@@ -162,6 +164,10 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       'custom claims in every session JWT (the session token template); env TESSERA_SESSION_CLAIMS',
     )
     .option('--quiet', 'do not log one line per request')
+    .option(
+      '--no-studio',
+      'do not serve Studio, the web page at / (it opens directly on a loopback development instance and asks for the secret key elsewhere); env TESSERA_STUDIO=false',
+    )
     .addHelpText(
       'after',
       `
@@ -195,6 +201,7 @@ A bad --seed file or --session-claims stops the start with one line naming the e
           secretKey: config.secretKey,
           allowedRedirectOrigins: config.allowedRedirectOrigins,
           clerkAppOrigins: config.clerkAppOrigins,
+          studio: flags.studio !== false && io.env.TESSERA_STUDIO?.trim().toLowerCase() !== 'false',
           enableTestSessionTokens: config.enableTestSessionTokens,
           sessionTokenLifetimeSeconds: config.sessionTokenLifetimeSeconds,
           auditRetentionDays: config.auditRetentionDays,

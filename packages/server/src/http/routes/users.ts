@@ -30,7 +30,8 @@ export const userRoutes = [
     idempotent: true,
     body: createUserParams,
     response: userResponse,
-    handler: async ({ ctx, body }) => jsonResponse(200, serializeUser(await users.createUser(ctx, body))),
+    handler: async ({ ctx, body, request }) =>
+      jsonResponse(200, serializeUser(await users.createUser(ctx, body, { caller: secretKeyCaller(request) }))),
   }),
   defineRoute({
     method: 'GET',
@@ -77,8 +78,8 @@ export const userRoutes = [
     auth: 'secret',
     body: updateUserParams,
     response: userResponse,
-    handler: async ({ ctx, params, body }) =>
-      jsonResponse(200, serializeUser(await users.updateUser(ctx, params.id, body))),
+    handler: async ({ ctx, params, body, request }) =>
+      jsonResponse(200, serializeUser(await users.updateUser(ctx, params.id, body, secretKeyCaller(request)))),
   }),
   defineRoute({
     method: 'DELETE',

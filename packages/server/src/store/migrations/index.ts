@@ -7,6 +7,7 @@ import * as ticketFamilyAndAuditLog from './0005-ticket-family-and-audit-log';
 import * as usersLockedAndPasswords from './0006-users-locked-and-passwords';
 import * as organizationsAndClaims from './0007-organizations-and-claims';
 import * as clerkClientsAndHandshakes from './0008-clerk-clients-and-handshakes';
+import * as studioSessions from './0009-studio-sessions';
 
 /** Every migration, in order. Names sort; add new ones at the end and never edit an applied one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006-users-locked-and-passwords': usersLockedAndPasswords,
   '0007-organizations-and-claims': organizationsAndClaims,
   '0008-clerk-clients-and-handshakes': clerkClientsAndHandshakes,
+  '0009-studio-sessions': studioSessions,
 };
 
 export const migrationProvider: MigrationProvider = {

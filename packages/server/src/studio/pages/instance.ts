@@ -1,0 +1,3 @@
+import type { StudioRoute } from '../route';
+
+export const instancePages: readonly StudioRoute[] = [];

@@ -1,0 +1,3 @@
+import type { StudioRoute } from '../route';
+
+export const sessionPages: readonly StudioRoute[] = [];
