@@ -31,6 +31,7 @@ import sdkSize from './scenarios/7-sdk-size.mjs';
 import postgresCreate from './scenarios/8-postgres-create.mjs';
 import postgresAccept from './scenarios/9-postgres-accept.mjs';
 import peers from './scenarios/10-peers.mjs';
+import studioUsers from './scenarios/11-studio-users.mjs';
 
 const SCENARIOS = [
   verifyDistinct,
@@ -43,6 +44,7 @@ const SCENARIOS = [
   postgresCreate,
   postgresAccept,
   peers,
+  studioUsers,
 ];
 const DEFAULT_OUT = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 

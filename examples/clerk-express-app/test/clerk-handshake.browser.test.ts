@@ -321,7 +321,7 @@ describe('a Clerk app (unmodified clerkMiddleware) signed in by tessera through 
     for (const base of [`${tessera.url}/v1/client/handshake`, `${app.url}${PROXIED_HANDSHAKE_PATH}`]) {
       const response = await page.goto(`${base}?redirect_url=${outside}&format=nonce&suffixed_cookies=true`);
       // Soft: the rest of the page is checked too when the status differs.
-      expect.soft(response?.status()).toBe(400);
+      expect.soft(response?.status()).toBe(422);
       expect(response?.headers()['content-type']).toMatch(/^text\/html/);
       expect(await response?.headerValue('set-cookie')).toBeNull();
       expect(await page.locator('body').textContent()).toContain('redirect_url');

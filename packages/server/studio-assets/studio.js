@@ -58,27 +58,37 @@
   }
 
   // <tbody data-live-audit="/studio/audit/events.json?..." data-after="<ms>">: new events on top.
+  // Polls from one millisecond before the newest event seen (the API's created_after is strict, and
+  // two events can share a millisecond) and skips the events already shown, by id.
   for (const body of document.querySelectorAll('tbody[data-live-audit]')) {
     let after = Number(body.getAttribute('data-after') || '0');
+    const seen = new Set(
+      Array.from(body.querySelectorAll('tr[data-event-id]'), (row) => row.getAttribute('data-event-id')),
+    );
     const base = body.getAttribute('data-live-audit');
     const poll = async () => {
       try {
         const separator = base.includes('?') ? '&' : '?';
-        const response = await fetch(`${base}${separator}after=${after}`, { credentials: 'same-origin' });
+        const response = await fetch(`${base}${separator}after=${Math.max(0, after - 1)}`, {
+          credentials: 'same-origin',
+        });
         if (response.ok) {
           const { events } = await response.json();
-          for (const event of events.slice().reverse()) {
+          const fresh = events.filter((event) => !seen.has(event.id));
+          for (const event of fresh.slice().reverse()) {
+            seen.add(event.id);
             const row = document.createElement('tr');
+            row.setAttribute('data-event-id', event.id);
             for (const text of event.cells) {
               const cell = document.createElement('td');
               cell.textContent = text;
               row.appendChild(cell);
             }
+            body.querySelector('tr.empty')?.remove();
             body.insertBefore(row, body.firstChild);
             after = Math.max(after, event.created_at);
           }
-          if (events.length > 0)
-            announce(`${events.length} new audit event${events.length === 1 ? '' : 's'}`);
+          if (fresh.length > 0) announce(`${fresh.length} new audit event${fresh.length === 1 ? '' : 's'}`);
         }
       } catch {
         // Keep polling.

@@ -29,7 +29,10 @@ export function badge(status: string): SafeHtml {
 export interface Paging {
   readonly page: number;
   readonly perPage: number;
+  /** Every match when `counted`; otherwise those up to one past this page (enough for "Next"). */
   readonly total: number;
+  /** False when the total was not counted (a search that scans): the range is shown without it. */
+  readonly counted?: boolean;
 }
 
 /** The page number a list asks for (`?page=`), from 1. */
@@ -40,7 +43,7 @@ export function pageOf(query: URLSearchParams): number {
 
 /** "Showing 51–100 of 100,000", with Previous and Next links that keep the other parameters. */
 export function pager(basePath: string, query: URLSearchParams, paging: Paging): SafeHtml {
-  const { page, perPage, total } = paging;
+  const { page, perPage, total, counted = true } = paging;
   const first = total === 0 ? 0 : (page - 1) * perPage + 1;
   const last = Math.min(total, page * perPage);
   const link = (target: number) => {
@@ -50,7 +53,7 @@ export function pager(basePath: string, query: URLSearchParams, paging: Paging):
   };
   const lastPage = Math.max(1, Math.ceil(total / perPage));
   return html`<nav class="pager" aria-label="Pages">
-<span>Showing ${first.toLocaleString('en-US')}–${last.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}</span>
+<span>Showing ${first.toLocaleString('en-US')}–${last.toLocaleString('en-US')}${counted ? ` of ${total.toLocaleString('en-US')}` : ''}</span>
 ${page > 1 ? html`<a href="${link(page - 1)}" rel="prev">Previous page</a>` : ''}
 ${page < lastPage ? html`<a href="${link(page + 1)}" rel="next">Next page</a>` : ''}
 </nav>`;

@@ -85,7 +85,7 @@ function rowOf(event: AuditEventJSON): SafeHtml {
     event.user_id === null
       ? NONE
       : html`<a href="/studio/users/${encodeURIComponent(event.user_id)}">${event.user_id}</a>`;
-  return html`<tr>
+  return html`<tr data-event-id="${event.id}">
 <td><time datetime="${new Date(event.created_at).toISOString()}">${time}</time></td>
 <td>${type}</td>
 <td>${actor}</td>
@@ -173,7 +173,7 @@ async function auditLog(request: StudioRequest): Promise<HttpResponse> {
 <div class="table-wrap"><table>
 <caption class="sr-only">Audit events, newest first${page === 1 ? ', new events added at the top as they happen' : ''}</caption>
 <thead><tr>${HEADINGS.map((heading) => html`<th scope="col">${heading}</th>`)}</tr></thead>
-<tbody${live}>${list.data.length > 0 ? list.data.map(rowOf) : html`<tr><td colspan="${HEADINGS.length}">${empty}</td></tr>`}</tbody>
+<tbody${live}>${list.data.length > 0 ? list.data.map(rowOf) : html`<tr class="empty"><td colspan="${HEADINGS.length}">${empty}</td></tr>`}</tbody>
 </table></div>
 ${pager('/studio/audit', query, { page, perPage: PER_PAGE, total: list.total_count })}`,
   });
@@ -195,7 +195,13 @@ async function liveEvents({ api, query }: StudioRequest): Promise<HttpResponse> 
     });
     return jsonResponse(
       200,
-      { events: events.map((event) => ({ created_at: event.created_at, cells: cellsOf(event) })) },
+      {
+        events: events.map((event) => ({
+          id: event.id,
+          created_at: event.created_at,
+          cells: cellsOf(event),
+        })),
+      },
       headers,
     );
   } catch (error) {
