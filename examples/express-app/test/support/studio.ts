@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { type RunningTessera, startTessera, type TesseraOptions } from '@tessera/server';
 import type { Page } from 'playwright-core';
+import { createExampleApp } from '../../app.js';
 
 /** The key of every test's own instance: pinned, so the gate's "right key" is known. */
 export const TEST_SECRET_KEY = `sk_test_${'s'.repeat(43)}`;
@@ -89,4 +92,35 @@ export async function eventually(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   throw new Error(`${what} did not hold after ${tries} tries`);
+}
+
+/**
+ * tessera with the example app beside it, as a person runs them: tessera on 127.0.0.1, the app on
+ * localhost (another site), the app's origin in tessera's allowed redirect origins so Studio offers
+ * it. The app's port is taken first, as the origin must be known when tessera starts.
+ */
+export async function startStudioWithExampleApp(options: TesseraOptions = {}) {
+  const appServer = createServer();
+  await new Promise<void>((resolve, reject) => {
+    appServer.once('error', reject);
+    appServer.listen(0, 'localhost', resolve);
+  });
+  const appUrl = `http://localhost:${(appServer.address() as AddressInfo).port}`;
+  let tessera: RunningTessera;
+  try {
+    tessera = await startStudioTessera({ host: '127.0.0.1', allowedRedirectOrigins: [appUrl], ...options });
+  } catch (error) {
+    appServer.close();
+    throw error;
+  }
+  appServer.on('request', createExampleApp({ apiUrl: tessera.url, secretKey: TEST_SECRET_KEY }));
+  return {
+    tessera,
+    appUrl,
+    close: async () => {
+      appServer.closeAllConnections();
+      await new Promise((resolve) => appServer.close(resolve));
+      await tessera.close();
+    },
+  };
 }
