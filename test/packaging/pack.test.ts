@@ -80,7 +80,9 @@ describe.each(FOLDERS)('the %s tarball', (folder) => {
   });
 
   it('ships no sources, tests, build configuration or source maps', () => {
-    const allowed = /^(?:dist\/|bin\/|LICENSE$|README\.md$|package\.json$)/;
+    // The server also ships Studio's stylesheet and script, which it reads at start.
+    const allowed =
+      /^(?:dist\/|bin\/|LICENSE$|README\.md$|package\.json$|studio-assets\/studio\.(?:css|js)$)/;
     expect(shipped(folder).filter((path) => !allowed.test(path))).toEqual([]);
     expect(
       shipped(folder).filter((path) => /\.map$|(?:^|\/)(?:tsconfig|tsup\.config|vitest)/.test(path)),
@@ -125,9 +127,16 @@ describe.each(FOLDERS)('the %s tarball', (folder) => {
   });
 });
 
-it('the server ships its CLI: the bin, the bundle it imports and the checkpoint worker', () => {
+it('the server ships its CLI: the bin, the bundle it imports, the checkpoint worker and Studio', () => {
   expect(shipped('server')).toEqual(
-    expect.arrayContaining(['bin/tessera.js', 'dist/cli.js', 'dist/checkpoint-worker.js', 'dist/index.d.ts']),
+    expect.arrayContaining([
+      'bin/tessera.js',
+      'dist/cli.js',
+      'dist/checkpoint-worker.js',
+      'dist/index.d.ts',
+      'studio-assets/studio.css',
+      'studio-assets/studio.js',
+    ]),
   );
   expect(manifest('server').bin).toEqual({ tessera: 'bin/tessera.js' });
   const bin = readFileSync(join(repository, 'packages/server/bin/tessera.js'), 'utf8');
