@@ -21,9 +21,9 @@ import { bootstrapInstance } from './instance/bootstrap';
 import { runHousekeeping } from './instance/housekeeping';
 import { generateSigningKeyPair, SigningKeys } from './sessions/signing-keys';
 import { type DatabaseLocation, type Dialect, openDatabase } from './store/database';
-import { checkAllowedOrigins, checkClerkAppOrigins } from './tickets/redirect-policy';
 import { isLoopback } from './studio/gate';
 import { withStudio } from './studio/studio';
+import { checkAllowedOrigins, checkClerkAppOrigins } from './tickets/redirect-policy';
 
 const HOUSEKEEPING_INTERVAL_MS = 10 * 60 * 1000;
 

@@ -21,6 +21,14 @@ export function fullName(user: UserJSON): string {
   return [user.first_name, user.last_name].filter(Boolean).join(' ');
 }
 
+/**
+ * A table in a box that scrolls sideways on a narrow screen: a labelled region that takes the
+ * keyboard's focus, so the scroll works without a mouse.
+ */
+export function tableRegion(label: string, table: SafeHtml): SafeHtml {
+  return html`<div class="table-wrap" role="region" aria-label="${label}" tabindex="0">${table}</div>`;
+}
+
 /** A status word in a coloured pill (`active`, `pending`, `revoked`, `banned`, ...). */
 export function badge(status: string): SafeHtml {
   return html`<span class="badge ${status}">${status}</span>`;

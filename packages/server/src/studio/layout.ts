@@ -91,6 +91,15 @@ ${page.body}
   };
 }
 
+/** A JSON reply for Studio's script, with Studio's headers: never cached, never framed. */
+export function studioJson(status: number, body: object): HttpResponse {
+  return {
+    status,
+    headers: { ...STUDIO_HEADERS, 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify(body),
+  };
+}
+
 /** A 303 to another Studio page, the answer to every form that changed something. */
 export function seeOther(location: string): HttpResponse {
   return { status: 303, headers: { location, 'cache-control': 'no-store' }, body: '' };

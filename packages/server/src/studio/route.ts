@@ -26,7 +26,21 @@ export interface StudioRoute {
   readonly handler: (request: StudioRequest) => Promise<HttpResponse>;
 }
 
-/** Finds the route for a method and path; `{name}` matches one non-empty segment. */
+/**
+ * A path segment as the value it encodes; undefined for an empty one, a malformed escape, or one that
+ * decodes to a `/` (which would reach another API path): such a path matches no page.
+ */
+function decodedSegment(segment: string): string | undefined {
+  if (segment === '') return undefined;
+  try {
+    const value = decodeURIComponent(segment);
+    return value.includes('/') ? undefined : value;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Finds the route for a method and path; `{name}` matches one non-empty segment (see decodedSegment). */
 export function matchStudioRoute(
   routes: readonly StudioRoute[],
   method: string,
@@ -41,8 +55,9 @@ export function matchStudioRoute(
     const matches = pattern.every((part, index) => {
       const segment = segments[index] ?? '';
       if (part.startsWith('{') && part.endsWith('}')) {
-        if (segment === '') return false;
-        params[part.slice(1, -1)] = decodeURIComponent(segment);
+        const value = decodedSegment(segment);
+        if (value === undefined) return false;
+        params[part.slice(1, -1)] = value;
         return true;
       }
       return part === segment;

@@ -159,7 +159,9 @@ export async function updateUser(
       if (password) Object.assign(changes, password);
       await store.updateUser(trx, id, changes);
       // Which fields changed, never their values: a password or metadata stays out of the log.
-      const fields = Object.keys(changes).filter((key) => key !== 'updated_at' && !key.startsWith('password'));
+      const fields = Object.keys(changes).filter(
+        (key) => key !== 'updated_at' && !key.startsWith('password'),
+      );
       if (password) fields.push('password');
       await recordEvents(
         trx,

@@ -31,7 +31,10 @@ export const userRoutes = [
     body: createUserParams,
     response: userResponse,
     handler: async ({ ctx, body, request }) =>
-      jsonResponse(200, serializeUser(await users.createUser(ctx, body, { caller: secretKeyCaller(request) }))),
+      jsonResponse(
+        200,
+        serializeUser(await users.createUser(ctx, body, { caller: secretKeyCaller(request) })),
+      ),
   }),
   defineRoute({
     method: 'GET',
@@ -79,7 +82,10 @@ export const userRoutes = [
     body: updateUserParams,
     response: userResponse,
     handler: async ({ ctx, params, body, request }) =>
-      jsonResponse(200, serializeUser(await users.updateUser(ctx, params.id, body, secretKeyCaller(request)))),
+      jsonResponse(
+        200,
+        serializeUser(await users.updateUser(ctx, params.id, body, secretKeyCaller(request))),
+      ),
   }),
   defineRoute({
     method: 'DELETE',

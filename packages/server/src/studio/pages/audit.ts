@@ -1,7 +1,7 @@
 import { AUDIT_EVENT_TYPES, type AuditActorJSON, type AuditEventJSON } from '@tessera/wire';
 import { type HttpResponse, jsonResponse } from '../../http/types';
 import { type Query, StudioApiError } from '../api';
-import { formatTime, pageOf, pager } from '../format';
+import { formatTime, pageOf, pager, tableRegion } from '../format';
 import { html, type SafeHtml } from '../html';
 import { studioPage } from '../layout';
 import type { StudioRequest, StudioRoute } from '../route';
@@ -170,11 +170,14 @@ async function auditLog(request: StudioRequest): Promise<HttpResponse> {
     csrfToken,
     gated,
     body: html`${filterForm(filters, undefined)}
-<div class="table-wrap"><table>
+${tableRegion(
+  'Audit events',
+  html`<table>
 <caption class="sr-only">Audit events, newest first${page === 1 ? ', new events added at the top as they happen' : ''}</caption>
 <thead><tr>${HEADINGS.map((heading) => html`<th scope="col">${heading}</th>`)}</tr></thead>
 <tbody${live}>${list.data.length > 0 ? list.data.map(rowOf) : html`<tr class="empty"><td colspan="${HEADINGS.length}">${empty}</td></tr>`}</tbody>
-</table></div>
+</table>`,
+)}
 ${pager('/studio/audit', query, { page, perPage: PER_PAGE, total: list.total_count })}`,
   });
 }

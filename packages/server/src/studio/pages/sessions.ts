@@ -1,10 +1,10 @@
 import { SESSION_STATUSES, type SessionJSON, type SessionStatus } from '@tessera/wire';
 import { StudioApiError } from '../api';
-import { badge, formatTime, pageOf, pager } from '../format';
+import { badge, formatTime, pageOf, pager, tableRegion } from '../format';
 import { html } from '../html';
 import { csrfField, seeOther, studioPage } from '../layout';
 import type { StudioRequest, StudioRoute } from '../route';
-import { userCell, userLabels } from './tokens';
+import { userCell, userLabels } from '../user-labels';
 
 const PER_PAGE = 50;
 
@@ -101,11 +101,14 @@ async function renderSessionList(
 <label for="session-user">User id<input id="session-user" name="user_id" value="${filters.userId}" placeholder="user_..." autocomplete="off"${userIdError ? html` aria-invalid="true" aria-describedby="user_id-error"` : ''}></label>${userIdError ? html`<span class="error" id="user_id-error">${userIdError.message}</span>` : ''}
 <button type="submit">Show</button>
 </form>
-<div class="table-wrap" role="region" aria-label="Sessions" tabindex="0"><table>
+${tableRegion(
+  'Sessions',
+  html`<table>
 <caption class="sr-only">Sessions, newest first</caption>
 <thead><tr><th scope="col">Id</th><th scope="col">User</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col">Last active</th><th scope="col">Expires</th><th scope="col">Actor</th><th scope="col">Actions</th></tr></thead>
 <tbody>${rows.length > 0 ? rows : html`<tr><td colspan="8">${filtered ? 'No session matches these filters.' : 'No sessions yet.'}</td></tr>`}</tbody>
-</table></div>
+</table>`,
+)}
 ${pager('/studio/sessions', filterParams(filters, false), { page: filters.page, perPage: PER_PAGE, total: list.total_count })}`,
   });
 }

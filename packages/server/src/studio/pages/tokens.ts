@@ -8,10 +8,11 @@ import {
   type UserJSON,
 } from '@tessera/wire';
 import { type StudioApi, StudioApiError } from '../api';
-import { badge, formatTime, pageOf, pager, userLabel } from '../format';
+import { badge, formatTime, pageOf, pager, tableRegion, userLabel } from '../format';
 import { html, type SafeHtml } from '../html';
-import { csrfField, STUDIO_HEADERS, seeOther, studioPage } from '../layout';
+import { csrfField, seeOther, studioJson, studioPage } from '../layout';
 import type { StudioRequest, StudioRoute } from '../route';
+import { userCell, userLabels } from '../user-labels';
 
 const PER_PAGE = 50;
 
@@ -51,42 +52,17 @@ export function ticketStatusPath(kind: TokenKind, id: string): string {
   return `/studio/tokens/${kind}/${encodeURIComponent(id)}/status.json`;
 }
 
-/**
- * Who each user id is (email, else username, else id), in one Backend API call; ids of deleted users
- * are left out, and shown as their id.
- */
-export async function userLabels(api: StudioApi, ids: readonly string[]): Promise<Map<string, string>> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Map();
-  const users = await api.get<UserJSON[]>('/v1/users', { user_id: unique, limit: unique.length });
-  return new Map(users.map((user) => [user.id, userLabel(user)]));
-}
-
-/** A table cell's link to a user's page, labelled as `userLabels` found them (else by the id). */
-export function userCell(userId: string, labels: ReadonlyMap<string, string>): SafeHtml {
-  return html`<a href="/studio/users/${encodeURIComponent(userId)}">${labels.get(userId) ?? userId}</a>`;
-}
-
-/** A JSON reply with Studio's headers (never cached, never framed). */
-function jsonReply(status: number, body: object) {
-  return {
-    status,
-    headers: { ...STUDIO_HEADERS, 'content-type': 'application/json; charset=utf-8' },
-    body: JSON.stringify(body),
-  };
-}
-
 /** `GET /studio/tokens/{kind}/{id}/status.json`: what Studio's live badge polls. */
 async function ticketStatus({ api, params }: StudioRequest) {
   const kind = tokenKindOf(params.kind);
   const id = params.id ?? '';
-  if (kind === undefined) return jsonReply(404, { error: { code: 'resource_not_found' } });
+  if (kind === undefined) return studioJson(404, { error: { code: 'resource_not_found' } });
   try {
     const ticket = await api.get<TicketJSON>(`${TOKEN_KINDS[kind].api}/${encodeURIComponent(id)}`);
-    return jsonReply(200, { status: ticket.status });
+    return studioJson(200, { status: ticket.status });
   } catch (error) {
     if (error instanceof StudioApiError) {
-      return jsonReply(error.status, { error: { code: error.code, message: error.message } });
+      return studioJson(error.status, { error: { code: error.code, message: error.message } });
     }
     throw error;
   }
@@ -201,11 +177,14 @@ ${extra ? html`<td>${whoActs(filters.kind, ticket) || '—'}</td>` : ''}
 <label for="token-user">User id<input id="token-user" name="user_id" value="${filters.userId}" placeholder="user_..." autocomplete="off"${userIdError ? html` aria-invalid="true" aria-describedby="user_id-error"` : ''}></label>${fieldError}
 <button type="submit">Show</button>
 </form>
-<div class="table-wrap" role="region" aria-label="${kind.plural}" tabindex="0"><table>
+${tableRegion(
+  kind.plural,
+  html`<table>
 <caption class="sr-only">${kind.plural}, newest first</caption>
 <thead><tr><th scope="col">Id</th><th scope="col">User</th><th scope="col">Status</th>${extra ? html`<th scope="col">${extra}</th>` : ''}<th scope="col">Redirect URL</th><th scope="col">Created</th><th scope="col">Expires</th><th scope="col">Actions</th></tr></thead>
 <tbody>${rows.length > 0 ? rows : html`<tr><td colspan="${columns}">${filtered ? `No ${kind.singular} matches these filters.` : `No ${kind.singular} yet.`}</td></tr>`}</tbody>
-</table></div>
+</table>`,
+)}
 ${pager('/studio/tokens', filterParams(filters, false), { page: filters.page, perPage: PER_PAGE, total: list.total_count })}`,
   });
 }

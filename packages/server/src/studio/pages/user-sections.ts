@@ -9,7 +9,7 @@ import type {
   UserJSON,
 } from '@tessera/wire';
 import type { StudioApi } from '../api';
-import { badge, formatTime, userLabel } from '../format';
+import { badge, formatTime, tableRegion, userLabel } from '../format';
 import { html, type SafeHtml } from '../html';
 
 // The sections of a user's page below the facts: small tables of the newest items, each read through
@@ -81,11 +81,14 @@ function section(
   const body =
     table.rows.length === 0
       ? html`<p class="muted">${empty}</p>`
-      : html`<div class="table-wrap"><table>
+      : html`${tableRegion(
+          table.caption,
+          html`<table>
 <caption class="sr-only">${table.caption}</caption>
 <thead><tr>${table.columns.map(th)}</tr></thead>
 <tbody>${table.rows}</tbody>
-</table></div>`;
+</table>`,
+        )}`;
   return html`<section aria-labelledby="${id}">
 <h2 id="${id}">${title}</h2>
 ${body}

@@ -1,6 +1,6 @@
 import type { UserJSON } from '@tessera/wire';
 import { StudioApiError } from '../api';
-import { badge, formatTime, fullName, pageOf, pager, primaryEmail } from '../format';
+import { badge, formatTime, fullName, pageOf, pager, primaryEmail, tableRegion } from '../format';
 import { html } from '../html';
 import { csrfField, seeOther, studioPage } from '../layout';
 import type { StudioRequest, StudioRoute } from '../route';
@@ -63,11 +63,14 @@ async function listUsers({ api, query, csrfToken, gated }: StudioRequest) {
 </form>
 <a class="button secondary" href="/studio/users/new">Create user</a>
 </div>
-<div class="table-wrap"><table>
+${tableRegion(
+  'Users',
+  html`<table>
 <caption class="sr-only">Users, newest first</caption>
 <thead><tr><th scope="col">Email</th><th scope="col">Username</th><th scope="col">Name</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col">Last sign-in</th></tr></thead>
 <tbody>${rows.length > 0 ? rows : html`<tr><td colspan="6">${search ? 'No user matches this search.' : 'No users yet. Create one to sign in as them.'}</td></tr>`}</tbody>
-</table></div>
+</table>`,
+)}
 ${pager('/studio/users', query, { page, perPage: PER_PAGE, total, counted })}`,
   });
 }
