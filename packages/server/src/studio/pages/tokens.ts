@@ -5,11 +5,10 @@ import {
   type TestSessionTokenJSON,
   TICKET_STATUSES,
   type TicketStatus,
-  type UserJSON,
 } from '@tessera/wire';
-import { type StudioApi, StudioApiError } from '../api';
-import { badge, formatTime, pageOf, pager, tableRegion, userLabel } from '../format';
-import { html, type SafeHtml } from '../html';
+import { StudioApiError } from '../api';
+import { badge, formatTime, pageOf, pager, tableRegion } from '../format';
+import { html } from '../html';
 import { csrfField, seeOther, studioJson, studioPage } from '../layout';
 import type { StudioRequest, StudioRoute } from '../route';
 import { userCell, userLabels } from '../user-labels';
