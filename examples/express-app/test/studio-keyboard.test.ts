@@ -43,7 +43,7 @@ async function tabTo(selector: string, max = 80) {
     await page.keyboard.press('Tab');
     const focused = await page.evaluate((wanted) => {
       const element = document.activeElement;
-      if (!element || !element.matches(wanted)) return undefined;
+      if (!element?.matches(wanted)) return undefined;
       return { outline: getComputedStyle(element).outlineStyle };
     }, selector);
     if (focused) {
