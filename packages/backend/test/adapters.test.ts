@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import * as expressAdapter from '@tessera/backend/express';
 import * as fastifyAdapter from '@tessera/backend/fastify';
 import * as honoAdapter from '@tessera/backend/hono';
@@ -50,6 +51,27 @@ describe('hono', () => {
     const cookie = { headers: { Cookie: `${SESSION_COOKIE_NAME}=${jwt}` } };
     expect(await (await app.request('/me', cookie, env)).json()).toEqual({ signedIn: true });
     expect(await (await app.request('/me', {}, env)).json()).toEqual({ signedIn: false });
+  });
+
+  it('a function form that returns other options for another request uses them (the last ones are reused only while equal)', async () => {
+    const app = new Hono<{ Bindings: { JWT_KEY: string } }>();
+    app.use(
+      '*',
+      honoAdapter.requireAuth((c) => ({ jwtKey: (c.env as { JWT_KEY: string }).JWT_KEY })),
+    );
+    app.get('/me', (c) => c.json({ userId: honoAdapter.getAuth(c).userId }));
+    const cookie = { headers: { Cookie: `${SESSION_COOKIE_NAME}=${jwt}` } };
+    const right = { JWT_KEY: key.publicPem };
+    const wrong = {
+      JWT_KEY: generateKeyPairSync('rsa', { modulusLength: 2048 })
+        .publicKey.export({ type: 'spki', format: 'pem' })
+        .toString(),
+    };
+    for (let round = 0; round < 2; round++) {
+      expect((await app.request('/me', cookie, right)).status).toBe(200);
+      expect((await app.request('/me', cookie, { ...right })).status).toBe(200);
+      expect((await app.request('/me', cookie, wrong)).status).toBe(401);
+    }
   });
 });
 

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { authOrThrow, type SignOutOptions } from '../auth/adapter-support';
 import type { AuthenticateRequestOptions, AuthState, SignedInAuthState } from '../auth/authenticate-request';
 import type { BrowserRequest } from '../browser/browser-session';
+import { optionsCopy, sameOptions } from '../browser/shared-flows';
 import { type AdapterReply, AdapterRequest, authMiddleware, signOutRunner } from './runner';
 
 /**
@@ -24,7 +25,16 @@ function perContext<O extends object, T>(
     const built = create(options);
     return () => built;
   }
-  return (c) => create(options(c));
+  // The function usually returns equal options on every request (`{ jwtKey: c.env.KEY }`): the
+  // last ones built are kept, so such a request costs a comparison, as fixed options cost nothing.
+  let last: { readonly options: O; readonly built: T } | undefined;
+  return (c) => {
+    const current = options(c);
+    if (last !== undefined && sameOptions(last.options, current)) return last.built;
+    const built = create(current);
+    last = { options: optionsCopy(current), built };
+    return built;
+  };
 }
 
 function browserRequest(c: Context): BrowserRequest {

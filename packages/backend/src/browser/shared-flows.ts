@@ -13,10 +13,18 @@ function sameValue(a: unknown, b: unknown): boolean {
   return a.every((item, i) => item === b[i]);
 }
 
-function sameOptions(a: object, b: object): boolean {
+/** Options equal key by key, by `sameValue`. */
+export function sameOptions(a: object, b: object): boolean {
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;
   return keys.every((key) => sameValue(a[key as keyof typeof a], b[key as keyof typeof b]));
+}
+
+/** A copy, arrays included, so an options object changed in place later is a new configuration. */
+export function optionsCopy<O extends object>(options: O): O {
+  return Object.fromEntries(
+    Object.entries(options).map(([key, value]) => [key, Array.isArray(value) ? [...value] : value]),
+  ) as O;
 }
 
 /**
@@ -39,11 +47,7 @@ export function sharedFlows<O extends object, T>(
     if (found) return found.flow;
     const flow = create(options);
     if (entries.length >= MAX_FLOWS) entries.shift();
-    // A copy, arrays included, so an options object changed in place later is a new configuration.
-    const copy = Object.fromEntries(
-      Object.entries(options).map(([key, value]) => [key, Array.isArray(value) ? [...value] : value]),
-    );
-    entries.push({ options: copy, env, flow });
+    entries.push({ options: optionsCopy(options), env, flow });
     return flow;
   };
 }
