@@ -105,9 +105,11 @@ async function checkGate(base: string, secretKey: string) {
   expect(await page.content()).not.toContain(secretKey);
   expect(leaked).toEqual([]);
 
-  // Other pages open too while signed in.
+  // Other pages open too while signed in; a second tab keeps a form open across the sign-out.
   await page.goto(`${base}/studio/users/new`);
   expect(await heading(page)).toBe('Create user');
+  const stale = await context.newPage();
+  await stale.goto(`${base}/studio/users/new`);
 
   // Sign out: back to the sign-in page, and the old cookie no longer opens Studio.
   await Promise.all([
@@ -118,6 +120,18 @@ async function checkGate(base: string, secretKey: string) {
   expect((await context.cookies(base)).map((cookie) => cookie.name)).not.toContain('__tessera_studio');
   await page.goto(`${base}/studio/users`);
   expect(new URL(page.url()).pathname).toBe('/studio/login');
+
+  // The form left open before the sign-out is refused, and creates no one.
+  await stale.getByLabel('Email address').fill('after-sign-out@example.com');
+  const [refused] = await Promise.all([
+    stale.waitForResponse((response) => response.request().method() === 'POST'),
+    stale.getByRole('button', { name: 'Create user' }).click(),
+  ]);
+  expect(refused.status()).toBe(401);
+  const created = await fetch(`${base}/v1/users/count?email_address=after-sign-out@example.com`, {
+    headers: { authorization: `Bearer ${secretKey}` },
+  });
+  expect(((await created.json()) as { total_count: number }).total_count).toBe(0);
 
   // The sign-in that ended is over on the server too: replaying its cookie is refused.
   const replay = await browser.newContext();
@@ -130,6 +144,63 @@ async function checkGate(base: string, secretKey: string) {
 }
 
 describe('the gate', () => {
+  it('lets the live status of a sign-in link through the gate', async () => {
+    const tessera = await start({ host: '0.0.0.0' });
+    const base = apiBase(tessera);
+    const user = await backendApi(tessera).post<{ id: string }>('/v1/users', {
+      email_address: ['behind-the-gate@example.com'],
+    });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/studio/users/${user.id}/sign-in-as`);
+    await page.getByLabel('Secret key').fill(TEST_SECRET_KEY);
+    await Promise.all([
+      page.waitForURL(`${base}/studio/users`),
+      page.getByRole('button', { name: 'Sign in' }).click(),
+    ]);
+    await page.goto(`${base}/studio/users/${user.id}/sign-in-as`);
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('button', { name: 'Create sign-in link' }).click(),
+    ]);
+    const link = new URL((await page.locator('#sign-in-link').textContent())!.trim());
+    await expect(page.locator('[data-live-status]').textContent()).resolves.toBe('pending');
+    const accepted = await fetch(`${base}/v1/tickets/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ticket: link.searchParams.get('ticket') }),
+    });
+    expect(accepted.status).toBe(200);
+    await page.locator('[data-live-status]', { hasText: 'accepted' }).waitFor({ timeout: 30_000 });
+    await context.close();
+  });
+
+  it('tells a production instance’s Studio that test session tokens are off, pointing at sign-in tokens', async () => {
+    const tessera = await start({ host: '127.0.0.1', secretKey: LIVE_SECRET_KEY });
+    const user = await backendApi(tessera).post<{ id: string }>('/v1/users', {
+      email_address: ['live@example.com'],
+    });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${tessera.url}/studio/login`);
+    await page.getByLabel('Secret key').fill(LIVE_SECRET_KEY);
+    await Promise.all([
+      page.waitForURL(`${tessera.url}/studio/users`),
+      page.getByRole('button', { name: 'Sign in' }).click(),
+    ]);
+    await page.goto(`${tessera.url}/studio/users/${user.id}/sign-in-as`);
+    const [answer] = await Promise.all([
+      page.waitForResponse((response) => response.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Create sign-in link' }).click(),
+    ]);
+    expect(answer.status()).toBe(403);
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('sign-in token');
+    await expect(page.locator('#sign-in-link').count()).resolves.toBe(0);
+    const tokens = await backendApi(tessera).get<unknown[]>('/v1/test_session_tokens');
+    expect(tokens).toEqual([]);
+    await context.close();
+  });
+
   it('asks a development instance listening on every interface for the secret key', async () => {
     const tessera = await start({ host: '0.0.0.0' });
     expect(tessera.environment).toBe('development');
