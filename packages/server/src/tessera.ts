@@ -193,7 +193,11 @@ export async function startTessera(options: TesseraOptions = {}): Promise<Runnin
       firstSigningKey,
     });
     checkAllowedOrigins(allowedRedirectOrigins, boot.instance.environment);
-    checkClerkAppOrigins(clerkAppOrigins, boot.instance.environment);
+    checkClerkAppOrigins(
+      clerkAppOrigins,
+      boot.instance.environment,
+      new URL(options.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}`).hostname,
+    );
     const lifetime = options.sessionTokenLifetimeSeconds ?? 60;
     const keys = new SigningKeys(dialect, clock);
     await keys.current();

@@ -160,8 +160,9 @@ function kindSuite(database: string, start: StartServer) {
       expect(response.headers.get('location')).toMatch(
         /^https:\/\/app\.example\.com\/welcome\?__tessera_handoff=/,
       );
-      const cookie = response.headers.get('set-cookie') ?? '';
-      expect(decodeJwt(/__session=([^;]+)/.exec(cookie)?.[1] ?? '').sub).toBe(user.id);
+      // The app gets the session through the handoff: tessera sets no cookie an app on the same host
+      // (cookies ignore ports) could take for its own.
+      expect(response.headers.get('set-cookie')).toBeNull();
       const [accepted] = (await eventsOf(server, created.id)).filter(
         (event) => event.type === 'ticket.accepted',
       );

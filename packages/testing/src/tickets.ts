@@ -84,7 +84,13 @@ export async function openTicket<T extends Ticket>(
       );
     }
     const cookies = await page.context().cookies(target.origin);
-    if (!cookies.some((cookie) => cookie.name === SESSION_COOKIE_NAME)) {
+    // A Clerk app keeps `__client_uat` beside `__session`: 0 (or none with the session) is signed out.
+    const clientUat = cookies.filter((cookie) => cookie.name.startsWith('__client_uat'));
+    const clerkSignedOut = clientUat.length > 0 && clientUat.every((cookie) => cookie.value === '0');
+    if (
+      clerkSignedOut ||
+      !cookies.some((cookie) => cookie.name === SESSION_COOKIE_NAME && cookie.value !== '')
+    ) {
       throw new SignInError(
         'session_not_taken',
         `the app at ${target.origin} did not take the session. Is its middleware configured with tessera's secret key (withAuth; or, for a Clerk app, clerkMiddleware with tessera's CLERK_SECRET_KEY and CLERK_PUBLISHABLE_KEY)?`,

@@ -1,6 +1,6 @@
 /**
- * The cookie holding a session JWT, on tessera's own origin and on an app's origin after a handoff.
- * HttpOnly, SameSite=Lax, Path=/, Secure on https.
+ * The cookie holding a session JWT: on an app's origin after a handoff (Path=/), and on tessera's own
+ * signed-in page when a ticket lands there (Path=/v1/tickets). HttpOnly, SameSite=Lax, Secure on https.
  *
  * @example
  * ```ts

@@ -14,7 +14,7 @@ import { setRefreshTokenHash } from '../store/handoffs-store';
 import type { SessionTable } from '../store/schema';
 import { checkRedirectUrl } from '../tickets/redirect-policy';
 import { clerkCookieSuffix, instancePublishableKey } from './cookie-suffix';
-import { clientOfDevBrowser, createClient } from './dev-browsers';
+import { clientOfDevBrowser, createSessionClient, sessionlessClient } from './dev-browsers';
 import { handshakeDirectives, type SignedInCookies } from './handshake-cookies';
 import { openWithNonce, sealForNonce } from './nonce-seal';
 
@@ -65,7 +65,7 @@ export async function clerkLandingRedirect(
   redirectUrl: string,
   now: number,
 ): Promise<string> {
-  const { devBrowser } = await createClient(db, now, session.client_id);
+  const { devBrowser } = await createSessionClient(db, session.client_id, now);
   return issueNonce(db, session.client_id, devBrowser, redirectUrl, now);
 }
 
@@ -101,26 +101,41 @@ export async function startHandshake(ctx: ServerContext, request: HandshakeReque
       { param_name: 'format' },
     );
   }
-  const redirectUrl = checkRedirectUrl(request.redirectUrl, ctx.settings, ctx.environment);
+  const redirectUrl = handshakeRedirectUrl(ctx, request.redirectUrl);
   const now = ctx.clock.now();
   const presented = request.devBrowser || undefined;
-  return ctx.db.transaction().execute(async (trx) => {
-    if (presented !== undefined) {
-      const client = await clientOfDevBrowser(trx, presented);
-      return issueNonce(trx, client.id, presented, redirectUrl, now);
-    }
-    const { client, devBrowser } = await createClient(trx, now);
-    return issueNonce(trx, client.id, devBrowser, redirectUrl, now);
-  });
+  if (presented !== undefined) {
+    const clientId = await clientOfDevBrowser(ctx, ctx.db, presented);
+    return issueNonce(ctx.db, clientId, presented, redirectUrl, now);
+  }
+  const { clientId, devBrowser } = sessionlessClient(ctx, now);
+  return issueNonce(ctx.db, clientId, devBrowser, redirectUrl, now);
 }
 
-/** `POST /v1/dev_browser`: an empty client and its development-browser token. */
-export async function createDevBrowser(
-  ctx: ServerContext,
-): Promise<{ clientId: string; devBrowser: string }> {
+/** `POST /v1/dev_browser`: an empty client's development-browser token (nothing is stored). */
+export function createDevBrowser(ctx: ServerContext): { clientId: string; devBrowser: string } {
   assertDevelopmentInstance(ctx);
-  const { client, devBrowser } = await createClient(ctx.db, ctx.clock.now());
-  return { clientId: client.id, devBrowser };
+  return sessionlessClient(ctx, ctx.clock.now());
+}
+
+/**
+ * The handshake's `redirect_url` under the ticket redirect policy; a refusal says which setting
+ * lists a Clerk app, since that is what a refused handshake usually lacks.
+ */
+function handshakeRedirectUrl(ctx: ServerContext, raw: string): string {
+  try {
+    return checkRedirectUrl(raw, ctx.settings, ctx.environment);
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.code !== 'redirect_url_not_allowed') throw error;
+    const origin = URL.canParse(raw) ? new URL(raw).origin : undefined;
+    throw new ApiError(
+      'redirect_url_not_allowed',
+      origin && origin !== 'null'
+        ? `The handshake's redirect_url is on ${origin}, which this instance does not allow. If it is a Clerk app, list it in TESSERA_CLERK_APP_ORIGINS (tessera serve --clerk-app-origins ${origin}).`
+        : "The handshake's redirect_url must be an absolute http(s) URL on an allowed origin.",
+      { param_name: 'redirect_url' },
+    );
+  }
 }
 
 const INVALID_NONCE = () =>
@@ -164,6 +179,7 @@ export async function redeemHandshakePayload(
   nonce: string,
   caller: Caller,
 ): Promise<string[]> {
+  assertDevelopmentInstance(ctx);
   const now = ctx.clock.now();
   const record = await redeemHandshakeNonce(ctx.db, sha256Hex(nonce), now);
   const devBrowser = record && openWithNonce(nonce, record.sealed_dev_browser);

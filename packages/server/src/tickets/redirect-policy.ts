@@ -62,11 +62,23 @@ export function checkAllowedOrigins(origins: readonly string[], environment: Env
  * Refuses, at start-up, Clerk app origins on a production instance: Clerk's handshake as tessera
  * answers it is a development instance's (its development browser has no production counterpart).
  */
-export function checkClerkAppOrigins(origins: readonly string[], environment: Environment): void {
-  if (environment === 'production' && origins.length > 0) {
+export function checkClerkAppOrigins(
+  origins: readonly string[],
+  environment: Environment,
+  frontendHostname: string,
+): void {
+  if (origins.length === 0) return;
+  if (environment === 'production') {
     throw new ConfigError(
       'TESSERA_CLERK_APP_ORIGINS',
       "is for development instances only: Clerk's development handshake has no production counterpart here",
+    );
+  }
+  // Clerk's SDKs refuse a publishable key whose host has no dot, and the key names tessera's host.
+  if (!frontendHostname.includes('.')) {
+    throw new ConfigError(
+      'TESSERA_CLERK_APP_ORIGINS',
+      `needs a public URL whose host has a dot, as Clerk's SDKs refuse a publishable key for "${frontendHostname}": serve on 127.0.0.1, or set TESSERA_PUBLIC_URL`,
     );
   }
 }

@@ -1,8 +1,6 @@
-import { CLERK_COOKIES, clientHandshakeQuery, DEV_BROWSER_PARAM, devBrowserObject } from '@tessera/wire';
-import { clerkCookieSuffix, instancePublishableKey } from '../../clerk/cookie-suffix';
+import { clientHandshakeQuery, DEV_BROWSER_PARAM, devBrowserObject } from '@tessera/wire';
 import { createDevBrowser, startHandshake } from '../../clerk/handshake';
 import { PAGE_HEADERS } from '../pages';
-import { readCookie } from '../request-cookies';
 import { defineRoute } from '../route';
 import { jsonResponse } from '../types';
 
@@ -23,15 +21,12 @@ export const clerkFrontendApiRoutes = [
     query: clientHandshakeQuery,
     response: { kind: 'redirect' },
     handler: async ({ ctx, query, request }) => {
-      const suffix = clerkCookieSuffix(instancePublishableKey(ctx));
-      const devBrowser =
-        query[DEV_BROWSER_PARAM] ||
-        readCookie(request, `${CLERK_COOKIES.devBrowser}_${suffix}`) ||
-        readCookie(request, CLERK_COOKIES.devBrowser);
+      // Clerk's client forwards the token it chose (query, suffixed or plain cookie) in the query; a
+      // cookie of the app's origin is not read: it may be a stale one of real Clerk's.
       const location = await startHandshake(ctx, {
         redirectUrl: query.redirect_url,
         format: query.format,
-        devBrowser,
+        devBrowser: query[DEV_BROWSER_PARAM],
         proxySecretKey: request.headers['clerk-secret-key'],
       });
       // No cookie here: the app sets them all once it redeems the nonce.
@@ -47,7 +42,7 @@ export const clerkFrontendApiRoutes = [
     auth: 'public',
     response: { kind: 'object', schema: devBrowserObject },
     handler: async ({ ctx }) => {
-      const { clientId, devBrowser } = await createDevBrowser(ctx);
+      const { clientId, devBrowser } = createDevBrowser(ctx);
       return jsonResponse(200, { object: 'dev_browser', id: devBrowser, client_id: clientId });
     },
   }),

@@ -39,10 +39,15 @@ function assertSameOriginForm(ctx: ServerContext, request: HttpRequest): void {
   }
 }
 
+/**
+ * The session cookie of tessera's own signed-in page, set only when the browser lands there. Scoped to
+ * `/v1/tickets`: cookies ignore ports, so an app on the same host (`127.0.0.1:3000` beside tessera's
+ * `127.0.0.1:4000`) would otherwise receive it and mistake it for its own `__session`.
+ */
 function sessionCookie(ctx: ServerContext, jwt: string, session: { readonly expire_at: number }): string {
   const maxAge = Math.max(0, Math.floor((session.expire_at - ctx.clock.now()) / 1000));
   const secure = ctx.settings.publicUrl.startsWith('https:') ? '; Secure' : '';
-  return `${SESSION_COOKIE}=${jwt}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure}`;
+  return `${SESSION_COOKIE}=${jwt}; Path=/v1/tickets; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure}`;
 }
 
 /** The request's `Origin` when it is a real http(s) origin; browsers send `null` from opaque contexts. */
@@ -87,12 +92,15 @@ export const ticketRoutes = [
         handoff: true,
         client: clientInfoOf(request),
       });
+      const location = redirectTo ?? `${ctx.settings.publicUrl}${SIGNED_IN_PATH}`;
+      // An app elsewhere gets the session through its handoff or Clerk's handshake, never this cookie.
+      const landsHere = new URL(location).origin === new URL(ctx.settings.publicUrl).origin;
       return {
         status: 303,
         headers: {
           ...PAGE_HEADERS,
-          location: redirectTo ?? `${ctx.settings.publicUrl}${SIGNED_IN_PATH}`,
-          'set-cookie': sessionCookie(ctx, jwt, session),
+          location,
+          ...(landsHere && { 'set-cookie': sessionCookie(ctx, jwt, session) }),
         },
         body: '',
       };
