@@ -20,5 +20,5 @@ export interface PageLike {
     url: (url: URL) => boolean,
     options?: { waitUntil?: 'load' | 'domcontentloaded' | 'commit'; timeout?: number },
   ): Promise<unknown>;
-  context(): { cookies(urls?: string | string[]): Promise<readonly { name: string }[]> };
+  context(): { cookies(urls?: string | string[]): Promise<readonly { name: string; value: string }[]> };
 }
