@@ -1,4 +1,6 @@
 import { CLERK_COOKIES } from '@tessera/wire';
+import type { ServerContext } from '../core/context';
+import { clerkCookieSuffix, instancePublishableKey } from './cookie-suffix';
 
 /** What every cookie of the handshake shares: where it applies and that scripts cannot read it. */
 export interface CookieScope {
@@ -6,6 +8,14 @@ export interface CookieScope {
   readonly suffix: string;
   /** The app is on https: the cookies are Secure. */
   readonly secure: boolean;
+}
+
+/** The scope of the cookies for an app at `appOrigin` (Secure when it is https). */
+export function cookieScopeFor(ctx: ServerContext, appOrigin: string | undefined): CookieScope {
+  return {
+    suffix: clerkCookieSuffix(instancePublishableKey(ctx)),
+    secure: appOrigin?.startsWith('https:') === true,
+  };
 }
 
 function cookie(name: string, value: string, scope: CookieScope, maxAge?: number): string {

@@ -13,9 +13,8 @@ import type { Executor } from '../store/database';
 import { setRefreshTokenHash } from '../store/handoffs-store';
 import type { SessionTable } from '../store/schema';
 import { checkRedirectUrl } from '../tickets/redirect-policy';
-import { clerkCookieSuffix, instancePublishableKey } from './cookie-suffix';
 import { clientOfDevBrowser, createSessionClient, sessionlessClient } from './dev-browsers';
-import { handshakeDirectives, type SignedInCookies } from './handshake-cookies';
+import { cookieScopeFor, handshakeDirectives, type SignedInCookies } from './handshake-cookies';
 import { openWithNonce, sealForNonce } from './nonce-seal';
 
 /** Clerk's Frontend API is a development instance's: a production one answers that it has none. */
@@ -186,9 +185,5 @@ export async function redeemHandshakePayload(
   if (!record || devBrowser === undefined) throw INVALID_NONCE();
   const session = await findActiveSessionOfClient(ctx.db, record.client_id, now);
   const signedIn = session ? await signedInCookies(ctx, session, caller) : undefined;
-  const scope = {
-    suffix: clerkCookieSuffix(instancePublishableKey(ctx)),
-    secure: record.redirect_origin.startsWith('https:'),
-  };
-  return handshakeDirectives(scope, devBrowser, signedIn);
+  return handshakeDirectives(cookieScopeFor(ctx, record.redirect_origin), devBrowser, signedIn);
 }

@@ -5,9 +5,8 @@ import {
   refreshSessionCookiesQuery,
   refreshSessionTokenParams,
 } from '@tessera/wire';
-import { clerkCookieSuffix, instancePublishableKey } from '../../clerk/cookie-suffix';
 import { redeemHandshakePayload } from '../../clerk/handshake';
-import { refreshedSessionCookies } from '../../clerk/handshake-cookies';
+import { cookieScopeFor, refreshedSessionCookies } from '../../clerk/handshake-cookies';
 import { refreshWithExpiredToken } from '../../clerk/refresh-with-expired-token';
 import { secretKeyCaller } from '../caller';
 import { defineRoute } from '../route';
@@ -48,10 +47,7 @@ export const clerkBackendApiRoutes = [
         secretKeyCaller(request),
       );
       if (body.format !== 'cookie') return jsonResponse(200, { object: 'token', jwt });
-      const scope = {
-        suffix: clerkCookieSuffix(instancePublishableKey(ctx)),
-        secure: body.request_origin?.startsWith('https:') === true,
-      };
+      const scope = cookieScopeFor(ctx, body.request_origin);
       return jsonResponse(200, { object: 'cookies', cookies: refreshedSessionCookies(scope, jwt) });
     },
   }),
