@@ -3,10 +3,9 @@ import { StudioApiError } from '../api';
 import { badge, formatTime, pageOf, pager, tableRegion } from '../format';
 import { html } from '../html';
 import { csrfField, seeOther, studioPage } from '../layout';
+import { PER_PAGE, statusAndUserPage } from '../lists';
 import type { StudioRequest, StudioRoute } from '../route';
 import { userCell, userLabels } from '../user-labels';
-
-const PER_PAGE = 50;
 
 interface SessionFilters {
   readonly status: SessionStatus | undefined;
@@ -46,22 +45,7 @@ async function renderSessionList(
   status?: number,
 ) {
   const { api, csrfToken, gated } = request;
-  let list: { data: SessionJSON[]; total_count: number } = { data: [], total_count: 0 };
-  let userIdError: StudioApiError | undefined;
-  try {
-    list = await api.get<{ data: SessionJSON[]; total_count: number }>('/v1/sessions', {
-      ...(filters.status && { status: filters.status }),
-      ...(filters.userId && { user_id: filters.userId }),
-      limit: PER_PAGE,
-      offset: (filters.page - 1) * PER_PAGE,
-      order_by: '-created_at',
-      paginated: true,
-    });
-  } catch (error) {
-    if (!(error instanceof StudioApiError && error.status < 500 && error.paramName === 'user_id'))
-      throw error;
-    userIdError = error;
-  }
+  const { list, userIdError } = await statusAndUserPage<SessionJSON>(api, '/v1/sessions', filters);
   const labels = await userLabels(
     api,
     list.data.map((session) => session.user_id),

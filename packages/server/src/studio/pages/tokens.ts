@@ -10,10 +10,9 @@ import { StudioApiError } from '../api';
 import { badge, formatTime, pageOf, pager, tableRegion } from '../format';
 import { html } from '../html';
 import { csrfField, seeOther, studioJson, studioPage } from '../layout';
+import { PER_PAGE, statusAndUserPage } from '../lists';
 import type { StudioRequest, StudioRoute } from '../route';
 import { userCell, userLabels } from '../user-labels';
-
-const PER_PAGE = 50;
 
 /** The four kinds of ticket, by the name Studio's URLs use, with their Backend API paths. */
 const TOKEN_KINDS = {
@@ -111,22 +110,7 @@ async function renderTokenList(
   const kind = TOKEN_KINDS[filters.kind];
   const extra =
     filters.kind === 'actor_tokens' ? 'Actor' : filters.kind === 'agent_tasks' ? 'Agent' : undefined;
-  let list: { data: TicketJSON[]; total_count: number } = { data: [], total_count: 0 };
-  let userIdError: StudioApiError | undefined;
-  try {
-    list = await api.get<{ data: TicketJSON[]; total_count: number }>(kind.api, {
-      ...(filters.status && { status: filters.status }),
-      ...(filters.userId && { user_id: filters.userId }),
-      limit: PER_PAGE,
-      offset: (filters.page - 1) * PER_PAGE,
-      order_by: '-created_at',
-      paginated: true,
-    });
-  } catch (error) {
-    if (!(error instanceof StudioApiError && error.status < 500 && error.paramName === 'user_id'))
-      throw error;
-    userIdError = error;
-  }
+  const { list, userIdError } = await statusAndUserPage<TicketJSON>(api, kind.api, filters);
   const labels = await userLabels(
     api,
     list.data.map((ticket) => ticket.user_id),
