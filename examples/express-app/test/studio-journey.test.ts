@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { RunningTessera } from '@tessera/server';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -393,6 +394,18 @@ describe('a person’s path through Studio', () => {
       const pems = await page.locator('pre', { hasText: '-----BEGIN PUBLIC KEY-----' }).allTextContents();
       expect(pems.length).toBeGreaterThan(0);
       expect(pems[0]).toMatch(/-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+-----END PUBLIC KEY-----/);
+      // The current key's PEM is one click from the clipboard, and it is the key that verifies.
+      await page.getByRole('button', { name: 'Copy PEM' }).first().click();
+      await eventually(
+        async () => (await page.evaluate(() => navigator.clipboard.readText())).includes('BEGIN'),
+        {
+          what: 'the PEM on the clipboard',
+        },
+      );
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      expect(copied).toBe(pems[0]!.trim());
+      const jwk = (await api.get<{ keys: JsonWebKey[] }>('/v1/jwks')).keys[0]!;
+      expect(createPublicKey(copied).export({ format: 'jwk' }).n).toBe(jwk.n);
 
       await clickAndLoad(page.getByRole('link', { name: /Rotate keys/ }));
       expect(new URL(page.url()).pathname).toBe('/studio/keys/rotate');
