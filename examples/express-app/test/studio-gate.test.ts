@@ -2,9 +2,12 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunningTessera } from '@tessera/server';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { launchChromium } from './support/browser';
 import { apiBase, backendApi, LIVE_SECRET_KEY, startStudioTessera, TEST_SECRET_KEY } from './support/studio';
+
+// Generous bounds for a busy machine: a browser and a server per test.
+vi.setConfig({ testTimeout: 90_000, hookTimeout: 90_000 });
 
 // Studio's gate, its cookies and its refusal of forms from other sites, in a real Chromium against
 // a real tessera; and an instance started without Studio.

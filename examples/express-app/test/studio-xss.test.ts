@@ -1,8 +1,11 @@
 import type { RunningTessera } from '@tessera/server';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { launchChromium } from './support/browser';
 import { backendApi, startStudioTessera } from './support/studio';
+
+// Generous bounds for a busy machine: a browser and a server per test.
+vi.setConfig({ testTimeout: 90_000, hookTimeout: 90_000 });
 
 // User data is text on every Studio page: markup in a name is shown, never run.
 
