@@ -17,18 +17,25 @@ function assetUrl(name: AssetName): URL {
 
 export type StudioAssets = (name: string) => HttpResponse | undefined;
 
+/** Studio's files, read on the first request for one (not at start: a cold start does not need them). */
 export function loadStudioAssets(): StudioAssets {
   const bodies = new Map<string, HttpResponse>();
-  for (const [name, contentType] of Object.entries(ASSETS)) {
-    bodies.set(name, {
-      status: 200,
-      headers: {
-        'content-type': contentType,
-        'cache-control': 'no-cache',
-        'x-content-type-options': 'nosniff',
-      },
-      body: readFileSync(assetUrl(name as AssetName), 'utf8'),
-    });
-  }
-  return (name) => bodies.get(name);
+  return (name) => {
+    const contentType = Object.hasOwn(ASSETS, name) ? ASSETS[name as AssetName] : undefined;
+    if (contentType === undefined) return undefined;
+    let body = bodies.get(name);
+    if (body === undefined) {
+      body = {
+        status: 200,
+        headers: {
+          'content-type': contentType,
+          'cache-control': 'no-cache',
+          'x-content-type-options': 'nosniff',
+        },
+        body: readFileSync(assetUrl(name as AssetName), 'utf8'),
+      };
+      bodies.set(name, body);
+    }
+    return body;
+  };
 }

@@ -1,4 +1,3 @@
-import qrcode from 'qrcode-generator';
 import { html, raw, type SafeHtml } from './html';
 
 /** The quiet zone a reader needs around the code, in modules (the standard asks for four). */
@@ -7,9 +6,11 @@ const QUIET_ZONE = 4;
 /**
  * A QR code of `text` as inline SVG, drawn on the server: one white square and one black path, with
  * presentation attributes only (no `style=`, which Studio's CSP refuses), sized by its container.
- * @example qrCodeSvg(ticket.url, 'QR code of the sign-in link')
+ * @example await qrCodeSvg(ticket.url, 'QR code of the sign-in link')
  */
-export function qrCodeSvg(text: string, label: string): SafeHtml {
+export async function qrCodeSvg(text: string, label: string): Promise<SafeHtml> {
+  // Loaded on the first sign-in link, not at start: the encoder has no place in a cold start.
+  const { default: qrcode } = await import('qrcode-generator');
   // Type 0 picks the smallest version that fits; level M survives a slightly blurred phone camera.
   const code = qrcode(0, 'M');
   // Byte mode takes one character per byte: hand it the UTF-8 bytes, so any text survives.

@@ -157,7 +157,7 @@ ${memberships.map(
   });
 }
 
-function resultPage(
+async function resultPage(
   request: StudioRequest,
   user: UserJSON,
   memberships: readonly OrganizationMembershipJSON[],
@@ -170,6 +170,7 @@ function resultPage(
     `${token.session_max_duration_in_seconds} seconds`;
   const organization = memberships.find(({ organization }) => organization.id === token.organization_id)
     ?.organization.name;
+  const qrCode = await qrCodeSvg(url, `QR code of the sign-in link for ${label}`);
   return studioPage({
     title: `Sign in as ${label}`,
     section: 'users',
@@ -184,7 +185,7 @@ function resultPage(
 <p class="muted">Whoever opens it is signed in as ${label}, once, until ${formatTime(token.expires_at)}.</p>
 <div class="link-box"><code id="sign-in-link">${url}</code><button type="button" data-copy="#sign-in-link" hidden>Copy link</button></div>
 <div class="actions"><a class="button" href="${url}" target="_blank" rel="noopener noreferrer">Open in a new window</a><a class="button secondary" href="${pagePath(user.id)}">Create another</a></div>
-<div class="qr">${qrCodeSvg(url, `QR code of the sign-in link for ${label}`)}</div>
+<div class="qr">${qrCode}</div>
 <dl class="facts">
 <dt>Status</dt><dd><span class="badge ${token.status}" data-live-status="${ticketStatusPath('test_session_tokens', token.id)}" data-while="pending">${token.status}</span></dd>
 <dt>Link expires</dt><dd>${formatTime(token.expires_at)}</dd>
@@ -213,21 +214,22 @@ async function createLink(request: StudioRequest) {
   const development = request.ctx.environment === 'development';
   const redirectUrl = (development && values.otherUrl) || values.landing;
   const seconds = Number(values.length);
+  let token: TestSessionTokenJSON;
   try {
-    const token = await request.api.post<TestSessionTokenJSON>('/v1/test_session_tokens', {
+    token = await request.api.post<TestSessionTokenJSON>('/v1/test_session_tokens', {
       user_id: user.id,
       ...(redirectUrl && { redirect_url: redirectUrl }),
       // A value not from the list goes as it came, for the API to refuse by name.
       session_max_duration_in_seconds: Number.isInteger(seconds) ? seconds : values.length,
       ...(values.organizationId && { organization_id: values.organizationId }),
     });
-    return resultPage(request, user, memberships, token);
   } catch (error) {
     if (error instanceof StudioApiError && error.status < 500) {
       return formPage(request, user, memberships, values, error);
     }
     throw error;
   }
+  return resultPage(request, user, memberships, token);
 }
 
 export const signInAsPages: readonly StudioRoute[] = [
