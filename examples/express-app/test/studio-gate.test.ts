@@ -38,15 +38,22 @@ async function start(options: Parameters<typeof startStudioTessera>[0] = {}) {
 }
 
 /** A GET with a Host header of our choosing (fetch does not let a caller set Host). */
-function getWithHost(base: string, path: string, host: string): Promise<{ status: number; body: string }> {
+function getWithHost(
+  base: string,
+  path: string,
+  host: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; location: string | undefined }> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest(`${base}${path}`, { headers: { host } }, (response) => {
+    const request = httpRequest(`${base}${path}`, { headers: { ...headers, host } }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => {
         body += chunk;
       });
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, body, location: response.headers.location }),
+      );
     });
     request.on('error', reject);
     request.end();
@@ -227,13 +234,39 @@ describe('the gate', () => {
     await page.goto(`${tessera.url}/studio/login`);
     expect(new URL(page.url()).pathname).toBe('/studio/users');
 
-    // DNS rebinding: another name pointed at 127.0.0.1 gets no Studio page.
+    // DNS rebinding: another name pointed at 127.0.0.1 meets the gate, and sees no Studio page.
     const port = new URL(tessera.url).port;
     const rebound = await getWithHost(tessera.url, '/studio/users', `evil.example:${port}`);
-    expect(rebound.status).toBe(421);
+    expect(rebound.status).toBe(303);
+    expect(rebound.location).toBe('/studio/login');
     expect(rebound.body).not.toContain('<table');
     expect((await getWithHost(tessera.url, '/studio/users', `localhost:${port}`)).status).toBe(200);
+    // A tunnel or a local proxy relays with forwarding headers: the gate again, even on a loopback name.
+    for (const header of [
+      'x-forwarded-for',
+      'forwarded',
+      'x-forwarded-host',
+      'cf-connecting-ip',
+      'x-real-ip',
+    ]) {
+      const relayed = await getWithHost(tessera.url, '/studio/users', `localhost:${port}`, {
+        [header]: header === 'forwarded' ? 'for=203.0.113.7' : '203.0.113.7',
+      });
+      expect(relayed.status, header).toBe(303);
+      expect(relayed.location, header).toBe('/studio/login');
+    }
     await context.close();
+  });
+
+  it('asks for the key on a loopback development instance whose public URL is elsewhere (a tunnel)', async () => {
+    const tessera = await start({ host: '127.0.0.1', publicUrl: 'https://abc.tunnel.example' });
+    const port = new URL(tessera.url).port;
+    const tunneled = await getWithHost(tessera.url, '/studio/users', 'abc.tunnel.example');
+    expect(tunneled.status).toBe(303);
+    expect(tunneled.location).toBe('/studio/login');
+    const local = await getWithHost(tessera.url, '/studio/users', `127.0.0.1:${port}`);
+    expect(local.status).toBe(303);
+    expect(local.location).toBe('/studio/login');
   });
 });
 

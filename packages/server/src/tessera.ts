@@ -228,7 +228,12 @@ export async function startTessera(options: TesseraOptions = {}): Promise<Runnin
     const app =
       options.studio === false
         ? api
-        : withStudio(context, api, { open: boot.instance.environment === 'development' && isLoopback(host) });
+        : withStudio(context, api, {
+            open:
+              boot.instance.environment === 'development' &&
+              isLoopback(host) &&
+              (options.publicUrl === undefined || isLoopback(new URL(options.publicUrl).hostname)),
+          });
     await applyStartupData(context, options);
     const housekeeping = startHousekeeping(dialect, clock, settings);
     const listening = await listen(app, host, options.port ?? 0, limits);

@@ -16,6 +16,8 @@ const CLI = 'npx @tessera/server';
 export interface BannerExtras {
   readonly seedFile: string | undefined;
   readonly sessionClaims: Record<string, unknown> | undefined;
+  /** Studio is served (not `--no-studio`). */
+  readonly studio?: boolean;
 }
 
 function describeDatabase(config: ServeConfig, cwd: string): string {
@@ -155,6 +157,9 @@ export async function serveBanner(
       : []),
     `  publishable key  ${tessera.publishableKey}`,
     `  JWKS             ${tessera.publicUrl}/.well-known/jwks.json`,
+    ...(extras.studio
+      ? [`  Studio           ${tessera.publicUrl}/ (the web page: users, sign in as, audit log)`]
+      : []),
     ...(extras.seedFile ? [`  seed             ${printable(extras.seedFile)} applied`] : []),
     ...(extras.sessionClaims
       ? [`  session claims   ${printable(JSON.stringify(extras.sessionClaims))} in every session JWT`]

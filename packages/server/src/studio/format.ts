@@ -60,6 +60,12 @@ export function pager(basePath: string, query: URLSearchParams, paging: Paging):
     return `${basePath}?${params.toString()}`;
   };
   const lastPage = Math.max(1, Math.ceil(total / perPage));
+  if (counted && page > lastPage) {
+    return html`<nav class="pager" aria-label="Pages">
+<span>Page ${page.toLocaleString('en-US')} is past the end (${total.toLocaleString('en-US')} in all)</span>
+<a href="${link(lastPage)}">Last page</a>
+</nav>`;
+  }
   return html`<nav class="pager" aria-label="Pages">
 <span>Showing ${first.toLocaleString('en-US')}–${last.toLocaleString('en-US')}${counted ? ` of ${total.toLocaleString('en-US')}` : ''}</span>
 ${page > 1 ? html`<a href="${link(page - 1)}" rel="prev">Previous page</a>` : ''}

@@ -30,15 +30,24 @@ function hostnameOf(hostHeader: string | undefined): string | undefined {
   }
 }
 
+/** Headers a proxy or tunnel adds: a request that carries one did not come from this machine's browser. */
+const FORWARDING_HEADERS = [
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-real-ip',
+  'cf-connecting-ip',
+];
+
 /**
- * On an open (loopback) Studio, a page must be asked for by a loopback name or the public URL's host:
- * otherwise a site whose DNS name was pointed at 127.0.0.1 (DNS rebinding) could read Studio as its
- * own origin.
+ * Whether a request to an open (loopback) Studio comes from this machine: asked for by a loopback
+ * name (not a DNS name pointed at 127.0.0.1, DNS rebinding) and not relayed by a proxy or a tunnel.
+ * Any other request meets the gate, as on a non-loopback instance.
  */
-export function hostIsStudios(ctx: ServerContext, request: HttpRequest): boolean {
+export function isLocalRequest(request: HttpRequest): boolean {
   const hostname = hostnameOf(request.headers.host);
-  if (hostname === undefined) return false;
-  return isLoopback(hostname) || hostname === new URL(ctx.settings.publicUrl).hostname;
+  if (hostname === undefined || !isLoopback(hostname)) return false;
+  return FORWARDING_HEADERS.every((name) => request.headers[name] === undefined);
 }
 
 /** Whether a presented secret key is this instance's (only its hash is stored). */

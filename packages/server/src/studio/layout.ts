@@ -81,6 +81,7 @@ ${signOut}
 ${notice}
 ${page.body}
 </main>
+<p id="studio-live" class="sr-only" aria-live="polite"></p>
 </body>
 </html>
 `;

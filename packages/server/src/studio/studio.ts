@@ -9,8 +9,8 @@ import { csrfTokenOf, isSameOriginForm } from './csrf';
 import {
   endStudioSession,
   hasStudioSession,
-  hostIsStudios,
   isInstanceSecretKey,
+  isLocalRequest,
   startStudioSession,
 } from './gate';
 import { html } from './html';
@@ -21,8 +21,8 @@ import { matchStudioRoute } from './route';
 
 export interface StudioOptions {
   /**
-   * Studio opens without asking for the secret key: a development instance listening on loopback
-   * only, where whoever reaches it is on this machine.
+   * Studio may open without asking for the secret key: a development instance listening on loopback
+   * only, with no public URL elsewhere (a tunnel's), where whoever reaches it is on this machine.
    */
   readonly open: boolean;
 }
@@ -72,16 +72,10 @@ export function withStudio(ctx: ServerContext, app: App, options: StudioOptions)
         headers: { allow: 'GET, POST' },
       };
     }
-    if (options.open && !hostIsStudios(ctx, request)) {
-      return errorPage(
-        421,
-        'Wrong host',
-        "This Studio opens without a key because it listens on loopback; it answers only to loopback names and the instance's public URL.",
-      );
-    }
     const secure = ctx.settings.publicUrl.startsWith('https:');
     const csrf = csrfTokenOf(request, secure);
-    const gated = !options.open;
+    // Open only to this machine's own browser: a relayed or oddly named request meets the gate.
+    const gated = !(options.open && isLocalRequest(request));
     const form =
       method === 'POST' ? new URLSearchParams(request.body.toString('utf8')) : new URLSearchParams();
     if (method === 'POST' && !isSameOriginForm(request, form, readCookie(request, STUDIO_CSRF_COOKIE))) {

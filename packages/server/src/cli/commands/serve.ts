@@ -190,6 +190,7 @@ A bad --seed file or --session-claims stops the start with one line naming the e
       }
       const config = resolveServeConfig(rawSettings(flags, io.env));
       const data = startupData(flags, io);
+      const studioServed = flags.studio !== false && io.env.TESSERA_STUDIO?.trim().toLowerCase() !== 'false';
       let tessera: RunningTessera;
       try {
         tessera = await startTessera({
@@ -201,7 +202,7 @@ A bad --seed file or --session-claims stops the start with one line naming the e
           secretKey: config.secretKey,
           allowedRedirectOrigins: config.allowedRedirectOrigins,
           clerkAppOrigins: config.clerkAppOrigins,
-          studio: flags.studio !== false && io.env.TESSERA_STUDIO?.trim().toLowerCase() !== 'false',
+          studio: studioServed,
           enableTestSessionTokens: config.enableTestSessionTokens,
           sessionTokenLifetimeSeconds: config.sessionTokenLifetimeSeconds,
           auditRetentionDays: config.auditRetentionDays,
@@ -231,7 +232,7 @@ A bad --seed file or --session-claims stops the start with one line naming the e
         writeFileSync(keyFile, `${tessera.secretKey}\n`, { mode: 0o600 });
         chmodSync(keyFile, 0o600);
       }
-      io.stdout(await serveBanner(tessera, config, io.cwd, keyFile, data));
+      io.stdout(await serveBanner(tessera, config, io.cwd, keyFile, { ...data, studio: studioServed }));
       await stopped;
       await tessera.close();
     });

@@ -18,6 +18,7 @@ const apiPath = (id: string) => `/v1/users/${encodeURIComponent(id)}`;
 const NOTICES = new Map<string, string>([
   ['created', 'The user was created.'],
   ['updated', 'The changes were saved.'],
+  ['unchanged', 'Nothing had changed: nothing was saved.'],
   ['banned', 'The user was banned: their sessions were revoked and their tokens will be refused.'],
   ['unbanned', 'The ban was lifted: the user can sign in again.'],
   ['locked', 'The user was locked: no token signs them in until unlocked; their sessions go on.'],
@@ -220,15 +221,26 @@ async function saveUser(request: StudioRequest) {
   if (Object.keys(errors).length > 0) {
     return editPage(request, await getUser(request), { values, errors, status: 422 });
   }
+  // Only what the form changed is sent: an untouched field keeps what an app may have set meanwhile,
+  // and the audit log's user.updated names only the fields that did change.
+  const current = await getUser(request);
+  const changes: Record<string, unknown> = {};
+  const names = {
+    username: values.username || null,
+    first_name: values.first_name || null,
+    last_name: values.last_name || null,
+  };
+  for (const [field, value] of Object.entries(names)) {
+    if (value !== current[field as keyof typeof names]) changes[field] = value;
+  }
+  for (const [field] of METADATA_FIELDS) {
+    const value = metadata[field];
+    if (value !== undefined && JSON.stringify(value) !== JSON.stringify(current[field]))
+      changes[field] = value;
+  }
+  if (Object.keys(changes).length === 0) return seeOther(`${studioPath(id)}?notice=unchanged`);
   try {
-    await request.api.patch<UserJSON>(apiPath(id), {
-      username: values.username || null,
-      first_name: values.first_name || null,
-      last_name: values.last_name || null,
-      public_metadata: metadata.public_metadata,
-      private_metadata: metadata.private_metadata,
-      unsafe_metadata: metadata.unsafe_metadata,
-    });
+    await request.api.patch<UserJSON>(apiPath(id), changes);
   } catch (error) {
     if (!(error instanceof StudioApiError) || error.status >= 500 || error.status === 404) throw error;
     const field = fieldOf(error.paramName);
