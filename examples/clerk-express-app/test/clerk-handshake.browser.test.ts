@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type BackendApiClient, createBackendApiClient, type User } from '@tessera/backend';
@@ -12,9 +12,11 @@ import { launchChromium, sleep } from '../../express-app/test/support/browser';
 
 // The Clerk example app (unmodified @clerk/express, configured by its environment alone) run as a
 // child process against a real tessera, driven in Chromium. tessera is on 127.0.0.1 and the app on
-// localhost: different sites, as in real life. A ticket whose redirect_url is on the app lands
-// through Clerk's development handshake, which tessera answers (as Frontend API, through the app's
-// /__clerk proxy, and as Backend API).
+// localhost: different sites, as in real life. A second copy runs as README.md documents it, on
+// 127.0.0.1 beside tessera: the same host, whose cookies both share (cookies ignore ports). A third,
+// on localhost, is misconfigured with another instance's secret key. A ticket whose redirect_url is
+// on an app lands through Clerk's development handshake, which tessera answers (as Frontend API,
+// through the app's /__clerk proxy, and as Backend API).
 const JWT_LIFETIME_SECONDS = 2;
 // The two tests that wait for JWTs to expire get this long (vitest's default is 20 s).
 const EXPIRY_TEST_TIMEOUT_MS = 60_000;
@@ -26,7 +28,12 @@ const appEntry = fileURLToPath(new URL('../server.js', import.meta.url));
 
 let tessera: RunningTessera;
 let client: BackendApiClient;
-let app: { url: string; port: number; output: () => string; close(): Promise<void> };
+type ClerkAppProcess = { url: string; port: number; output: () => string; close(): Promise<void> };
+let app: ClerkAppProcess;
+/** The app again, on 127.0.0.1 beside tessera (README.md's topology). */
+let besideTessera: ClerkAppProcess;
+/** The app again, on localhost, with CLERK_SECRET_KEY another instance's key. */
+let wrongKey: ClerkAppProcess;
 let chromium: Awaited<ReturnType<typeof launchChromium>>;
 let browser: Browser;
 /** The suffix of Clerk's cookie names for tessera's publishable key, computed as @clerk/shared does. */
@@ -40,8 +47,15 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** `node server.js` with the environment a person would give it; resolves once the app answers. */
-async function startClerkApp(port: number, env: Record<string, string>): Promise<typeof app> {
+/**
+ * `node server.js` with the environment a person would give it, reached at `http://<host>:<port>`;
+ * resolves once the app answers.
+ */
+async function startClerkApp(
+  port: number,
+  env: Record<string, string>,
+  host = 'localhost',
+): Promise<ClerkAppProcess> {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !/^(CLERK|TESSERA|NEXT_PUBLIC_CLERK)_/.test(name)),
   );
@@ -61,7 +75,7 @@ async function startClerkApp(port: number, env: Record<string, string>): Promise
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
   };
-  const url = `http://localhost:${port}`;
+  const url = `http://${host}:${port}`;
   // Up to 300 tries, 100 ms apart: a generous bound for `node` to start on a loaded machine.
   for (let tries = 0; ; tries++) {
     if (child.exitCode !== null) throw new Error(`the Clerk example app exited:\n${output}`);
@@ -79,25 +93,34 @@ async function startClerkApp(port: number, env: Record<string, string>): Promise
 }
 
 beforeAll(async () => {
-  const port = await freePort();
-  const appUrl = `http://localhost:${port}`;
+  const [port, portBeside, portWrongKey] = [await freePort(), await freePort(), await freePort()];
   tessera = await startTessera({
     databaseUrl: ':memory:',
     host: '127.0.0.1',
     port: 0,
     log: () => {},
     sessionTokenLifetimeSeconds: JWT_LIFETIME_SECONDS,
-    clerkAppOrigins: [appUrl],
+    clerkAppOrigins: [
+      `http://localhost:${port}`,
+      `http://127.0.0.1:${portBeside}`,
+      `http://localhost:${portWrongKey}`,
+    ],
   });
   client = createBackendApiClient({ apiUrl: tessera.url, secretKey: tessera.secretKey });
   suffix = createHash('sha1').update(tessera.publishableKey).digest('base64url').slice(0, 8);
-  [app, chromium] = await Promise.all([
-    startClerkApp(port, {
-      CLERK_SECRET_KEY: tessera.secretKey!,
-      CLERK_PUBLISHABLE_KEY: tessera.publishableKey,
-      CLERK_API_URL: tessera.url,
-      CLERK_FAPI_URL: tessera.url,
-      CLERK_TELEMETRY_DISABLED: '1',
+  const env = {
+    CLERK_SECRET_KEY: tessera.secretKey!,
+    CLERK_PUBLISHABLE_KEY: tessera.publishableKey,
+    CLERK_API_URL: tessera.url,
+    CLERK_FAPI_URL: tessera.url,
+    CLERK_TELEMETRY_DISABLED: '1',
+  };
+  [app, besideTessera, wrongKey, chromium] = await Promise.all([
+    startClerkApp(port, env),
+    startClerkApp(portBeside, env, '127.0.0.1'),
+    startClerkApp(portWrongKey, {
+      ...env,
+      CLERK_SECRET_KEY: `sk_test_${randomBytes(32).toString('base64url')}`,
     }),
     launchChromium(),
   ]);
@@ -106,7 +129,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await chromium?.close();
-  await app?.close();
+  await Promise.all([app?.close(), besideTessera?.close(), wrongKey?.close()]);
   await tessera?.close();
 });
 
@@ -122,10 +145,10 @@ function recordRequests(page: Page): string[] {
   return urls;
 }
 
-/** Opens a ticket URL; resolves once the browser has loaded a page of the app. */
-async function land(page: Page, ticketUrl: string): Promise<void> {
+/** Opens a ticket URL; resolves once the browser has loaded a page of the app (at `origin`). */
+async function land(page: Page, ticketUrl: string, origin = app.url): Promise<void> {
   await page.goto(ticketUrl, { waitUntil: 'commit' });
-  await page.waitForURL((url) => url.origin === app.url, { waitUntil: 'load' });
+  await page.waitForURL((url) => url.origin === origin, { waitUntil: 'load' });
 }
 
 const text = async (page: Page, selector: string) => (await page.locator(selector).textContent())?.trim();
@@ -395,5 +418,105 @@ describe('@tessera/testing against a Clerk app', () => {
     expect((error as SignInError).message).toContain('TESSERA_CLERK_APP_ORIGINS');
     expect(new URL(page.url()).searchParams.has(HANDOFF_PARAM)).toBe(true);
     await context.close();
+  });
+});
+
+describe('the app on 127.0.0.1 beside tessera (README.md’s topology: one host, so shared cookies)', () => {
+  it('lands a test session token signed in; a later ticket that lands on tessera’s own page leaves the app’s user as it was', async () => {
+    const [user, other] = [await newUser(), await newUser()];
+    const dashboard = `${besideTessera.url}/dashboard`;
+    expect(new URL(besideTessera.url).hostname).toBe(new URL(tessera.url).hostname);
+    const token = await client.testSessionTokens.create({ userId: user.id, redirectUrl: dashboard });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await land(page, token.url!, besideTessera.url);
+    expect(page.url()).toBe(dashboard);
+    expect(await text(page, '#user-id')).toBe(user.id);
+    const sessionId = (await client.testSessionTokens.get(token.id)).sessionId!;
+    expect(await text(page, '#session-id')).toBe(sessionId);
+    const appSession = (await context.cookies(besideTessera.url)).find((c) => c.name === '__session');
+    expect(appSession).toMatchObject({ path: '/', httpOnly: true });
+
+    // A JWT issued in a later second: were tessera's cookie the app's __session, @clerk/backend
+    // would take it over the suffixed one as the newer (authenticateContext.usesSuffixedCookies).
+    const { iat } = JSON.parse(Buffer.from(appSession!.value.split('.')[1]!, 'base64url').toString());
+    await sleep(Math.max(0, (iat + 1) * 1000 - Date.now() + 50));
+    const mine = await client.testSessionTokens.create({ userId: other.id });
+    await page.goto(mine.url!, { waitUntil: 'commit' });
+    await page.waitForURL((url) => url.pathname === '/v1/tickets/signed-in', { waitUntil: 'load' });
+    expect(new URL(page.url()).origin).toBe(tessera.url);
+    expect(await text(page, 'h1')).toBe(`Signed in as ${other.emailAddresses[0]?.emailAddress}`);
+    const sessions = (await context.cookies()).filter((c) => c.name === '__session');
+    expect(sessions.map((c) => c.path).sort()).toEqual(['/', '/v1/tickets']);
+    expect(sessions.find((c) => c.path === '/')?.value).toBe(appSession!.value);
+
+    await page.goto(dashboard);
+    expect(await text(page, '#user-id')).toBe(user.id);
+    expect(await text(page, '#session-id')).toBe(sessionId);
+    const me = await (await page.request.get(`${besideTessera.url}/api/me`)).json();
+    expect(me).toMatchObject({ userId: user.id, sessionId });
+    await context.close();
+  });
+});
+
+describe('a Clerk app started with another instance’s secret key', () => {
+  it('signIn rejects with SignInError session_not_taken: the app cannot redeem the nonce, nor renew through its proxy', async () => {
+    const user = await newUser();
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const requests = recordRequests(page);
+    const dashboard = `${wrongKey.url}/dashboard`;
+    const error = await signIn(
+      page,
+      { userId: user.id },
+      { redirectUrl: dashboard, apiUrl: tessera.url, secretKey: tessera.secretKey! },
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SignInError);
+    expect(error).toMatchObject({ code: 'session_not_taken' });
+    expect((error as SignInError).message).toContain('CLERK_SECRET_KEY');
+    // tessera accepted the ticket and sent the browser with a nonce, not a handoff ...
+    expect(requests.some((url) => new URL(url).searchParams.has(NONCE_PARAM))).toBe(true);
+    expect(requests.some((url) => url.includes(HANDOFF_PARAM))).toBe(false);
+    // ... which the app could not redeem (tessera refused its key: 401 clerk_key_invalid), so
+    // clerkMiddleware, still without a dev browser, sent the browser through its proxy to the
+    // handshake, which tessera refused too (the proxy forwards the same key): its error page is
+    // where the browser stays, and the app's cookies hold no session.
+    expect(wrongKey.output()).toContain('clerk_key_invalid');
+    expect(`${new URL(page.url()).origin}${new URL(page.url()).pathname}`).toBe(
+      `${wrongKey.url}${PROXIED_HANDSHAKE_PATH}`,
+    );
+    expect(await page.locator('body').textContent()).toContain('CLERK_SECRET_KEY');
+    const sessions = (await context.cookies(wrongKey.url)).filter((c) => c.name.startsWith('__session'));
+    expect(sessions).toEqual([]);
+    await context.close();
+  });
+
+  it('signIn is not fooled by Clerk cookies the browser held before: a signed-out __client_uat, or an empty __session', async () => {
+    const user = await newUser();
+    const stale: [string, Record<string, string>][] = [
+      [
+        'a __session beside __client_uat 0',
+        { __session: 'stale', __client_uat: '0', [`__client_uat_${suffix}`]: '0' },
+      ],
+      ['an empty __session', { __session: '' }],
+    ];
+    for (const [what, cookies] of stale) {
+      const context = await browser.newContext();
+      await context.addCookies(
+        Object.entries(cookies).map(([name, value]) => ({ name, value, url: wrongKey.url })),
+      );
+      const page = await context.newPage();
+      const error = await signIn(
+        page,
+        { userId: user.id },
+        { redirectUrl: `${wrongKey.url}/dashboard`, apiUrl: tessera.url, secretKey: tessera.secretKey! },
+      ).catch((caught: unknown) => caught);
+      expect(error, what).toBeInstanceOf(SignInError);
+      expect(error, what).toMatchObject({ code: 'session_not_taken' });
+      // The app took nothing: the browser holds what it held.
+      const held = (await context.cookies(wrongKey.url)).filter((c) => c.name.startsWith('__'));
+      expect(Object.fromEntries(held.map((c) => [c.name, c.value])), what).toMatchObject(cookies);
+      await context.close();
+    }
   });
 });

@@ -28,6 +28,8 @@ import {
   ID,
   type Json,
   newSecretKey,
+  type StartOptions,
+  startTestServer,
   type TestServer,
   unknownId,
 } from './support/tessera';
@@ -131,6 +133,8 @@ function suite(database: string, start: StartServer) {
         });
         const response = await submitTicketUrl(ticket.url);
         expect(response.status).toBe(303);
+        // The app gets the session through the handshake: tessera sets no cookie of its own.
+        expect(response.headers.getSetCookie()).toEqual([]);
         const location = new URL(response.headers.get('location') ?? '');
         expect(location.searchParams.get(NONCE)).toMatch(SECRET_256);
         expect(location.searchParams.has('__tessera_handoff')).toBe(false);
@@ -146,8 +150,10 @@ function suite(database: string, start: StartServer) {
         const session = (await server.get(`/v1/sessions/${sessionId}`)).body;
         expect(session.client_id).toMatch(ID.client);
         const { rows } = await sql<{
-          id: string;
-        }>`select id from clients where id = ${session.client_id}`.execute(server.tessera.context.db);
+          dev_browser_hash: string;
+        }>`select dev_browser_hash from clients where id = ${session.client_id}`.execute(
+          server.tessera.context.db,
+        );
         expect(rows).toHaveLength(1);
 
         // clerkMiddleware on the redirect: resolves the nonce through the Backend API.
@@ -189,6 +195,10 @@ function suite(database: string, start: StartServer) {
         expect(value('__clerk_db_jwt')).toMatch(DEV_BROWSER);
         expect(value('__clerk_db_jwt').startsWith(`${session.client_id}.`)).toBe(true);
         expect(value(`__clerk_db_jwt_${suffix}`)).toBe(value('__clerk_db_jwt'));
+        // The client's row keeps only the hash of its (random) dev-browser token.
+        expect(rows[0]?.dev_browser_hash).toBe(
+          createHash('sha256').update(value('__clerk_db_jwt')).digest('hex'),
+        );
         expect(value(`__refresh_${suffix}`)).not.toBe('');
 
         // The next request carries the cookies and is signed in, with nothing more to set.
@@ -236,7 +246,7 @@ function suite(database: string, start: StartServer) {
         });
       });
 
-      it('a ticket to an app that is not a Clerk app keeps tessera’s handoff, and makes no client', async () => {
+      it('a ticket to an app that is not a Clerk app keeps tessera’s handoff, sets no cookie, and makes no client', async () => {
         for (const redirectUrl of [`${PLAIN_APP}/welcome`, 'http://localhost:4000/welcome']) {
           const before = await rowCounts(server);
           const ticket = await createTicket('/v1/test_session_tokens', {
@@ -250,18 +260,42 @@ function suite(database: string, start: StartServer) {
           expect(location.searchParams.has(NONCE)).toBe(false);
           location.searchParams.delete('__tessera_handoff');
           expect(location.href).toBe(redirectUrl);
-          const cookies = response.headers.getSetCookie().map(parseSetCookie);
-          expect(cookies.map((cookie) => cookie.name)).toEqual(['__session']);
-          expect(claimsOf(cookies[0]?.value ?? '').sub).toBe(user.id);
+          // The app gets the session through the handoff: tessera sets no cookie that an app on
+          // its host (cookies ignore ports) could take for its own.
+          expect(response.headers.getSetCookie(), redirectUrl).toEqual([]);
           const after = await rowCounts(server);
           expect(after.clients).toBe(before.clients);
           expect(after.handshake_nonces).toBe(before.handshake_nonces);
         }
       });
+
+      it('a ticket with no redirect_url sets tessera’s own __session for /v1/tickets only: an app on tessera’s host keeps its user', async () => {
+        // One jar for one host: the app beside tessera on 127.0.0.1 (cookies ignore ports).
+        const { jar, sessionId } = await signInThroughTicket(`${APP}/dashboard`);
+        const other = await server.createUser({ email_address: ['grace@example.com'] });
+        moveTime(1000); // a newer JWT, which @clerk/backend would prefer were it sent as the app's __session
+        const ticket = await createTicket('/v1/test_session_tokens', { user_id: other.id });
+        const response = await submitTicketUrl(ticket.url);
+        expect(response.status).toBe(303);
+        expect(response.headers.get('location')).toBe(`${server.tessera.publicUrl}/v1/tickets/signed-in`);
+        const directives = response.headers.getSetCookie().map(parseSetCookie);
+        expect(directives).toHaveLength(1);
+        expect(directives[0]?.name).toBe('__session');
+        expect(directives[0]?.attributes).toEqual(
+          expect.arrayContaining(['path=/v1/tickets', 'httponly', 'samesite=lax']),
+        );
+        expect(claimsOf(directives[0]?.value ?? '').sub).toBe(other.id);
+        jar.apply(response.headers.getSetCookie());
+
+        expect(claimsOf(jar.get('__session', '/v1/tickets/signed-in') ?? '').sub).toBe(other.id);
+        const next = await app.authenticate(`${APP}/dashboard`, jar);
+        expect(authOf(next)).toMatchObject({ userId: user.id, sessionId });
+        expect(next.headers.getSetCookie()).toEqual([]);
+      });
     });
 
     describe('GET /v1/client/handshake', () => {
-      it('without a dev browser: 307 with a nonce, no Set-Cookie; the payload signs out and keeps the new dev browser', async () => {
+      it('without a dev browser: 307 with a nonce, no Set-Cookie, no client stored; the payload signs out and keeps the new dev browser', async () => {
         const jar = app.newJar();
         // The first visit: no dev browser, so clerkMiddleware sends the browser to the handshake.
         const first = await app.visit(`${APP}/`, jar);
@@ -274,8 +308,9 @@ function suite(database: string, start: StartServer) {
         const reply = await app.forwardHandshake(toHandshake, jar);
         const withNonce = expectNonceRedirect(reply, `${APP}/`);
         const after = await rowCounts(server);
+        // A client without a session is not stored: only the nonce is.
         expect(after).toEqual({
-          clients: before.clients + 1,
+          clients: before.clients,
           handshake_nonces: before.handshake_nonces + 1,
           sessions: before.sessions,
         });
@@ -305,24 +340,44 @@ function suite(database: string, start: StartServer) {
         const next = await app.authenticate(`${APP}/`, jar);
         expect(next.status).toBe('signed-out');
         expect(next.headers.get('location')).toBeNull();
-        // The same dev browser again: the same client, no new one.
-        const again = await app.getHandshake(handshakeQuery(`${APP}/`), { cookie: jar.header() ?? '' });
-        expectNonceRedirect(again, `${APP}/`);
-        expect((await rowCounts(server)).clients).toBe(after.clients);
+        // The same dev browser again (forwarded in the query): the same client, still not stored.
+        const again = await app.getHandshake(handshakeQuery(`${APP}/`, { __clerk_db_jwt: devBrowser }));
+        const nonce = new URL(expectNonceRedirect(again, `${APP}/`)).searchParams.get(NONCE) ?? '';
+        const { rows } = await sql<{
+          client_id: string;
+        }>`select client_id from handshake_nonces where nonce_hash = ${createHash('sha256').update(nonce).digest('hex')}`.execute(
+          server.tessera.context.db,
+        );
+        expect(rows.map((row) => row.client_id)).toEqual([devBrowser.slice(0, devBrowser.indexOf('.'))]);
+        const payload = await app.clerk.clients.getHandshakePayload({ nonce });
+        expect(payload.directives.map(parseSetCookie)).toContainEqual(
+          expect.objectContaining({ name: `__clerk_db_jwt_${suffix}`, value: devBrowser }),
+        );
+        expect(await rowCounts(server)).toMatchObject({
+          clients: before.clients,
+          handshake_nonces: after.handshake_nonces + 1,
+        });
       });
 
-      it('with the dev browser of a signed-in client (query, suffixed or plain cookie): the payload signs in', async () => {
+      it('with the dev browser of a signed-in client in the query: the payload signs in', async () => {
         const { jar, sessionId } = await signInThroughTicket(`${APP}/`);
         const devBrowser = jar.get(`__clerk_db_jwt_${suffix}`) ?? '';
         expect(devBrowser).toMatch(DEV_BROWSER);
+        const stale: string = (await server.post('/v1/dev_browser', undefined, { auth: false })).body.id;
         const clients = await countRows(server, 'clients');
-        const ways: [string, Record<string, string>, Record<string, string>][] = [
-          ['query', { __clerk_db_jwt: devBrowser }, {}],
-          ['suffixed cookie', {}, { cookie: `theme=dark; __clerk_db_jwt_${suffix}=${devBrowser}` }],
-          ['plain cookie', {}, { cookie: `__clerk_db_jwt=${devBrowser}` }],
+        const ways: [string, Record<string, string>][] = [
+          ['alone', {}],
+          // The query wins over the app origin's cookies, whatever they hold.
+          [
+            'beside cookies of another dev browser',
+            { cookie: `__clerk_db_jwt_${suffix}=${stale}; __clerk_db_jwt=${stale}` },
+          ],
         ];
-        for (const [way, query, headers] of ways) {
-          const reply = await app.getHandshake(handshakeQuery(`${APP}/account`, query), headers);
+        for (const [way, headers] of ways) {
+          const reply = await app.getHandshake(
+            handshakeQuery(`${APP}/account`, { __clerk_db_jwt: devBrowser }),
+            headers,
+          );
           const withNonce = expectNonceRedirect(reply, `${APP}/account`);
           const browser = app.newJar();
           const state = await app.visit(withNonce, browser);
@@ -330,6 +385,34 @@ function suite(database: string, start: StartServer) {
           expect(browser.get(`__clerk_db_jwt_${suffix}`), way).toBe(devBrowser);
         }
         expect(await countRows(server, 'clients')).toBe(clients);
+      });
+
+      it('does not read a dev browser from cookies (suffixed or plain): without the query, a new client that signs nobody in', async () => {
+        const { jar } = await signInThroughTicket(`${APP}/`);
+        const devBrowser = jar.get(`__clerk_db_jwt_${suffix}`) ?? '';
+        expect(devBrowser).toMatch(DEV_BROWSER);
+        const before = await rowCounts(server);
+        const cookies = [
+          `theme=dark; __clerk_db_jwt_${suffix}=${devBrowser}`,
+          `__clerk_db_jwt=${devBrowser}`,
+          `__clerk_db_jwt_${suffix}=${devBrowser}; __clerk_db_jwt=${devBrowser}; __session=${jar.get('__session')}`,
+        ];
+        for (const cookie of cookies) {
+          const withNonce = expectNonceRedirect(
+            await app.getHandshake(handshakeQuery(`${APP}/account`), { cookie }),
+            `${APP}/account`,
+          );
+          const browser = app.newJar();
+          const state = await app.visit(withNonce, browser);
+          expect(state.status, cookie).toBe('signed-out');
+          const fresh = browser.get(`__clerk_db_jwt_${suffix}`) ?? '';
+          expect(fresh, cookie).toMatch(DEV_BROWSER);
+          expect(fresh, cookie).not.toBe(devBrowser);
+        }
+        expect(await rowCounts(server)).toEqual({
+          ...before,
+          handshake_nonces: before.handshake_nonces + cookies.length,
+        });
       });
 
       it('takes any redirect the ticket policy allows, and ignores parameters it does not know', async () => {
@@ -581,7 +664,7 @@ function suite(database: string, start: StartServer) {
     });
 
     describe('POST /v1/dev_browser', () => {
-      it('answers { object: dev_browser, id, client_id }; that id works as __clerk_db_jwt', async () => {
+      it('answers { object: dev_browser, id, client_id } and stores nothing; that id works as __clerk_db_jwt in the query', async () => {
         const before = await rowCounts(server);
         const reply = await server.post('/v1/dev_browser', undefined, { auth: false });
         expect(reply.status, reply.text).toBe(200);
@@ -594,18 +677,25 @@ function suite(database: string, start: StartServer) {
         expect(clientId).toMatch(ID.client);
         expect(id).toMatch(DEV_BROWSER);
         expect(id.startsWith(`${clientId}.`)).toBe(true);
-        expect((await rowCounts(server)).clients).toBe(before.clients + 1);
+        // A client without a session is not stored: its secret is an HMAC of its id.
+        expect(await rowCounts(server)).toEqual(before);
+        const second = await server.post('/v1/dev_browser', undefined, { auth: false });
+        expect(second.body.client_id).not.toBe(clientId);
+        expect(second.body.id).not.toBe(id);
 
-        for (const headers of [{}, { cookie: `__clerk_db_jwt_${suffix}=${id}` }]) {
-          const query = handshakeQuery(`${APP}/`, 'cookie' in headers ? {} : { __clerk_db_jwt: id });
-          const withNonce = expectNonceRedirect(await app.getHandshake(query, headers), `${APP}/`);
+        for (let visit = 1; visit <= 2; visit++) {
+          const query = handshakeQuery(`${APP}/`, { __clerk_db_jwt: id });
+          const withNonce = expectNonceRedirect(await app.getHandshake(query), `${APP}/`);
           const jar = app.newJar();
           const state = await app.visit(withNonce, jar);
           expect(state.status).toBe('signed-out');
           expect(jar.get('__clerk_db_jwt')).toBe(id);
           expect(jar.get(`__clerk_db_jwt_${suffix}`)).toBe(id);
         }
-        expect((await rowCounts(server)).clients).toBe(before.clients + 1);
+        expect(await rowCounts(server)).toEqual({
+          ...before,
+          handshake_nonces: before.handshake_nonces + 2,
+        });
       });
     });
 
@@ -646,6 +736,36 @@ function suite(database: string, start: StartServer) {
         expect(await refreshHashOf(sessionId)).toBe(hash);
       });
 
+      it('two redemptions of one nonce at once: exactly one 200, the other 400 handshake_nonce_invalid', async () => {
+        for (let round = 1; round <= 3; round++) {
+          const ticket = await createTicket('/v1/test_session_tokens', {
+            user_id: user.id,
+            redirect_url: `${APP}/`,
+          });
+          const location = (await submitTicketUrl(ticket.url)).headers.get('location') ?? '';
+          const nonce = new URL(location).searchParams.get(NONCE) ?? '';
+          const { session_id: sessionId } = (await server.get(`/v1/test_session_tokens/${ticket.id}`)).body;
+          const redeem = () => server.get(`/v1/clients/handshake_payload?nonce=${nonce}`);
+          const replies = await Promise.all([redeem(), redeem()]);
+          expect(
+            replies.map((reply) => reply.status).sort(),
+            `round ${round}: ${replies.map((reply) => reply.text)}`,
+          ).toEqual([200, 400]);
+          const won = replies.find((reply) => reply.status === 200);
+          const lost = replies.find((reply) => reply.status === 400);
+          expectError(lost!, 400, 'handshake_nonce_invalid', 'nonce');
+          // The winner's refresh token is the session's: the loser changed nothing.
+          const directives = (won!.body.directives as string[]).map(parseSetCookie);
+          const cookie = (name: string) => directives.find((directive) => directive.name === name)?.value;
+          const refreshed = await server.post(`/v1/sessions/${sessionId}/refresh`, {
+            expired_token: cookie('__session'),
+            refresh_token: cookie(`__refresh_${suffix}`),
+            request_origin: APP,
+          });
+          expect(refreshed.status, refreshed.text).toBe(200);
+        }
+      });
+
       it('a nonce is good for 60 s: after that, 400 handshake_nonce_invalid', async () => {
         const nonceOf = async () => {
           const reply = await app.getHandshake(handshakeQuery(`${APP}/`));
@@ -667,9 +787,15 @@ function suite(database: string, start: StartServer) {
         expect(await rowCounts(server)).toEqual(before);
       });
 
-      it('a redirect_url outside the allowed origins: 422 page naming redirect_url', async () => {
+      it('a redirect_url outside the allowed origins: 422 page naming redirect_url, and TESSERA_CLERK_APP_ORIGINS for an origin', async () => {
         const devBrowser = (await server.post('/v1/dev_browser', undefined, { auth: false })).body.id;
         const before = await rowCounts(server);
+        for (const query of [{}, { __clerk_db_jwt: devBrowser }]) {
+          const reply = await app.getHandshake(handshakeQuery('https://evil.example.com/next', query));
+          expectRefusalPage(reply, 422, /redirect_url/);
+          expect(reply.text).toContain('TESSERA_CLERK_APP_ORIGINS');
+          expect(reply.text).toContain('https://evil.example.com');
+        }
         for (const redirectUrl of [
           'https://evil.example.com/',
           'not a url',
@@ -686,24 +812,55 @@ function suite(database: string, start: StartServer) {
         expect(await rowCounts(server)).toEqual(before);
       });
 
-      it('a tampered, unknown or malformed dev browser: 400 page', async () => {
-        const devBrowser: string = (await server.post('/v1/dev_browser', undefined, { auth: false })).body.id;
-        const secret = devBrowser.slice(devBrowser.indexOf('.') + 1);
-        const tampered = `${devBrowser.slice(0, -1)}${devBrowser.endsWith('A') ? 'B' : 'A'}`;
+      it('a tampered, made-up or malformed dev browser, of a client with or without a row: 400 page', async () => {
+        // No row: its secret is an HMAC of the id. A row: a random secret, stored hashed.
+        const rowless: string = (await server.post('/v1/dev_browser', undefined, { auth: false })).body.id;
+        const { jar } = await signInThroughTicket(`${APP}/`);
+        const stored = jar.get(`__clerk_db_jwt_${suffix}`) ?? '';
+        expect(stored).toMatch(DEV_BROWSER);
+        /** `token` with its character at `index` replaced by another base62 one. */
+        const changeAt = (token: string, index: number) =>
+          `${token.slice(0, index)}${token[index] === 'A' ? 'B' : 'A'}${token.slice(index + 1)}`;
+        const secretOf = (token: string) => token.slice(token.indexOf('.') + 1);
+        const idOf = (token: string) => token.slice(0, token.indexOf('.'));
         const before = await rowCounts(server);
-        for (const bad of [tampered, `${unknownId('client')}.${secret}`, 'garbage', `${devBrowser}.x`]) {
-          expectRefusalPage(
-            await app.getHandshake(handshakeQuery(`${APP}/`, { __clerk_db_jwt: bad })),
-            400,
-            /__clerk_db_jwt/,
-          );
-          expectRefusalPage(
-            await app.getHandshake(handshakeQuery(`${APP}/`), { cookie: `__clerk_db_jwt_${suffix}=${bad}` }),
-            400,
-            /__clerk_db_jwt/,
+        const bad: [string, string][] = [];
+        for (const [whose, token] of [
+          ['row-less', rowless],
+          ['stored', stored],
+        ] as const) {
+          const dot = token.indexOf('.');
+          bad.push(
+            [`${whose}: the secret's last character changed`, changeAt(token, token.length - 1)],
+            [`${whose}: a character in the middle of the secret changed`, changeAt(token, dot + 20)],
+            [`${whose}: a character of the client id changed`, changeAt(token, dot - 3)],
+            [`${whose}: the secret on an unknown client id`, `${unknownId('client')}.${secretOf(token)}`],
+            [`${whose}: a made-up secret`, `${idOf(token)}.${randomBytes(32).toString('base64url')}`],
+            [`${whose}: extra text`, `${token}.x`],
+            [`${whose}: no secret`, `${idOf(token)}.`],
           );
         }
+        bad.push(
+          ['the row-less secret on the stored client', `${idOf(stored)}.${secretOf(rowless)}`],
+          ['the stored secret on the row-less client', `${idOf(rowless)}.${secretOf(stored)}`],
+          ['garbage', 'garbage'],
+          ['no client id', `.${secretOf(rowless)}`],
+        );
+        for (const [what, token] of bad) {
+          expect(token, what).not.toBe(rowless);
+          expect(token, what).not.toBe(stored);
+          const reply = await app.getHandshake(handshakeQuery(`${APP}/`, { __clerk_db_jwt: token }));
+          expect(reply.status, what).toBe(400);
+          expectRefusalPage(reply, 400, /__clerk_db_jwt/);
+        }
         expect(await rowCounts(server)).toEqual(before);
+        // The genuine tokens still work.
+        for (const token of [rowless, stored]) {
+          expectNonceRedirect(
+            await app.getHandshake(handshakeQuery(`${APP}/`, { __clerk_db_jwt: token })),
+            `${APP}/`,
+          );
+        }
       });
 
       it('a dev browser of another instance: refused', async () => {
@@ -714,13 +871,6 @@ function suite(database: string, start: StartServer) {
           const before = await rowCounts(server);
           expectRefusalPage(
             await app.getHandshake(handshakeQuery(`${APP}/`, { __clerk_db_jwt: foreign })),
-            400,
-            /__clerk_db_jwt/,
-          );
-          expectRefusalPage(
-            await app.getHandshake(handshakeQuery(`${APP}/`), {
-              cookie: `__clerk_db_jwt_${suffix}=${foreign}`,
-            }),
             400,
             /__clerk_db_jwt/,
           );
@@ -738,7 +888,7 @@ function suite(database: string, start: StartServer) {
         expect(await rowCounts(server)).toEqual(before);
       });
 
-      it('a production instance: no frontend API (404), and clerkAppOrigins refused at start', async () => {
+      it('a production instance: no frontend API and no handshake payload (404), and clerkAppOrigins refused at start', async () => {
         const production = await start({ clock, secretKey: newSecretKey('live') });
         try {
           const handshake = await production.get(
@@ -754,6 +904,12 @@ function suite(database: string, start: StartServer) {
           const devBrowser = await production.post('/v1/dev_browser', undefined, { auth: false });
           expect(devBrowser.status, devBrowser.text).toBe(404);
           expect(devBrowser.text).toMatch(/development/i);
+          // The Backend API's half of the handshake too, with the instance's own secret key.
+          const payload = await production.get(
+            `/v1/clients/handshake_payload?nonce=${randomBytes(32).toString('base64url')}`,
+          );
+          expectError(payload, 404, 'resource_not_found');
+          expect(payload.text).toMatch(/development/i);
           expect(await rowCounts(production)).toMatchObject({ clients: 0, handshake_nonces: 0 });
         } finally {
           await production.close();
@@ -780,3 +936,39 @@ function suite(database: string, start: StartServer) {
 }
 
 onEveryDatabase('clerk-handshake', suite);
+
+describe('clerkAppOrigins at start', () => {
+  /** What starting tessera with `options` throws, or undefined when it starts. */
+  async function startError(options: StartOptions): Promise<unknown> {
+    return startTestServer(options).then(
+      async (started) => {
+        await started.close();
+        return undefined;
+      },
+      (error: unknown) => error,
+    );
+  }
+
+  it('needs a public host with a dot, as Clerk’s SDKs refuse a publishable key for localhost: a ConfigError naming TESSERA_CLERK_APP_ORIGINS', async () => {
+    for (const options of [
+      { host: 'localhost' },
+      { publicUrl: 'http://localhost:4000' },
+      { host: 'localhost', publicUrl: 'http://localhost:4000' },
+    ]) {
+      const what = JSON.stringify(options);
+      const error = await startError({ ...options, clerkAppOrigins: [APP] });
+      expect(error, what).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).option, what).toBe('TESSERA_CLERK_APP_ORIGINS');
+      expect((error as ConfigError).message, what).toContain('"localhost"');
+    }
+    // Without Clerk apps, localhost is fine; with them, a dotted host or public URL is.
+    for (const options of [
+      { publicUrl: 'http://localhost:4000' },
+      { host: '127.0.0.1', clerkAppOrigins: [APP] },
+      { host: 'localhost', publicUrl: 'http://127.0.0.1:4000', clerkAppOrigins: [APP] },
+      { publicUrl: 'https://auth.example.com', clerkAppOrigins: [APP] },
+    ]) {
+      expect(await startError(options), JSON.stringify(options)).toBeUndefined();
+    }
+  });
+});

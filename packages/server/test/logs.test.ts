@@ -37,13 +37,26 @@ it('logs one line per request, with its shape, and never a ticket, handoff, JWT,
   track(postToken);
   const unusedToken = await server.post('/v1/test_session_tokens', { user_id: user.id });
   track(unusedToken);
-  secrets.push(browserToken.body.token, postToken.body.token, unusedToken.body.token);
+  const landingToken = await server.post('/v1/test_session_tokens', { user_id: user.id });
+  track(landingToken);
+  secrets.push(
+    browserToken.body.token,
+    postToken.body.token,
+    unusedToken.body.token,
+    landingToken.body.token,
+  );
 
-  // A browser opens the ticket URL over the socket, then the signed-in page with the cookie.
+  // A browser opens a ticket URL over the socket that lands on the app (a handoff, no cookie), then
+  // one that lands on tessera's signed-in page (a cookie), and that page with the cookie.
   const browser = await submitTicketUrl(browserToken.body.url, { onPage: track });
   track(browser);
   expect(browser.status).toBe(303);
-  const cookie = browser.headers.getSetCookie()[0]!.split(';')[0]!;
+  expect(browser.headers.getSetCookie()).toEqual([]);
+  const landing = await submitTicketUrl(landingToken.body.url, { onPage: track });
+  track(landing);
+  expect(landing.status).toBe(303);
+  const cookie = landing.headers.getSetCookie()[0]!.split(';')[0]!;
+  expect(cookie).toMatch(/^__session=./);
   secrets.push(cookie, cookie.slice('__session='.length));
   const page = await fetch(`${base}/v1/tickets/signed-in`, { headers: { cookie } });
   track(page);
@@ -148,6 +161,9 @@ it('logs one line per request, with its shape, and never a ticket, handoff, JWT,
     ['POST', '/v1/test_session_tokens', 200],
     ['POST', '/v1/test_session_tokens', 200],
     ['POST', '/v1/test_session_tokens', 200],
+    ['POST', '/v1/test_session_tokens', 200],
+    ['GET', '/v1/tickets/accept', 200],
+    ['POST', '/v1/tickets/accept/browser', 303],
     ['GET', '/v1/tickets/accept', 200],
     ['POST', '/v1/tickets/accept/browser', 303],
     ['GET', '/v1/tickets/signed-in', 200],

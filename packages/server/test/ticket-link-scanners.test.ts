@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError, type Json, startTestServer, type TestServer } from './support/tessera';
@@ -90,7 +92,14 @@ describe('a ticket URL fetched without a browser', () => {
 });
 
 describe('a ticket URL opened in headless Chromium', () => {
-  it('signs the browser in with no click and lands on the redirect', async () => {
+  it('signs the browser in with no click and lands on the redirect: tessera’s page, with its cookie for /v1/tickets; an app, with none', async () => {
+    // An app beside tessera on 127.0.0.1 (a loopback origin, so an allowed redirect): cookies ignore
+    // ports, so a cookie tessera set for its whole host would reach it.
+    const app = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html' }).end('<h1>The app</h1>');
+    });
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       headless: true,
@@ -103,10 +112,23 @@ describe('a ticket URL opened in headless Chromium', () => {
       await page.waitForURL((url) => url.pathname === '/v1/tickets/signed-in', { timeout: 20_000 });
       expect(await page.locator('h1').textContent()).toBe('Signed in as scanned@example.com');
       expect(await statusOf(token)).toBe('accepted');
-      const cookies = await page.context().cookies(server.tessera.url);
-      expect(cookies.map((cookie) => cookie.name)).toContain('__session');
+      const cookies = await page.context().cookies();
+      expect(cookies.filter((cookie) => cookie.name === '__session')).toEqual([
+        expect.objectContaining({ path: '/v1/tickets', httpOnly: true, sameSite: 'Lax' }),
+      ]);
+      expect(await page.context().cookies(`${appUrl}/`)).toEqual([]);
+
+      const toApp = await server.createToken({ user_id: user.id, redirect_url: `${appUrl}/welcome` });
+      const appPage = await browser.newPage();
+      await appPage.goto(toApp.url, { waitUntil: 'commit' });
+      await appPage.waitForURL((url) => url.origin === appUrl, { timeout: 20_000 });
+      expect(await appPage.locator('h1').textContent()).toBe('The app');
+      expect(new URL(appPage.url()).searchParams.has('__tessera_handoff')).toBe(true);
+      expect(await statusOf(toApp)).toBe('accepted');
+      expect(await appPage.context().cookies()).toEqual([]);
     } finally {
       await browser.close();
+      await new Promise((resolve) => app.close(resolve));
     }
   }, 60_000);
 });

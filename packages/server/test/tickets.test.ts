@@ -40,7 +40,7 @@ function parseCookie(header: string) {
 }
 
 describe('GET /v1/tickets/accept, over a socket as a browser', () => {
-  it('starts a session, sets an HttpOnly __session cookie with the JWT and redirects (303) to redirect_url', async () => {
+  it('starts a session and redirects (303) to redirect_url with a handoff, setting no cookie for an app elsewhere', async () => {
     const token = await server.createToken({
       user_id: user.id,
       redirect_url: 'https://app.example.com/dashboard?tab=1',
@@ -52,22 +52,20 @@ describe('GET /v1/tickets/accept, over a socket as a browser', () => {
     // The app is on another origin, so the redirect carries a one-time handoff beside its own query.
     const location = new URL(response.headers.get('location')!);
     expect(location.searchParams.get('__tessera_handoff')).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    location.searchParams.delete('__tessera_handoff');
-    expect(location.href).toBe('https://app.example.com/dashboard?tab=1');
+    const landing = new URL(location);
+    landing.searchParams.delete('__tessera_handoff');
+    expect(landing.href).toBe('https://app.example.com/dashboard?tab=1');
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
 
-    const cookies = response.headers.getSetCookie();
-    expect(cookies).toHaveLength(1);
-    const cookie = parseCookie(cookies[0]!);
-    expect(cookie.name).toBe('__session');
-    expect(cookie.attributes).toEqual(expect.arrayContaining(['httponly', 'samesite=lax', 'path=/']));
-    expect(cookie.attributes).toContain('max-age=1800');
-    // An http public URL cannot carry a Secure cookie.
-    expect(cookie.attributes).not.toContain('secure');
+    // The app takes the session from the handoff: tessera's own cookie is for its own page only.
+    expect(response.headers.getSetCookie()).toEqual([]);
 
+    const handoff = location.searchParams.get('__tessera_handoff') ?? '';
+    const redeemed = await server.post('/v1/session_handoffs/redeem', { handoff });
+    expect(redeemed.status, redeemed.text).toBe(200);
     const jwks = await (await fetch(`${server.tessera.url}/.well-known/jwks.json`)).json();
-    const { payload, protectedHeader } = await jwtVerify(cookie.value, createLocalJWKSet(jwks), {
+    const { payload, protectedHeader } = await jwtVerify(redeemed.body.jwt, createLocalJWKSet(jwks), {
       currentDate: server.clock.date(),
       issuer: server.tessera.publicUrl,
     });
@@ -89,13 +87,30 @@ describe('GET /v1/tickets/accept, over a socket as a browser', () => {
     expect((await server.get(`/v1/users/${user.id}`)).body.last_sign_in_at).toBe(server.clock.t);
   });
 
-  it('without redirect_url, lands on the built-in signed-in page, which names the user', async () => {
+  it('without redirect_url, lands on the built-in signed-in page, which names the user, with an HttpOnly __session cookie for /v1/tickets', async () => {
     const token = await server.createToken({ user_id: user.id });
     const response = await submitTicketUrl(token.url);
     expect(response.status).toBe(303);
     const location = response.headers.get('location');
     expect(location).toBe(`${server.tessera.publicUrl}/v1/tickets/signed-in`);
-    const cookie = parseCookie(response.headers.getSetCookie()[0]!);
+    const cookies = response.headers.getSetCookie();
+    expect(cookies).toHaveLength(1);
+    const cookie = parseCookie(cookies[0]!);
+    expect(cookie.name).toBe('__session');
+    // Scoped to tessera's ticket pages: an app on the same host (cookies ignore ports) never gets it.
+    expect(cookie.attributes).toEqual(
+      expect.arrayContaining(['httponly', 'samesite=lax', 'path=/v1/tickets', 'max-age=1800']),
+    );
+    expect(cookie.attributes).not.toContain('path=/');
+    // An http public URL cannot carry a Secure cookie.
+    expect(cookie.attributes).not.toContain('secure');
+    const { session_id: sessionId } = (await server.get(`/v1/test_session_tokens/${token.id}`)).body;
+    const jwks = await (await fetch(`${server.tessera.url}/.well-known/jwks.json`)).json();
+    const { payload } = await jwtVerify(cookie.value, createLocalJWKSet(jwks), {
+      currentDate: server.clock.date(),
+      issuer: server.tessera.publicUrl,
+    });
+    expect(payload).toMatchObject({ sub: user.id, sid: sessionId });
 
     const page = await fetch(location!, { headers: { cookie: `theme=dark; __session=${cookie.value}` } });
     expect(page.status).toBe(200);
@@ -112,6 +127,17 @@ describe('GET /v1/tickets/accept, over a socket as a browser', () => {
       headers: { cookie: `__session=${cookie.value.slice(0, -4)}AAAA` },
     });
     expect(await forged.text()).not.toContain('tom@example.com');
+  });
+
+  it('a redirect_url on tessera’s own origin lands there without a handoff, with the /v1/tickets cookie', async () => {
+    const redirectUrl = `${server.tessera.publicUrl}/v1/tickets/signed-in?from=mail`;
+    const token = await server.createToken({ user_id: user.id, redirect_url: redirectUrl });
+    const response = await submitTicketUrl(token.url);
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(redirectUrl);
+    const cookies = response.headers.getSetCookie().map(parseCookie);
+    expect(cookies.map((cookie) => cookie.name)).toEqual(['__session']);
+    expect(cookies[0]!.attributes).toContain('path=/v1/tickets');
   });
 
   it('stops saying "signed in" once the session is revoked or expired', async () => {

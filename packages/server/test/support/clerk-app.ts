@@ -11,7 +11,10 @@ export const PROXY_URL = `${APP}/__clerk`;
 export const NONCE_PARAM = '__clerk_handshake_nonce';
 /** 256 random bits, base64url: a nonce, a refresh token, a handoff. */
 export const SECRET_256 = /^[A-Za-z0-9_-]{43}$/;
-/** A dev-browser token: `<client id>.<256 random bits>`. */
+/**
+ * A dev-browser token: `<client id>.<256 bits>`, random for a client that holds a session, an HMAC of
+ * the id for one that holds none (base64url either way).
+ */
 export const DEV_BROWSER = /^client_[0-9A-Za-z]{27}\.[A-Za-z0-9_-]{43}$/;
 
 export const claimsOf = (jwt: string): Json =>
@@ -86,12 +89,14 @@ export async function clerkApp(server: TestServer, clock: FakeClock) {
     apiUrl: server.tessera.url,
     secretKey: server.secretKey,
     publishableKey: server.tessera.publishableKey,
+    // Off, as CLERK_TELEMETRY_DISABLED=1 turns it off in an app: no notice on the console, nothing sent.
+    telemetry: { disabled: true },
   });
   const suffix = await getCookieSuffix(server.tessera.publishableKey);
 
   /** A document navigation in the app: what `clerkMiddleware` asks `@clerk/backend`. */
   const authenticate = (url: string, jar: CookieJar): Promise<AuthState> => {
-    const cookie = jar.header();
+    const cookie = jar.header(new URL(url).pathname);
     const request = new Request(url, {
       headers: { 'sec-fetch-dest': 'document', accept: 'text/html', ...(cookie && { cookie }) },
     });
@@ -119,12 +124,19 @@ export async function clerkApp(server: TestServer, clock: FakeClock) {
     },
     /** A GET of tessera's `/v1/client/handshake?<query>`, as a browser navigates to it. */
     getHandshake,
-    /** The app's proxy forwarding a handshake redirect to tessera, with the browser's cookies. */
+    /**
+     * The app's proxy forwarding a handshake redirect to tessera as Clerk's proxy does: the query as
+     * the client built it (with the dev browser it chose, if any), the browser's cookies of the app's
+     * origin (which tessera does not read) and the app's secret key.
+     */
     forwardHandshake(location: string, jar: CookieJar): Promise<Reply> {
       const url = new URL(location);
       expect(`${url.origin}${url.pathname}`).toBe(`${PROXY_URL}/v1/client/handshake`);
-      const cookie = jar.header();
-      return getHandshake(url.search.slice(1), cookie ? { cookie } : {});
+      const cookie = jar.header(url.pathname);
+      return getHandshake(url.search.slice(1), {
+        'clerk-secret-key': server.secretKey,
+        ...(cookie && { cookie }),
+      });
     },
   };
 }
