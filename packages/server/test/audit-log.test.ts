@@ -53,6 +53,7 @@ function auditSuite(database: string, start: StartServer) {
       expect((await server.del(`/v1/users/${user.id}`)).status).toBe(200);
       const list = await events(server, `user_id=${user.id}`);
       expect(typesOf(list)).toEqual([
+        'user.created',
         'ticket.issued',
         'ticket.accepted',
         'session.started',
@@ -62,6 +63,8 @@ function auditSuite(database: string, start: StartServer) {
         'ticket.revoked',
         'user.deleted',
       ]);
+      expect(list[0]).toMatchObject({ actor: { type: 'secret_key' }, data: null });
+      list.shift();
       expect(list[3]).toMatchObject({
         actor: { type: 'secret_key' },
         data: { revoked_session_ids: [session.id] },

@@ -160,6 +160,7 @@ describe('tessera CLI against a running server', () => {
         ticket_id: id,
         actor: expect.objectContaining({ type: 'cli' }),
       }),
+      expect.objectContaining({ type: 'user.created', actor: expect.objectContaining({ type: 'cli' }) }),
     ]);
     const version = await tessera(['--version'], { cwd: dir, env });
     const { version: expected } = JSON.parse(

@@ -303,8 +303,13 @@ describe('request bodies', () => {
 });
 
 describe('routing', () => {
+  it('answers GET / with Studio (a redirect to its users list), which the API leaves alone', async () => {
+    const root = await server.call('GET', '/', { auth: false });
+    expect(root.status).toBe(303);
+    expect(root.headers.location).toBe('/studio/users');
+  });
+
   it.each([
-    ['GET', '/'],
     ['GET', '/v1'],
     ['GET', '/v2/users'],
     ['GET', '/v1/userz'],
