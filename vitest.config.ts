@@ -17,6 +17,8 @@ export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/packaging/**/*.test.ts'],
     testTimeout: 20_000,
+    // The official Clerk clients under test send nothing anywhere.
+    env: { CLERK_TELEMETRY_DISABLED: '1' },
     hookTimeout: 30_000,
   },
 });
