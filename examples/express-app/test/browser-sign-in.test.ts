@@ -161,16 +161,18 @@ describe('signing a real browser in with a test session token', () => {
     await context.close();
   });
 
-  it('signs in 8 parallel contexts 25 times each, as 200 different users, without a single failure', async () => {
-    const emails = Array.from({ length: 200 }, (_, i) => `load${i}@example.com`);
+  // A count, not a rate: every sign-in must succeed, however long 8 Chromium contexts take on the
+  // machine (on 2 cores, a minute or more); the bound only stops a hung run.
+  it('signs in 8 parallel contexts 15 times each, as 120 different users, without a single failure', async () => {
+    const emails = Array.from({ length: 120 }, (_, i) => `load${i}@example.com`);
     for (const email of emails) await example.client.users.create({ emailAddress: [email] });
     const failures: string[] = [];
     await Promise.all(
       Array.from({ length: 8 }, async (_, worker) => {
         const context = await browser.newContext();
         const page = await context.newPage();
-        for (let round = 0; round < 25; round++) {
-          const email = emails[worker * 25 + round]!;
+        for (let round = 0; round < 15; round++) {
+          const email = emails[worker * 15 + round]!;
           try {
             await page.goto((await tokenFor(email)).url!);
             const seen = await heading(page);
@@ -183,5 +185,5 @@ describe('signing a real browser in with a test session token', () => {
       }),
     );
     expect(failures).toEqual([]);
-  }, 120_000);
+  }, 600_000);
 });

@@ -1,9 +1,9 @@
 import { AUDIT_EVENT_TYPES, type AuditActorJSON, type AuditEventJSON } from '@tessera/wire';
-import { type HttpResponse, jsonResponse } from '../../http/types';
+import type { HttpResponse } from '../../http/types';
 import { type Query, StudioApiError } from '../api';
 import { formatTime, pageOf, pager, tableRegion } from '../format';
 import { html, type SafeHtml } from '../html';
-import { studioPage } from '../layout';
+import { studioJson, studioPage } from '../layout';
 import type { StudioRequest, StudioRoute } from '../route';
 
 const PER_PAGE = 50;
@@ -184,10 +184,9 @@ ${pager('/studio/audit', query, { page, perPage: PER_PAGE, total: list.total_cou
 
 /** The events after `?after=<ms>` matching the filters, newest first, as cells for the live log. */
 async function liveEvents({ api, query }: StudioRequest): Promise<HttpResponse> {
-  const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
   const after = query.get('after') ?? '';
   if (!/^\d{1,16}$/.test(after) || !Number.isSafeInteger(Number(after))) {
-    return jsonResponse(400, { error: 'after must be a time in Unix milliseconds' }, headers);
+    return studioJson(400, { error: 'after must be a time in Unix milliseconds' });
   }
   try {
     const events = await api.get<AuditEventJSON[]>('/v1/audit_events', {
@@ -196,20 +195,12 @@ async function liveEvents({ api, query }: StudioRequest): Promise<HttpResponse> 
       limit: LIVE_LIMIT,
       order_by: '-created_at',
     });
-    return jsonResponse(
-      200,
-      {
-        events: events.map((event) => ({
-          id: event.id,
-          created_at: event.created_at,
-          cells: cellsOf(event),
-        })),
-      },
-      headers,
-    );
+    return studioJson(200, {
+      events: events.map((event) => ({ id: event.id, created_at: event.created_at, cells: cellsOf(event) })),
+    });
   } catch (error) {
     if (error instanceof StudioApiError) {
-      return jsonResponse(error.status, { error: error.message }, headers);
+      return studioJson(error.status, { error: error.message });
     }
     throw error;
   }

@@ -97,6 +97,14 @@ ${more}
 }
 
 /** "Showing 10 of 42 · All sessions of this user" under a table. */
+/** The tokens page lists one kind at a time: a link to each, filtered to the user. */
+const TOKEN_LIST_LINKS = [
+  ['test_session_tokens', 'test session tokens'],
+  ['sign_in_tokens', 'sign-in tokens'],
+  ['actor_tokens', 'actor tokens'],
+  ['agent_tasks', 'agent tasks'],
+] as const;
+
 function moreLink(shown: number, total: number, href: string | undefined, what: string): SafeHtml {
   const count =
     total > shown ? html`<span class="muted">Showing the newest ${shown} of ${total}.</span> ` : '';
@@ -165,7 +173,10 @@ ${section(
     ),
   },
   'No tokens.',
-  moreLink(tickets.shown.length, tickets.total, `/studio/tokens?${filter}`, 'tokens'),
+  html`${moreLink(tickets.shown.length, tickets.total, undefined, 'tokens')}<p>All of this user's ${TOKEN_LIST_LINKS.map(
+    ([kind, label], index) =>
+      html`${index === 0 ? '' : index === TOKEN_LIST_LINKS.length - 1 ? ' and ' : ', '}<a href="/studio/tokens?kind=${kind}&amp;${filter}">${label}</a>`,
+  )}.</p>`,
 )}
 ${section(
   'organizations-heading',
