@@ -39,6 +39,39 @@ describe('express', () => {
   });
 });
 
+describe('the Cookie header', () => {
+  // A Bearer request is verified without reading it (the adapters' hot path), a browser's from it.
+  function countingRequest(authorization: string | undefined, cookie: string | undefined) {
+    const reads = { cookie: 0 };
+    const headers = {
+      authorization,
+      get cookie() {
+        reads.cookie += 1;
+        return cookie;
+      },
+    };
+    return { reads, req: { method: 'GET', protocol: 'http', originalUrl: '/me', headers } };
+  }
+
+  it('is not read for a request with a Bearer JWT, and is for one without', async () => {
+    const middleware = expressAdapter.requireAuth({ jwtKey: key.publicPem });
+    const run = async (req: unknown) => {
+      const res = { append: () => res, status: () => res, set: () => res, json: () => res, end: () => {} };
+      let passed = false;
+      await middleware(req as never, res as never, () => {
+        passed = true;
+      });
+      return passed;
+    };
+    const bearer = countingRequest(`Bearer ${jwt}`, `${SESSION_COOKIE_NAME}=not-a-jwt`);
+    expect(await run(bearer.req)).toBe(true);
+    expect(bearer.reads.cookie).toBe(0);
+    const browser = countingRequest(undefined, `${SESSION_COOKIE_NAME}=${jwt}`);
+    expect(await run(browser.req)).toBe(true);
+    expect(browser.reads.cookie).toBe(1);
+  });
+});
+
 describe('hono', () => {
   it('withAuth() takes its options from the request context (c.env)', async () => {
     const app = new Hono<{ Bindings: { JWT_KEY: string } }>();

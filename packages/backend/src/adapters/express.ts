@@ -90,14 +90,19 @@ export type ExpressHandler = (
 
 function browserRequest(req: ExpressRequestLike): BrowserRequest {
   const { headers } = req;
-  return new AdapterRequest(req.method, headers.authorization, headers.cookie, () => {
-    const fetchSite = headers['sec-fetch-site'];
-    return {
-      url: requestUrl(req.protocol, headers.host, req.originalUrl),
-      origin: headers.origin,
-      fetchSite: Array.isArray(fetchSite) ? fetchSite.join(',') : fetchSite,
-    };
-  });
+  return new AdapterRequest(
+    req.method,
+    headers.authorization,
+    () => headers.cookie,
+    () => {
+      const fetchSite = headers['sec-fetch-site'];
+      return {
+        url: requestUrl(req.protocol, headers.host, req.originalUrl),
+        origin: headers.origin,
+        fetchSite: Array.isArray(fetchSite) ? fetchSite.join(',') : fetchSite,
+      };
+    },
+  );
 }
 
 function send(res: ExpressResponseLike, reply: AdapterReply): void {

@@ -40,12 +40,17 @@ const firstHeader = (value: string | string[] | undefined) =>
 
 function browserRequest(request: FastifyRequest): BrowserRequest {
   const { headers } = request;
-  return new AdapterRequest(request.method, headers.authorization, headers.cookie, () => ({
-    // `request.host` honours `trustProxy` (Fastify 5); Fastify 4's `hostname` carries the port.
-    url: requestUrl(request.protocol, request.host ?? request.hostname, request.url),
-    origin: headers.origin,
-    fetchSite: firstHeader(headers['sec-fetch-site']),
-  }));
+  return new AdapterRequest(
+    request.method,
+    headers.authorization,
+    () => headers.cookie,
+    () => ({
+      // `request.host` honours `trustProxy` (Fastify 5); Fastify 4's `hostname` carries the port.
+      url: requestUrl(request.protocol, request.host ?? request.hostname, request.url),
+      origin: headers.origin,
+      fetchSite: firstHeader(headers['sec-fetch-site']),
+    }),
+  );
 }
 
 function send(reply: FastifyReply, answer: AdapterReply): FastifyReply {

@@ -38,11 +38,16 @@ function perContext<O extends object, T>(
 }
 
 function browserRequest(c: Context): BrowserRequest {
-  return new AdapterRequest(c.req.method, c.req.header('authorization'), c.req.header('cookie'), () => ({
-    url: new URL(c.req.url),
-    origin: c.req.header('origin'),
-    fetchSite: c.req.header('sec-fetch-site'),
-  }));
+  return new AdapterRequest(
+    c.req.method,
+    c.req.header('authorization'),
+    () => c.req.header('cookie'),
+    () => ({
+      url: new URL(c.req.url),
+      origin: c.req.header('origin'),
+      fetchSite: c.req.header('sec-fetch-site'),
+    }),
+  );
 }
 
 const cookieName = (setCookie: string) => setCookie.slice(0, setCookie.indexOf('=')).trim();

@@ -1,6 +1,6 @@
 import { ERROR_CODES } from '@tessera/wire';
 import {
-  currentCookieHeader,
+  cookieHeaderRenewedFor,
   redirectHeaders,
   rememberSetCookies,
   type SignOutOptions,
@@ -46,21 +46,34 @@ export interface RequestOrigin {
 }
 
 /**
- * A request as an adapter read it: the method and the two headers a JWT comes in at once, the rest
- * (`RequestOrigin`) when first read. Verifying a JWT needs none of it, and parsing the URL alone cost
- * more than verifying a JWT seen before.
+ * A request as an adapter read it: the method and the `Authorization` header at once, the `Cookie`
+ * header and the rest (`RequestOrigin`) when first read. Verifying a Bearer JWT needs none of them,
+ * and parsing the URL alone cost more than verifying a JWT seen before.
  */
 export class AdapterRequest implements BrowserRequest {
+  #cookie: string | null | undefined;
+  #cookieRead = false;
+  readonly #readCookie: () => string | null | undefined;
   #rest: RequestOrigin | undefined;
   readonly #readRest: () => RequestOrigin;
 
   constructor(
     readonly method: string,
     readonly authorization: string | null | undefined,
-    readonly cookie: string | null | undefined,
+    readCookie: () => string | null | undefined,
     readRest: () => RequestOrigin,
   ) {
+    this.#readCookie = readCookie;
     this.#readRest = readRest;
+  }
+
+  /** Read when first needed: a request with a Bearer token is verified without it. */
+  get cookie(): string | null | undefined {
+    if (!this.#cookieRead) {
+      this.#cookie = this.#readCookie();
+      this.#cookieRead = true;
+    }
+    return this.#cookie;
   }
 
   get #origin(): RequestOrigin {
@@ -83,9 +96,14 @@ export class AdapterRequest implements BrowserRequest {
 
 /** The request with the cookies an earlier middleware on it left; itself when none did. */
 function withCurrentCookie(received: BrowserRequest, perRequest: object): BrowserRequest {
-  const cookie = currentCookieHeader(perRequest, received.cookie);
-  if (cookie === received.cookie) return received;
-  return new AdapterRequest(received.method, received.authorization, cookie, () => received);
+  const renewed = cookieHeaderRenewedFor(perRequest);
+  if (renewed === undefined) return received;
+  return new AdapterRequest(
+    received.method,
+    received.authorization,
+    () => renewed,
+    () => received,
+  );
 }
 
 /** Options validated now (a bad one throws at construction); the flow is shared per configuration. */
@@ -107,7 +125,7 @@ function outcomeOf(
   perRequest: object,
   refuse: boolean,
 ): MiddlewareOutcome {
-  rememberSetCookies(perRequest, request.cookie, setCookies);
+  if (setCookies.length > 0) rememberSetCookies(perRequest, request.cookie, setCookies);
   if (redirectTo !== null) {
     return {
       kind: 'reply',

@@ -114,12 +114,12 @@ function originOf(scheme: string, host: string | null | undefined): string {
 const cookiesAfterEarlierMiddleware = new WeakMap<object, string>();
 
 /**
- * The `Cookie` header a middleware should read for `request` (any per-request object): the one an
- * earlier `withAuth()` / `requireAuth()` on the same request renewed or cleared, else the received
- * one. So `app.use(withAuth())` plus `requireAuth()` on a route refreshes once, not twice.
+ * The `Cookie` header an earlier `withAuth()` / `requireAuth()` on the same request (any per-request
+ * object) renewed or cleared, for a later one to read instead of the received header; undefined when
+ * none did. So `app.use(withAuth())` plus `requireAuth()` on a route refreshes once, not twice.
  */
-export function currentCookieHeader(request: object, received: string | null | undefined) {
-  return cookiesAfterEarlierMiddleware.get(request) ?? received;
+export function cookieHeaderRenewedFor(request: object): string | undefined {
+  return cookiesAfterEarlierMiddleware.get(request);
 }
 
 export function rememberSetCookies(

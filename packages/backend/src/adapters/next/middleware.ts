@@ -92,11 +92,16 @@ const REQUEST_HEADER_PREFIX = 'x-middleware-request-';
 
 function browserRequestOf(request: NextRequest): BrowserRequest {
   const { headers } = request;
-  return new AdapterRequest(request.method, headers.get('authorization'), headers.get('cookie'), () => ({
-    url: new URL(request.url),
-    origin: headers.get('origin'),
-    fetchSite: headers.get('sec-fetch-site'),
-  }));
+  return new AdapterRequest(
+    request.method,
+    headers.get('authorization'),
+    () => headers.get('cookie'),
+    () => ({
+      url: new URL(request.url),
+      origin: headers.get('origin'),
+      fetchSite: headers.get('sec-fetch-site'),
+    }),
+  );
 }
 
 const cookieName = (setCookie: string) => setCookie.slice(0, setCookie.indexOf('=')).trim();

@@ -5,11 +5,16 @@ import { checkableAtStartup } from './startup';
 
 function browserRequestOf(request: Request): BrowserRequest {
   const { headers } = request;
-  return new AdapterRequest(request.method, headers.get('authorization'), headers.get('cookie'), () => ({
-    url: new URL(request.url),
-    origin: headers.get('origin'),
-    fetchSite: headers.get('sec-fetch-site'),
-  }));
+  return new AdapterRequest(
+    request.method,
+    headers.get('authorization'),
+    () => headers.get('cookie'),
+    () => ({
+      url: new URL(request.url),
+      origin: headers.get('origin'),
+      fetchSite: headers.get('sec-fetch-site'),
+    }),
+  );
 }
 
 /**
