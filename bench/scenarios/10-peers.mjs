@@ -11,6 +11,8 @@ const NAMES = { firebase: 'Firebase Auth emulator', betterAuth: 'Better Auth' };
 const PATH_NAMES = {
   'tessera.testSessionToken': 'tessera: test session token create + accept',
   'tessera.session': 'tessera: sessions.create + getToken',
+  'tessera.sessionWithToken': 'tessera: sessions.createWithToken (one HTTP call)',
+  'tessera.inProcess': "tessera: the test process's startTessera, createSessionWithToken (in-process)",
   'firebase.customToken': 'Firebase: createCustomToken + signInWithCustomToken',
   'betterAuth.testUtilsLogin': 'Better Auth: testUtils login (in-process)',
   'betterAuth.impersonateUser': 'Better Auth: admin impersonate-user (HTTP)',

@@ -13,12 +13,22 @@ const json = async (response, what) => {
 };
 
 /**
- * tessera through `@tessera/backend`: the seed example's test session token (create, then accept:
- * `{ session, jwt }`), and `sessions.create` + `sessions.getToken` (no single call returns a JWT for
- * a user id). The app checks the JWT with `verifyToken(jwt, { jwtKey })`, networkless.
+ * tessera as its docs write it: through `@tessera/backend`, the seed example's test session token
+ * (create, then accept: `{ session, jwt }`), `sessions.create` + `sessions.getToken`, and the one call
+ * `sessions.createWithToken`; and, as Better Auth's testUtils runs, the test process's own tessera
+ * (`startTessera`) on the server's database file, `tessera.createSessionWithToken({ userId })`, no
+ * HTTP. The app checks the JWT with `verifyToken(jwt, { jwtKey })`, networkless.
  */
-async function tesseraDriver({ url, secretKey }) {
+async function tesseraDriver({ url, secretKey, dbPath }) {
   const sdk = await import('@tessera/backend');
+  const { startTessera } = await import('@tessera/server');
+  // The server's own public URL, so its JWTs and this one's carry the same `iss`.
+  const embedded = await startTessera({
+    databaseUrl: `file:${dbPath}`,
+    publicUrl: url,
+    log: false,
+    studio: false,
+  });
   const { createPublicKey } = await import('node:crypto');
   const client = sdk.createBackendApiClient({ secretKey, apiUrl: url, maxRetries: 0 });
   const jwks = await json(
@@ -45,6 +55,8 @@ async function tesseraDriver({ url, secretKey }) {
         const session = await client.sessions.create({ userId });
         return (await client.sessions.getToken(session.id)).jwt;
       },
+      sessionWithToken: async (userId) => (await client.sessions.createWithToken({ userId })).jwt,
+      inProcess: async (userId) => (await embedded.createSessionWithToken({ userId })).jwt,
     },
     verify: async (jwt) => (await sdk.verifyToken(jwt, { jwtKey: process.env.TESSERA_JWT_KEY })).sub,
   };

@@ -67,7 +67,11 @@ export async function startAll({ tmpDir, peers }) {
     const betterAuth = await keep(startBetterAuth({ dir: peers.betterAuth.dir, dbPath: betterAuthDb }));
     const client = (kind, options) => keep(startServerProcess(kind, options, { module: CLIENT }));
     const clients = {
-      tessera: await client('tessera', { url: tessera.url, secretKey: tessera.secretKey }),
+      tessera: await client('tessera', {
+        url: tessera.url,
+        secretKey: tessera.secretKey,
+        dbPath: `${tmpDir}/tessera.db`,
+      }),
       firebase: await client('firebase', {
         dir: peers.firebase.dir,
         host: firebase.host,
@@ -186,7 +190,7 @@ export async function createUserLoads({ servers, clients, plan }) {
 
 /** Each peer's ways from a user id to a credential; the first one's credentials are then verified. */
 export const PATHS = {
-  tessera: ['testSessionToken', 'session'],
+  tessera: ['testSessionToken', 'session', 'sessionWithToken', 'inProcess'],
   firebase: ['customToken'],
   betterAuth: ['testUtilsLogin', 'impersonateUser'],
 };

@@ -125,6 +125,7 @@ export {
   type Jwk,
   Jwks,
   type PaginatedList,
+  SessionWithToken,
   TicketAcceptance,
   Token,
 } from './resources/misc';

@@ -29,6 +29,7 @@ describe('exports', () => {
       'SessionHandoff',
       'SessionRefresh',
       'SessionTokenTemplate',
+      'SessionWithToken',
       'SignInToken',
       'TOKEN_VERIFICATION_REASONS',
       'TesseraError',

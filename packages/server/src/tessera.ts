@@ -3,6 +3,7 @@ import {
   type FixturesDocument,
   fixturesDocument,
   parse,
+  type SessionWithTokenJSON,
   updateSessionTokenTemplateParams,
 } from '@tessera/wire';
 import { SessionTokenTemplateCache, setSessionTokenTemplate } from './claims/session-token-template';
@@ -19,6 +20,7 @@ import { type RequestLogger, stdoutRequestLogger } from './http/request-log';
 import { ROUTES } from './http/routes/index';
 import { bootstrapInstance } from './instance/bootstrap';
 import { runHousekeeping } from './instance/housekeeping';
+import { createSessionWithTokenInProcess, type InProcessSessionParams } from './sessions/in-process-sessions';
 import { generateSigningKeyPair, SigningKeys } from './sessions/signing-keys';
 import { type DatabaseLocation, type Dialect, openDatabase } from './store/database';
 import { isLoopback } from './studio/gate';
@@ -116,6 +118,16 @@ export interface RunningTessera {
   /** The app itself, for in-process requests that skip the socket. */
   readonly app: App;
   readonly context: ServerContext;
+  /**
+   * A session for a user and its first JWT, without HTTP: `POST /v1/sessions/with_token` for a test
+   * process that runs tessera itself. The same checks (a production instance refuses it unless test
+   * session tokens are enabled; a banned or locked user gets none), rejecting with an `ApiError`.
+   *
+   * @example
+   * const { jwt } = await tessera.createSessionWithToken({ userId: 'user_...' });
+   * await fetch(`${appUrl}/api/me`, { headers: { Authorization: `Bearer ${jwt}` } });
+   */
+  createSessionWithToken(params: InProcessSessionParams): Promise<SessionWithTokenJSON>;
   close(): Promise<void>;
 }
 
@@ -250,6 +262,7 @@ export async function startTessera(options: TesseraOptions = {}): Promise<Runnin
       created: boot.created,
       app,
       context,
+      createSessionWithToken: (params) => createSessionWithTokenInProcess(context, params),
       close: async () => {
         clearInterval(housekeeping);
         await listening.close();

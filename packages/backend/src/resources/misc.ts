@@ -1,4 +1,10 @@
-import { type JwkJSON, jwksObject, ticketAcceptanceObject, tokenObject } from '@tessera/wire';
+import {
+  type JwkJSON,
+  jwksObject,
+  sessionWithTokenObject,
+  ticketAcceptanceObject,
+  tokenObject,
+} from '@tessera/wire';
 import { readWire } from './read-wire';
 import { type Session, toSession } from './session';
 
@@ -59,6 +65,37 @@ export interface TicketAcceptance {
 export const TicketAcceptance = {
   fromJSON(json: unknown): TicketAcceptance {
     const wire = readWire(ticketAcceptanceObject, json, 'TicketAcceptance');
+    return Object.freeze({ object: wire.object, session: toSession(wire.session), jwt: wire.jwt });
+  },
+};
+
+/**
+ * A session made for a user at once, and its first JWT: one call from a user id to a credential an
+ * app accepts, for tests.
+ *
+ * @example
+ * ```ts
+ * const { session, jwt } = await client.sessions.createWithToken({ userId: 'user_...' });
+ * ```
+ */
+export interface SessionWithToken {
+  readonly object: 'session_with_token';
+  readonly session: Session;
+  /** A bearer credential: keep it out of logs. */
+  readonly jwt: string;
+}
+
+/**
+ * Reads a `session_with_token` object from the wire.
+ *
+ * @example
+ * ```ts
+ * const { session, jwt } = SessionWithToken.fromJSON(json);
+ * ```
+ */
+export const SessionWithToken = {
+  fromJSON(json: unknown): SessionWithToken {
+    const wire = readWire(sessionWithTokenObject, json, 'SessionWithToken');
     return Object.freeze({ object: wire.object, session: toSession(wire.session), jwt: wire.jwt });
   },
 };

@@ -1,11 +1,16 @@
-import { type CreateSessionParams, DIRECT_SESSION_DEFAULT_SECONDS } from '@tessera/wire';
+import {
+  type CreateSessionParams,
+  DIRECT_SESSION_DEFAULT_SECONDS,
+  type SessionWithTokenJSON,
+} from '@tessera/wire';
 import { type Caller, recordEvents } from '../audit/audit-log';
 import { ApiError } from '../core/api-error';
 import type { ServerContext } from '../core/context';
 import type { SessionTable } from '../store/schema';
 import { lockUserStatus, recordSignIn } from '../store/users-store';
 import { userRefusal } from '../users/user-refusal';
-import { insertNewSession } from './sessions-service';
+import { serializeSession } from './serialize-session';
+import { insertNewSession, signJwtFor } from './sessions-service';
 
 /**
  * `POST /v1/sessions`: a session for a user at once, as `@clerk/backend`'s `sessions.createSession`
@@ -57,4 +62,19 @@ export async function createSessionDirectly(
     );
     return session;
   });
+}
+
+/**
+ * `POST /v1/sessions/with_token`, and `RunningTessera.createSessionWithToken` without HTTP: the
+ * session of `createSessionDirectly` and its first JWT, signed at once (the user was checked and the
+ * session started a moment ago, in the transaction), as accepting a ticket answers.
+ */
+export async function createSessionWithToken(
+  ctx: ServerContext,
+  params: CreateSessionParams,
+  caller: Caller,
+): Promise<SessionWithTokenJSON> {
+  const session = await createSessionDirectly(ctx, params, caller);
+  const jwt = await signJwtFor(ctx, session, ctx.settings.sessionTokenLifetimeSeconds);
+  return { object: 'session_with_token', session: serializeSession(session, ctx.clock.now()), jwt };
 }

@@ -57,6 +57,16 @@ export const createSessionParams = object({
   ),
 });
 
+/**
+ * The reply to `POST /v1/sessions/with_token` (tessera's own): the session `POST /v1/sessions` makes
+ * and its first JWT, in one call, for tests that need a user's credential and nothing else.
+ */
+export const sessionWithTokenObject = object({
+  object: literal('session_with_token'),
+  session: sessionObject,
+  jwt: string(),
+});
+
 /** Default lifetime of a session created directly, as of one a test session token starts. */
 export const DIRECT_SESSION_DEFAULT_SECONDS = 1800;
 
@@ -80,6 +90,7 @@ export const tokenObject = object({
 });
 
 export type SessionJSON = Infer<typeof sessionObject>;
+export type SessionWithTokenJSON = Infer<typeof sessionWithTokenObject>;
 export type ListSessionsQuery = Infer<typeof listSessionsQuery>;
 export type CreateSessionParams = Infer<typeof createSessionParams>;
 export type CreateSessionTokenParams = Infer<typeof createSessionTokenParams>;

@@ -4,10 +4,11 @@ import {
   createTemplateTokenParams,
   listSessionsQuery,
   sessionObject,
+  sessionWithTokenObject,
   tokenObject,
 } from '@tessera/wire';
 import { jwtTemplateNamed } from '../../claims/jwt-templates-service';
-import { createSessionDirectly } from '../../sessions/direct-sessions';
+import { createSessionDirectly, createSessionWithToken } from '../../sessions/direct-sessions';
 import { serializeSession } from '../../sessions/serialize-session';
 import { endSession, getSession, listSessions, mintSessionToken } from '../../sessions/sessions-service';
 import { secretKeyCaller } from '../caller';
@@ -32,6 +33,19 @@ export const sessionRoutes = [
         200,
         serializeSession(await createSessionDirectly(ctx, body, secretKeyCaller(request)), ctx.clock.now()),
       ),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/sessions/with_token',
+    operationId: 'createSessionWithToken',
+    summary:
+      'Create a session for a user and sign its first JWT, in one call, for tests (refused as POST /v1/sessions is)',
+    auth: 'secret',
+    idempotent: true,
+    body: createSessionParams,
+    response: { kind: 'object', schema: sessionWithTokenObject },
+    handler: async ({ ctx, body, request }) =>
+      jsonResponse(200, await createSessionWithToken(ctx, body, secretKeyCaller(request))),
   }),
   defineRoute({
     method: 'GET',
