@@ -94,6 +94,21 @@ export class AdapterRequest implements BrowserRequest {
   }
 }
 
+/** A web-standard `Request` (Next.js's `NextRequest` is one) as the adapters read requests. */
+export function adapterRequestOfWebRequest(request: Request): BrowserRequest {
+  const { headers } = request;
+  return new AdapterRequest(
+    request.method,
+    headers.get('authorization'),
+    () => headers.get('cookie'),
+    () => ({
+      url: new URL(request.url),
+      origin: headers.get('origin'),
+      fetchSite: headers.get('sec-fetch-site'),
+    }),
+  );
+}
+
 /** The request with the cookies an earlier middleware on it left; itself when none did. */
 function withCurrentCookie(received: BrowserRequest, perRequest: object): BrowserRequest {
   const renewed = cookieHeaderRenewedFor(perRequest);

@@ -6,8 +6,8 @@ import type { NextFetchEvent, NextRequest } from 'next/server.js';
 import { redirectHeaders, UNAUTHORIZED_HEADERS, unauthorizedBody } from '../../auth/adapter-support';
 import { type AuthenticateRequestOptions, sessionTokenFrom } from '../../auth/authenticate-request';
 import { cookieHeaderAfter } from '../../auth/cookies';
-import { type BrowserRequest, browserSessionsFor } from '../../browser/browser-session';
-import { AdapterRequest } from '../runner';
+import { browserSessionsFor } from '../../browser/browser-session';
+import { adapterRequestOfWebRequest } from '../runner';
 import {
   type NextAuth,
   nextAuthOf,
@@ -89,20 +89,6 @@ class ProtectInterrupt {
 
 const OVERRIDE_HEADERS = 'x-middleware-override-headers';
 const REQUEST_HEADER_PREFIX = 'x-middleware-request-';
-
-function browserRequestOf(request: NextRequest): BrowserRequest {
-  const { headers } = request;
-  return new AdapterRequest(
-    request.method,
-    headers.get('authorization'),
-    () => headers.get('cookie'),
-    () => ({
-      url: new URL(request.url),
-      origin: headers.get('origin'),
-      fetchSite: headers.get('sec-fetch-site'),
-    }),
-  );
-}
 
 const cookieName = (setCookie: string) => setCookie.slice(0, setCookie.indexOf('=')).trim();
 
@@ -258,7 +244,7 @@ export function tesseraMiddleware(
   return async (request, event) => {
     const resolved = fixed ?? perRequest!(request);
     const { auth, setCookies, redirectTo } = await browserSessionsFor(resolved).handle(
-      browserRequestOf(request),
+      adapterRequestOfWebRequest(request),
     );
     if (redirectTo !== null) {
       const headers = new Headers(redirectHeaders(new URL(redirectTo, request.url).href));

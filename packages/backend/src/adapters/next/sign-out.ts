@@ -1,21 +1,6 @@
 import { type SignOutOptions, signOutOptions } from '../../auth/adapter-support';
-import type { BrowserRequest } from '../../browser/browser-session';
-import { AdapterRequest, signOutRunner } from '../runner';
+import { adapterRequestOfWebRequest, signOutRunner } from '../runner';
 import { checkableAtStartup } from './startup';
-
-function browserRequestOf(request: Request): BrowserRequest {
-  const { headers } = request;
-  return new AdapterRequest(
-    request.method,
-    headers.get('authorization'),
-    () => headers.get('cookie'),
-    () => ({
-      url: new URL(request.url),
-      origin: headers.get('origin'),
-      fetchSite: headers.get('sec-fetch-site'),
-    }),
-  );
-}
 
 /**
  * A route handler that signs the browser out: ends the session (with the secret key), clears the
@@ -40,7 +25,7 @@ export function signOut(options?: SignOutOptions): (request: Request) => Promise
   else signOutOptions(options);
   return async (request) => {
     // The flow is shared per configuration: building the runner again costs a lookup.
-    const reply = await signOutRunner(options)(browserRequestOf(request), request);
+    const reply = await signOutRunner(options)(adapterRequestOfWebRequest(request), request);
     const headers = new Headers(reply.headers);
     for (const cookie of reply.setCookies) headers.append('Set-Cookie', cookie);
     if (reply.body === null) return new Response(null, { status: reply.status, headers });
