@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type BackendApiClient, createBackendApiClient, type User } from '@tessera/backend';
 import { type RunningTessera, startTessera } from '@tessera/server';
@@ -9,6 +7,7 @@ import { HANDOFF_PARAM } from '@tessera/wire';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, sleep } from '../../express-app/test/support/browser';
+import { freePort, startChildApp } from '../../express-app/test/support/child-app';
 
 // The Clerk example app (unmodified @clerk/express, configured by its environment alone) run as a
 // child process against a real tessera, driven in Chromium. tessera is on 127.0.0.1 and the app on
@@ -39,14 +38,6 @@ let browser: Browser;
 /** The suffix of Clerk's cookie names for tessera's publishable key, computed as @clerk/shared does. */
 let suffix: string;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /**
  * `node server.js` with the environment a person would give it, reached at `http://<host>:<port>`;
  * resolves once the app answers.
@@ -59,37 +50,14 @@ async function startClerkApp(
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !/^(CLERK|TESSERA|NEXT_PUBLIC_CLERK)_/.test(name)),
   );
-  const child: ChildProcess = spawn(process.execPath, [appEntry], {
+  const started = await startChildApp({
+    name: 'the Clerk example app',
+    args: [appEntry],
     env: { ...inherited, ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    url: `http://${host}:${port}`,
+    probePath: '/api/me',
   });
-  let output = '';
-  child.stdout!.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr!.on('data', (chunk) => {
-    output += chunk;
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const close = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
-  };
-  const url = `http://${host}:${port}`;
-  // Up to 300 tries, 100 ms apart: a generous bound for `node` to start on a loaded machine.
-  for (let tries = 0; ; tries++) {
-    if (child.exitCode !== null) throw new Error(`the Clerk example app exited:\n${output}`);
-    try {
-      await fetch(`${url}/api/me`);
-      return { url, port, output: () => output, close };
-    } catch {
-      if (tries === 300) {
-        await close();
-        throw new Error(`the Clerk example app did not answer:\n${output}`);
-      }
-      await sleep(100);
-    }
-  }
+  return { ...started, port };
 }
 
 beforeAll(async () => {

@@ -1,9 +1,9 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type ChildApp, freePort, startChildApp } from '../../../express-app/test/support/child-app';
 
 const appDir = fileURLToPath(new URL('../../', import.meta.url));
 const repository = join(appDir, '../..');
@@ -66,58 +66,17 @@ export async function buildNextApp(): Promise<{ built: boolean; ms: number }> {
   return { built: true, ms: Date.now() - started };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-export interface RunningNextApp {
-  readonly url: string;
-  readonly output: () => string;
-  close(): Promise<void>;
-}
+export type RunningNextApp = ChildApp;
 
 /** `next start` on a free port of localhost with `env`; resolves once it answers. */
 export async function startNextApp(env: Record<string, string>): Promise<RunningNextApp> {
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [nextBin, 'start', '-p', String(port), '-H', 'localhost'],
-    {
-      cwd: appDir,
-      env: childEnv(env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  child.stdout!.on('data', (chunk) => {
-    output += chunk;
+  return startChildApp({
+    name: 'next start',
+    args: [nextBin, 'start', '-p', String(port), '-H', 'localhost'],
+    cwd: appDir,
+    env: childEnv(env),
+    url: `http://localhost:${port}`,
+    probePath: '/favicon.ico',
   });
-  child.stderr!.on('data', (chunk) => {
-    output += chunk;
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const close = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
-  };
-  const url = `http://localhost:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited:\n${output}`);
-    try {
-      await fetch(`${url}/favicon.ico`);
-      break;
-    } catch {
-      if (Date.now() > deadline) {
-        await close();
-        throw new Error(`next start did not answer within 30 s:\n${output}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  return { url, output: () => output, close };
 }
