@@ -168,12 +168,44 @@ const RESERVE_IDEMPOTENCY_KEY = `insert into "idempotency_keys" ("key_hash", "re
 const INSERT_TICKET_FOR_ACTIVE_USER = `insert into "tickets" ("id", "kind", "user_id", "token_hash", "status", "redirect_url", "session_id", "expires_at", "session_max_duration_seconds", "details", "agent_id", "expiry_recorded", "organization_id", "created_at", "updated_at") select cast($1 as text) as "id", cast($2 as text) as "kind", cast($3 as text) as "user_id", cast($4 as text) as "token_hash", cast($5 as text) as "status", cast($6 as text) as "redirect_url", cast($7 as text) as "session_id", cast($8 as bigint) as "expires_at", cast($9 as integer) as "session_max_duration_seconds", cast($10 as text) as "details", cast($11 as text) as "agent_id", cast($12 as integer) as "expiry_recorded", cast($13 as text) as "organization_id", cast($14 as bigint) as "created_at", cast($15 as bigint) as "updated_at" from "users" where "users"."id" = $16 and "users"."banned" = $17 and "users"."locked" = $18 for share`;
 const INSERT_AUDIT_EVENT = `insert into "audit_events" ("id", "type", "actor", "user_id", "ticket_id", "ticket_kind", "session_id", "agent_name", "task_description", "reason", "ip", "user_agent", "data", "created_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`;
 const COMPLETE_IDEMPOTENCY_KEY = `update "idempotency_keys" set "response_status" = $1, "response_sealed" = $2 where "key_hash" = $3`;
-// accept: tickets/ticket-engine.ts acceptTicket's transaction.
+// accept: tickets/accept-at-once.ts, the ticket read, then the statement of
+// store/ticket-acceptance-postgres.ts (the user locked, the single-use update, the session, the sign-in
+// and the audit events, all at once).
 const FIND_TICKET = `select * from "tickets" where "id" = $1`;
-const LOCK_USER_STATUS = `select "banned", "locked" from "users" where "id" = $1 for no key update`;
-const INSERT_SESSION = `insert into "sessions" ("id", "client_id", "user_id", "status", "actor", "ticket_id", "authorized_party", "refresh_token_hash", "last_active_organization_id", "claims", "last_active_at", "expire_at", "abandon_at", "created_at", "updated_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`;
-const MARK_TICKET_ACCEPTED = `update "tickets" set "status" = $1, "session_id" = $2, "updated_at" = $3 where "id" = $4 and "status" = $5 and "expires_at" > $6`;
-const RECORD_SIGN_IN = `update "users" set "last_sign_in_at" = $1, "last_active_at" = $2 where "id" = $3`;
+// The columns in the order of store/sessions-store.ts SESSION_COLUMNS and audit-store.ts AUDIT_EVENT_COLUMNS.
+const SESSION_COLUMNS =
+  'id client_id user_id status actor ticket_id authorized_party refresh_token_hash last_active_organization_id claims last_active_at expire_at abandon_at created_at updated_at'.split(
+    ' ',
+  );
+const AUDIT_EVENT_COLUMNS =
+  'id type actor user_id ticket_id ticket_kind session_id agent_name task_description reason ip user_agent data created_at'.split(
+    ' ',
+  );
+const columnsOfRow = (columns) => columns.map((column) => `"row"."${column}"`).join(', ');
+const listOf = (columns) => columns.map((column) => `"${column}"`).join(', ');
+const ACCEPT_PENDING_TICKET = `with "user" as (
+  select "id" from "users"
+  where "id" = $1 and "banned" = 0 and "locked" = 0
+    and ($3::text is null or exists (
+      select from "organization_memberships" where "organization_id" = $3 and "user_id" = $1))
+  for no key update
+), "accepted" as (
+  update "tickets" set "status" = 'accepted', "session_id" = $4, "updated_at" = $5
+  where "id" = $2 and "status" = 'pending' and "expires_at" > $5 and exists (select from "user")
+  returning "id"
+), "session" as (
+  insert into "sessions" (${listOf(SESSION_COLUMNS)})
+  select ${columnsOfRow(SESSION_COLUMNS)}
+  from "accepted", json_populate_record(null::"sessions", $6::json) as "row"
+), "signed_in" as (
+  update "users" set "last_sign_in_at" = $5, "last_active_at" = $5
+  where "id" = $1 and exists (select from "accepted")
+), "events" as (
+  insert into "audit_events" (${listOf(AUDIT_EVENT_COLUMNS)})
+  select ${columnsOfRow(AUDIT_EVENT_COLUMNS)}
+  from "accepted", json_populate_recordset(null::"audit_events", $7::json) as "row"
+)
+select count(*)::integer as "accepted" from "accepted"`;
 
 /** The statements each floor issues, in order, for the check against the server's own. */
 export const FLOOR_STATEMENTS = {
@@ -185,17 +217,7 @@ export const FLOOR_STATEMENTS = {
     'commit',
     COMPLETE_IDEMPOTENCY_KEY,
   ],
-  accept: [
-    'begin',
-    FIND_TICKET,
-    LOCK_USER_STATUS,
-    INSERT_SESSION,
-    MARK_TICKET_ACCEPTED,
-    RECORD_SIGN_IN,
-    INSERT_AUDIT_EVENT,
-    INSERT_AUDIT_EVENT,
-    'commit',
-  ],
+  accept: [FIND_TICKET, ACCEPT_PENDING_TICKET],
 };
 
 function expectRows(result, rows, what) {
@@ -304,11 +326,29 @@ export function createFloorStep(pool, { userIds, sealedLength }) {
   };
 }
 
+/** An audit event's row as tessera writes it for an acceptance (keys are its columns). */
+const eventObject = (id, type, actor, { userId, ticketId, sessionId, now }) => ({
+  id,
+  type,
+  actor,
+  user_id: userId,
+  ticket_id: ticketId,
+  ticket_kind: 'test_session_token',
+  session_id: sessionId,
+  agent_name: null,
+  task_description: null,
+  reason: null,
+  ip: '127.0.0.1',
+  user_agent: null,
+  data: null,
+  created_at: now,
+});
+
 /**
- * One acceptance's transaction as tessera runs it, through `pg` alone: the ticket read, its user
- * locked, the session inserted, the single-use update, the sign-in recorded, two audit events. No
- * hash comparison, no JWT, no HTTP. Tickets are given with `add` (values from insertPendingTickets);
- * a floor that runs out fails.
+ * One acceptance as tessera runs it on Postgres, through `pg` alone: the ticket read, then one
+ * statement that locks its user, makes the single-use update and writes the session, the sign-in and
+ * two audit events. No hash comparison, no JWT, no HTTP. Tickets are given with `add` (values from
+ * insertPendingTickets); a floor that runs out fails.
  */
 export function acceptFloorStep(pool) {
   const ids = new IdMaker();
@@ -319,47 +359,44 @@ export function acceptFloorStep(pool) {
     const value = queue[next++];
     const ticketId = value.slice(0, value.indexOf('.'));
     const now = Date.now();
-    await inTransaction(pool, async (client) => {
-      const { rows } = await client.query(FIND_TICKET, [ticketId]);
-      const ticket = rows[0];
-      if (ticket?.status !== 'pending') throw new Error(`floor: ticket ${ticketId} is not pending`);
-      const userId = ticket.user_id;
-      expectRows(await client.query(LOCK_USER_STATUS, [userId]), 1, 'locking the user');
-      const sessionId = ids.make('session', now);
-      const expireAt = now + ticket.session_max_duration_seconds * 1000;
-      await client.query(INSERT_SESSION, [
-        sessionId,
-        ids.make('client', now),
-        userId,
-        'active',
-        JSON.stringify({ sub: ticketId, type: 'test_session_token' }),
-        ticketId,
-        null,
-        null,
-        null,
-        null,
-        now,
-        expireAt,
-        expireAt,
-        now,
-        now,
-      ]);
-      expectRows(
-        await client.query(MARK_TICKET_ACCEPTED, ['accepted', sessionId, now, ticketId, 'pending', now]),
-        1,
-        'the single-use update',
-      );
-      await client.query(RECORD_SIGN_IN, [now, now, userId]);
-      const event = { userId, ticketId, sessionId, now };
-      await client.query(
-        INSERT_AUDIT_EVENT,
-        eventRow(ids.make('event', now), 'ticket.accepted', TICKET_HOLDER_ACTOR, event),
-      );
-      await client.query(
-        INSERT_AUDIT_EVENT,
-        eventRow(ids.make('event', now), 'session.started', TICKET_HOLDER_ACTOR, event),
-      );
-    });
+    const { rows } = await pool.query(FIND_TICKET, [ticketId]);
+    const ticket = rows[0];
+    if (ticket?.status !== 'pending') throw new Error(`floor: ticket ${ticketId} is not pending`);
+    const userId = ticket.user_id;
+    const sessionId = ids.make('session', now);
+    const expireAt = now + ticket.session_max_duration_seconds * 1000;
+    const session = {
+      id: sessionId,
+      client_id: ids.make('client', now),
+      user_id: userId,
+      status: 'active',
+      actor: JSON.stringify({ sub: ticketId, type: 'test_session_token' }),
+      ticket_id: ticketId,
+      authorized_party: null,
+      refresh_token_hash: null,
+      last_active_organization_id: null,
+      claims: null,
+      last_active_at: now,
+      expire_at: expireAt,
+      abandon_at: expireAt,
+      created_at: now,
+      updated_at: now,
+    };
+    const event = { userId, ticketId, sessionId, now };
+    const events = [
+      eventObject(ids.make('event', now), 'ticket.accepted', TICKET_HOLDER_ACTOR, event),
+      eventObject(ids.make('event', now), 'session.started', TICKET_HOLDER_ACTOR, event),
+    ];
+    const { rows: accepted } = await pool.query(ACCEPT_PENDING_TICKET, [
+      userId,
+      ticketId,
+      null,
+      sessionId,
+      now,
+      JSON.stringify(session),
+      JSON.stringify(events),
+    ]);
+    if (accepted[0]?.accepted !== 1) throw new Error(`floor: ticket ${ticketId} was not accepted`);
   };
   step.remaining = () => queue.length - next;
   step.add = (values) => {

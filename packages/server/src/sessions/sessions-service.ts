@@ -24,10 +24,10 @@ export interface NewSession {
   readonly claims?: Readonly<Record<string, unknown>> | null;
 }
 
-/** Inserts a session inside the caller's transaction (the ticket engine's accept). */
-export async function insertNewSession(db: Executor, input: NewSession, now: number): Promise<SessionTable> {
+/** The row of a new session, active from `now`. */
+export function newSessionRow(input: NewSession, now: number): SessionTable {
   const expireAt = now + input.maxDurationSeconds * 1000;
-  const session: SessionTable = {
+  return {
     id: newId('session', now),
     client_id: newId('client', now),
     user_id: input.userId,
@@ -44,6 +44,11 @@ export async function insertNewSession(db: Executor, input: NewSession, now: num
     created_at: now,
     updated_at: now,
   };
+}
+
+/** Inserts a session inside the caller's transaction (the ticket engine's accept). */
+export async function insertNewSession(db: Executor, input: NewSession, now: number): Promise<SessionTable> {
+  const session = newSessionRow(input, now);
   await store.insertSession(db, session);
   return session;
 }

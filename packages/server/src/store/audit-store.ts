@@ -17,7 +17,7 @@ export interface AuditEventFilters {
   readonly created_before?: number;
 }
 
-const AUDIT_EVENT_COLUMNS = columnsOf<AuditEventTable>({
+export const AUDIT_EVENT_COLUMNS = columnsOf<AuditEventTable>({
   id: true,
   type: true,
   actor: true,

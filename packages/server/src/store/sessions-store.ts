@@ -10,7 +10,7 @@ export interface SessionFilters {
   readonly status?: SessionStatus;
 }
 
-const SESSION_COLUMNS = columnsOf<SessionTable>({
+export const SESSION_COLUMNS = columnsOf<SessionTable>({
   id: true,
   client_id: true,
   user_id: true,

@@ -1,5 +1,4 @@
 import {
-  type AuditEntry,
   auditRows,
   type Caller,
   type ClientInfo,
@@ -14,14 +13,23 @@ import { newId } from '../core/ids';
 import { digestsEqual, sha256Hex } from '../core/secrets';
 import { assertMember } from '../organizations/memberships-service';
 import { handoffRedirect } from '../sessions/handoffs';
-import { insertNewSession, signJwtFor } from '../sessions/sessions-service';
+import { signJwtFor } from '../sessions/sessions-service';
 import type { Executor } from '../store/database';
 import type { Paging } from '../store/paging';
 import type { SessionTable, TicketTable } from '../store/schema';
+import { insertSession } from '../store/sessions-store';
 import * as store from '../store/tickets-store';
 import { findUserStatus, lockUserStatus, recordSignIn } from '../store/users-store';
 import { userRefusal } from '../users/user-refusal';
-import { checkRedirectUrl } from './redirect-policy';
+import { acceptAtOnce } from './accept-at-once';
+import {
+  type AcceptOptions,
+  acceptedWrites,
+  findTicketToAccept,
+  redirectRefusalOf,
+  refusalOf,
+} from './acceptance';
+import { ticketEntry } from './ticket-audit';
 import {
   detailsOf,
   TICKET_HOLDER,
@@ -30,6 +38,8 @@ import {
   ticketKindNamed,
 } from './ticket-kinds';
 import { newTicketValue, ticketLookupOf } from './ticket-value';
+
+export type { AcceptOptions } from './acceptance';
 
 /** A stored ticket, as the services and routes see it. */
 export type Ticket = TicketTable;
@@ -66,21 +76,6 @@ export interface Acceptance {
 export function assertKindAllowed(ctx: ServerContext, kind: TicketKind): void {
   const refusal = kind.refusal(ctx);
   if (refusal) throw refusal;
-}
-
-/** The audit entry of an act on a ticket, with what the ticket's kind carries. */
-function ticketEntry(
-  ticket: TicketTable,
-  details: TicketDetails,
-  entry: Pick<AuditEntry, 'type' | 'actor'> & Partial<AuditEntry>,
-): AuditEntry {
-  return {
-    userId: ticket.user_id,
-    ticket: { id: ticket.id, kind: ticket.kind as TicketKind['name'] },
-    agentName: details.agent_name ?? null,
-    taskDescription: details.task_description ?? null,
-    ...entry,
-  };
 }
 
 export async function issueTicket(
@@ -197,29 +192,6 @@ export async function revokeTicket(
   );
 }
 
-/** Why a ticket that exists cannot be accepted now, if it cannot. */
-function refusalOf(ticket: TicketTable, now: number): ApiError | undefined {
-  if (ticket.status === 'accepted')
-    return new ApiError('ticket_already_used', 'This ticket has already been used.');
-  if (ticket.status === 'revoked') return new ApiError('ticket_revoked', 'This ticket has been revoked.');
-  if (ticket.expires_at <= now) return new ApiError('ticket_expired', 'This ticket has expired.');
-  return undefined;
-}
-
-/**
- * Why the ticket's stored `redirect_url` may no longer be followed: the allow-list (or the
- * environment) can have changed since the ticket was issued, so it is checked again at acceptance.
- */
-function redirectRefusalOf(ctx: ServerContext, redirectUrl: string): ApiError | undefined {
-  try {
-    checkRedirectUrl(redirectUrl, ctx.settings, ctx.environment);
-    return undefined;
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-}
-
 /**
  * Where the browser goes once the session started. Cookies do not cross sites: an app on another
  * origin gets the session through a handoff, or, when it authenticates with Clerk's SDKs, through
@@ -242,17 +214,10 @@ async function landingOf(
   return handoffRedirect(trx, session.id, redirectUrl, now);
 }
 
-export interface AcceptOptions {
-  readonly authorizedParty?: string | null;
-  /** Redirect a browser on another origin through a handoff. */
-  readonly handoff?: boolean;
-  /** Who presented the ticket, for the audit log. */
-  readonly client?: ClientInfo;
-}
-
 /**
  * Accepts a ticket: validates it, marks it accepted (once only, also when requests race) and starts
- * the session, all in one transaction, then signs the session's first JWT.
+ * the session, all in one transaction (on Postgres, one statement when it succeeds), then signs the
+ * session's first JWT.
  */
 export async function acceptTicket(
   ctx: ServerContext,
@@ -263,6 +228,11 @@ export async function acceptTicket(
   if (lookup.by === 'none') throw new ApiError('ticket_not_found', 'This ticket is not valid.');
   const tokenHash = sha256Hex(value);
   const client = options.client ?? NO_CLIENT;
+  // On Postgres, the acceptance in one statement; a refusal, or anything it does not do, comes here.
+  // (Not even awaited on SQLite, whose acceptances start their transaction without a turn to spare.)
+  const atOnce =
+    ctx.dialect.name === 'postgres' ? await acceptAtOnce(ctx, lookup, tokenHash, options) : undefined;
+  if (atOnce) return withJwt(ctx, atOnce);
   // The ticket a refused acceptance was for, so the refusal can be recorded once the transaction is
   // over. Only once the value proved to be the ticket's: without it, anyone knowing an id (it is in
   // a JWT's act) could write to the log.
@@ -271,10 +241,7 @@ export async function acceptTicket(
     .transaction()
     .execute(async (trx) => {
       const now = ctx.clock.now();
-      const found =
-        lookup.by === 'id'
-          ? await store.findTicketForAcceptance(trx, lookup.id)
-          : await store.findLegacyTicket(trx, tokenHash);
+      const found = await findTicketToAccept(trx, lookup, tokenHash);
       const kind = found && ticketKindNamed(found.kind);
       // The same answer for an unknown id and a wrong secret, and a comparison that takes the same time.
       if (!found || !kind || !digestsEqual(found.token_hash, tokenHash)) {
@@ -317,57 +284,30 @@ export async function acceptTicket(
         return { refused: redirectRefusal } as const;
       }
 
-      const redirectOrigin = found.redirect_url ? new URL(found.redirect_url).origin : null;
-      const started = await insertNewSession(
-        trx,
-        {
-          userId: found.user_id,
-          maxDurationSeconds: found.session_max_duration_seconds,
-          actor: kind.sessionActor(found, details),
-          ticketId: found.id,
-          authorizedParty: options.authorizedParty ?? redirectOrigin,
-          organizationId: found.organization_id,
-          claims: details.claims ?? null,
-        },
-        now,
-      );
-      if (!(await store.markTicketAccepted(trx, found.id, started.id, now))) {
+      const { session, entries, accepted } = acceptedWrites(found, kind, details, options, client, now);
+      await insertSession(trx, session);
+      if (!(await store.markTicketAccepted(trx, found.id, session.id, now))) {
         // Another request accepted it between our read and our write; the transaction rolls back.
         throw new ApiError('ticket_already_used', 'This ticket has already been used.');
       }
       await recordSignIn(trx, found.user_id, now);
-      const acceptedBy = kind.acceptedBy(found, details);
-      await recordEvents(
-        trx,
-        [
-          ticketEntry(found, details, {
-            type: 'ticket.accepted',
-            actor: acceptedBy,
-            sessionId: started.id,
-            client,
-          }),
-          ticketEntry(found, details, {
-            type: 'session.started',
-            actor: acceptedBy,
-            sessionId: started.id,
-            client,
-          }),
-        ],
-        now,
-      );
-      const accepted: TicketTable = { ...found, status: 'accepted', session_id: started.id, updated_at: now };
-      const redirectTo = await landingOf(ctx, trx, options, started, found.redirect_url, now);
-      return { ticket: accepted, session: started, redirectTo };
+      await recordEvents(trx, entries, now);
+      const redirectTo = await landingOf(ctx, trx, options, session, found.redirect_url, now);
+      return { ticket: accepted, session, redirectTo };
     })
     .catch(async (error: unknown) => {
       if (attempted && error instanceof ApiError) await recordRefusal(ctx, attempted, error, client);
       throw error;
     });
   if ('refused' in outcome) throw outcome.refused;
-  const { ticket, session, redirectTo } = outcome;
-  // The user was checked and the session started a moment ago, in the transaction: sign at once.
-  const jwt = await signJwtFor(ctx, session, ctx.settings.sessionTokenLifetimeSeconds);
-  return { ticket, session, jwt, redirectTo };
+  return withJwt(ctx, outcome);
+}
+
+/** The acceptance with its session's first JWT. */
+async function withJwt(ctx: ServerContext, accepted: Omit<Acceptance, 'jwt'>): Promise<Acceptance> {
+  // The user was checked and the session started a moment ago, with the ticket: sign at once.
+  const jwt = await signJwtFor(ctx, accepted.session, ctx.settings.sessionTokenLifetimeSeconds);
+  return { ...accepted, jwt };
 }
 
 /** Records a refused acceptance of a ticket that exists: which ticket, why, and from where. */
