@@ -387,15 +387,11 @@ export function acceptFloorStep(pool) {
       eventObject(ids.make('event', now), 'ticket.accepted', TICKET_HOLDER_ACTOR, event),
       eventObject(ids.make('event', now), 'session.started', TICKET_HOLDER_ACTOR, event),
     ];
-    const { rows: accepted } = await pool.query(ACCEPT_PENDING_TICKET, [
-      userId,
-      ticketId,
-      null,
-      sessionId,
-      now,
-      JSON.stringify(session),
-      JSON.stringify(events),
-    ]);
+    const { rows: accepted } = await pool.query({
+      name: 'tessera_accept_pending_ticket', // prepared, as tessera runs it
+      text: ACCEPT_PENDING_TICKET,
+      values: [userId, ticketId, null, sessionId, now, JSON.stringify(session), JSON.stringify(events)],
+    });
     if (accepted[0]?.accepted !== 1) throw new Error(`floor: ticket ${ticketId} was not accepted`);
   };
   step.remaining = () => queue.length - next;

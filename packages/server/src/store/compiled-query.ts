@@ -27,12 +27,17 @@ export interface BoundStatement {
 /** Runs statements as one unit: all kept, or none; false when a required one changed no row. */
 type TogetherRunner = (statements: readonly BoundStatement[]) => Promise<boolean>;
 
+/** Runs a statement prepared under `name` on each connection, so it is parsed and planned once there. */
+type PreparedRunner = (name: string, sql: string, parameters: readonly unknown[]) => Promise<unknown[]>;
+
 interface Registration {
   readonly dialect: SqlDialectName;
   /** Runs a compiled query straight on the driver, outside a transaction; none: through Kysely. */
   readonly direct?: DirectRunner;
   /** Runs statements as one unit straight on the driver, outside a transaction; none: a transaction. */
   readonly together?: TogetherRunner;
+  /** Runs a named, prepared statement outside a transaction; none: as any other, through Kysely. */
+  readonly prepared?: PreparedRunner;
 }
 
 /** By Kysely adapter: one per database, shared by every transaction on it. */
@@ -167,6 +172,22 @@ export async function runTogether(db: Executor, statements: readonly BoundStatem
     if (error === NOTHING_CHANGED) return false;
     throw error;
   }
+}
+
+/**
+ * Runs `sql` as a prepared statement named `name` where the database has them (Postgres): parsing and
+ * planning a long statement can cost more than running it. Only for statements whose result columns
+ * no migration changes (no `select *`): a prepared statement whose result changes shape fails.
+ */
+export async function runPrepared<Row>(
+  db: Executor,
+  name: string,
+  sql: string,
+  parameters: readonly unknown[],
+): Promise<Row[]> {
+  const prepared = db.isTransaction ? undefined : registrations.get(adapterOf(db))?.prepared;
+  if (prepared) return (await prepared(name, sql, parameters)) as Row[];
+  return (await db.executeQuery<Row>(CompiledQuery.raw(sql, [...parameters]))).rows;
 }
 
 /** Thrown to roll back a unit whose required statement changed nothing. */

@@ -42,7 +42,10 @@ export function openPostgres(url: string, poolSize: number): Dialect {
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  compileQueriesFor(db, { dialect: 'postgres' });
+  compileQueriesFor(db, {
+    dialect: 'postgres',
+    prepared: async (name, text, values) => (await pool.query({ name, text, values: [...values] })).rows,
+  });
   return {
     name: 'postgres',
     db,
