@@ -20,11 +20,12 @@ export interface AcceptedAtOnce {
 }
 
 /**
- * Postgres only (SQLite has no round trips to save): an acceptance that will succeed, in two round trips (the ticket read, then one
- * statement that checks the user and writes everything) instead of nine (`begin`, seven statements,
- * `commit`), which on Postgres cost more than the RSA signature (bench scenario 9). Undefined
- * whenever it did not accept: a refusal, a landing that writes (a handoff, Clerk's handshake), a race
- * lost; the caller then runs the transaction, the one place that explains and records refusals.
+ * Postgres only (SQLite has no round trips to save): an acceptance that will succeed, in two round
+ * trips (the ticket read, then one statement that checks the user and writes everything) instead of
+ * nine (`begin`, seven statements, `commit`), which on Postgres cost more than the RSA signature
+ * (bench scenario 9). Undefined whenever it did not accept: a refusal, a landing that writes (a
+ * handoff, Clerk's handshake), a race lost; the caller then runs the transaction, the one place that
+ * explains and records refusals.
  */
 export async function acceptAtOnce(
   ctx: ServerContext,
