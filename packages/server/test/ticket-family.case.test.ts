@@ -1,4 +1,4 @@
-import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
+import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordTicketExpiries } from '../src/instance/housekeeping';
 import { onEveryDatabase, type StartServer } from './support/every-database';
