@@ -64,12 +64,28 @@ export async function acceptPendingTicketAtOnce(
   acceptance: AtOnceAcceptance,
 ): Promise<boolean> {
   const { ticketId, userId, organizationId, session, events, now } = acceptance;
-  // Prepared: planning this statement cost Postgres about as much CPU as running it.
-  const rows = await runPrepared<{ accepted: number }>(
-    db,
-    'tessera_accept_pending_ticket',
-    ACCEPT_PENDING_TICKET,
-    [userId, ticketId, organizationId, session.id, now, JSON.stringify(session), JSON.stringify(events)],
-  );
-  return rows[0]?.accepted === 1;
+  try {
+    // Prepared: planning this statement cost Postgres about as much CPU as running it.
+    const rows = await runPrepared<{ accepted: number }>(
+      db,
+      'tessera_accept_pending_ticket',
+      ACCEPT_PENDING_TICKET,
+      [userId, ticketId, organizationId, session.id, now, JSON.stringify(session), JSON.stringify(events)],
+    );
+    return rows[0]?.accepted === 1;
+  } catch (error) {
+    if (leftToTheTransaction(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * What this statement may fail on that the transaction does not: text that JSON carries and Postgres
+ * cannot turn into `text` (a lone UTF-16 surrogate in an agent's name: class 22, data exception), a
+ * prepared statement a pooler lost (26000) or whose plan went stale (0A000). One statement writes
+ * nothing when it fails, so the transaction, with plain parameters, takes over.
+ */
+function leftToTheTransaction(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code === '26000' || code === '0A000');
 }
