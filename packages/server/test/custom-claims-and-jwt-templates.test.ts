@@ -1,8 +1,7 @@
-import { createPublicKey } from 'node:crypto';
 import { createClerkClient, verifyToken } from '@clerk/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onEveryDatabase, type StartServer } from './support/every-database';
-import { expectError, FakeClock, type Json, type TestServer } from './support/tessera';
+import { expectError, FakeClock, type Json, jwtKeyOf, type TestServer } from './support/tessera';
 
 const claimsOf = (jwt: string): Json => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString());
 
@@ -255,10 +254,7 @@ function suite(database: string, start: StartServer) {
       });
       expect(claims.jti).toMatch(/^[0-9a-f]{32}$/);
       expect(claims.sid).toBeUndefined();
-      const jwk = (await server.get('/v1/jwks')).body.keys[0];
-      const jwtKey = createPublicKey({ key: jwk, format: 'jwk' })
-        .export({ type: 'spki', format: 'pem' })
-        .toString();
+      const jwtKey = await jwtKeyOf(server);
       expect((await verifyToken(jwt, { jwtKey })).email).toBe('alice@acme.test');
 
       const shorter = await clerk.sessions.getToken(session.id, 'supabase', 45);

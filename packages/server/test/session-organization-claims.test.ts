@@ -1,8 +1,7 @@
-import { createPublicKey } from 'node:crypto';
 import { createClerkClient, verifyToken } from '@clerk/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onEveryDatabase, type StartServer } from './support/every-database';
-import { expectError, FakeClock, type Json, type TestServer } from './support/tessera';
+import { expectError, FakeClock, type Json, jwtKeyOf, type TestServer } from './support/tessera';
 
 const claimsOf = (jwt: string): Json => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString());
 
@@ -17,10 +16,7 @@ function suite(database: string, start: StartServer) {
     beforeAll(async () => {
       // @clerk/backend checks exp against the real time: the server's clock starts now.
       server = await start({ clock: new FakeClock(Date.now()) });
-      const jwk = (await server.get('/v1/jwks')).body.keys[0];
-      jwtKey = createPublicKey({ key: jwk, format: 'jwk' })
-        .export({ type: 'spki', format: 'pem' })
-        .toString();
+      jwtKey = await jwtKeyOf(server);
       alice = await server.createUser({
         email_address: ['alice@acme.test'],
         public_metadata: { role: 'owner' },

@@ -1,4 +1,3 @@
-import { createPublicKey } from 'node:crypto';
 import { createBackendApiClient, verifyToken } from '@tessera/backend';
 import { ApiError } from '@tessera/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import {
   expectError,
   FakeClock,
   type Json,
+  jwtKeyOf,
   newSecretKey,
   type TestServer,
   unknownId,
@@ -23,10 +23,7 @@ function suite(database: string, start: StartServer) {
     beforeAll(async () => {
       // verifyToken checks exp against the real time: the server's clock starts now.
       server = await start({ clock: new FakeClock(Date.now()) });
-      const jwk = (await server.get('/v1/jwks')).body.keys[0];
-      jwtKey = createPublicKey({ key: jwk, format: 'jwk' })
-        .export({ type: 'spki', format: 'pem' })
-        .toString();
+      jwtKey = await jwtKeyOf(server);
     });
     afterAll(() => server.close());
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes } from 'node:crypto';
 import {
   type RequestLogEntry,
   type RunningTessera,
@@ -197,3 +197,9 @@ export function expectError(reply: Reply, status: number, code: string, paramNam
 
 /** Every `errors[].code` of an error reply. */
 export const codesOf = (reply: Reply): string[] => reply.body.errors.map((error: Json) => error.code);
+
+/** The server's current signing key as the PEM a `verifyToken({ jwtKey })` takes, read from its JWKS. */
+export async function jwtKeyOf(server: TestServer): Promise<string> {
+  const jwk = (await server.get('/v1/jwks')).body.keys[0];
+  return createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+}
